@@ -1,0 +1,117 @@
+// Reading transcript files line by line from a byte offset. Shared by every adapter.
+//
+// Rules: files are live (the agent may be writing), so a last line without a newline that does
+// not parse is "torn": it is not returned and the resume offset stays before it. Lines are split
+// on bytes, so offsets are exact whatever the encoding. A line that is not JSON is reported with
+// its file and line number and skipped; it never stops the read.
+
+import { open } from 'node:fs/promises';
+
+export interface Line {
+  /** 1-based line number in the file. */
+  readonly line: number;
+  /** Byte offset of the line's first byte. */
+  readonly start: number;
+  /** Byte offset just past the line's newline (or past its last byte when unterminated). */
+  readonly end: number;
+  readonly text: string;
+  /** False only for a last line with no newline after it (possibly torn). */
+  readonly terminated: boolean;
+}
+
+export interface JsonLine extends Line {
+  readonly value: unknown;
+}
+
+export interface LineWarning {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface ReadFrom {
+  /** Byte offset to start at (the start of a line). */
+  readonly offset: number;
+  /** Line number of the line at `offset`, minus one. */
+  readonly line: number;
+}
+
+const CHUNK = 1 << 20;
+
+/** Yield complete lines from `from.offset`. An unterminated last line is yielded with `end` at EOF. */
+export async function* readLines(file: string, from: ReadFrom = { offset: 0, line: 0 }): AsyncGenerator<Line> {
+  const handle = await open(file, 'r');
+  try {
+    let position = from.offset;
+    let lineNo = from.line;
+    let pending: Buffer = Buffer.alloc(0);
+    let pendingStart = position;
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      let data: Buffer = pending.length > 0 ? Buffer.concat([pending, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+      let cursor = 0;
+      for (;;) {
+        const newline = data.indexOf(10, cursor);
+        if (newline === -1) break;
+        lineNo += 1;
+        const start = pendingStart + cursor;
+        const text = data.toString('utf8', cursor, stripCr(data, cursor, newline));
+        yield { line: lineNo, start, end: pendingStart + newline + 1, text, terminated: true };
+        cursor = newline + 1;
+      }
+      pending = Buffer.from(data.subarray(cursor));
+      pendingStart += cursor;
+      data = Buffer.alloc(0);
+    }
+    if (pending.length > 0) {
+      yield { line: lineNo + 1, start: pendingStart, end: pendingStart + pending.length, text: pending.toString('utf8'), terminated: false };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function stripCr(data: Buffer, start: number, newline: number): number {
+  return newline > start && data[newline - 1] === 13 ? newline - 1 : newline;
+}
+
+export interface JsonLinesResult {
+  /** Where the next read should start: past the last line that was complete. */
+  readonly next: ReadFrom;
+}
+
+/**
+ * Yield each line parsed as JSON. Blank lines are skipped silently; a line that is not JSON is
+ * reported through `warn` and skipped, except an unterminated last line that does not parse:
+ * that one is torn (still being written), so it is left for the next read.
+ * The generator's return value says where to resume.
+ */
+export async function* readJsonLines(
+  file: string,
+  from: ReadFrom | undefined,
+  warn: (warning: LineWarning) => void,
+): AsyncGenerator<JsonLine, JsonLinesResult> {
+  let next: ReadFrom = from ?? { offset: 0, line: 0 };
+  for await (const line of readLines(file, next)) {
+    const terminated = line.terminated;
+    if (line.text.trim() === '') {
+      if (terminated) next = { offset: line.end, line: line.line };
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(line.text) as unknown;
+    } catch (error) {
+      if (!terminated) break;
+      warn({ file, line: line.line, message: `not JSON: ${(error as Error).message}` });
+      next = { offset: line.end, line: line.line };
+      continue;
+    }
+    yield { ...line, value };
+    next = { offset: line.end, line: line.line };
+  }
+  return { next };
+}
