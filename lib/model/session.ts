@@ -40,8 +40,6 @@ export function mergeSessionMeta(older: SessionMeta | null, newer: SessionInfo):
   }
   merged['startedAt'] = earliest(older.startedAt, newer.startedAt);
   merged['endedAt'] = latest(older.endedAt, newer.endedAt);
-  merged['redactions'] = addCounts(older.redactions, newer.redactions);
-  if (merged['redactions'] === undefined) delete merged['redactions'];
   merged['v'] = SESSION_VERSION;
   return merged as unknown as SessionMeta;
 }
@@ -56,16 +54,6 @@ function latest(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
   return a > b ? a : b;
-}
-
-function addCounts(
-  a: Readonly<Record<string, number>> | undefined,
-  b: Readonly<Record<string, number>> | undefined,
-): Record<string, number> | undefined {
-  if (a === undefined && b === undefined) return undefined;
-  const sum: Record<string, number> = { ...a };
-  for (const [kind, count] of Object.entries(b ?? {})) sum[kind] = (sum[kind] ?? 0) + count;
-  return sum;
 }
 
 /** Session ids become ref names: keep them to a safe alphabet. */

@@ -74,6 +74,8 @@ interface StepBase {
   readonly sourceId?: string;
   readonly sidechain?: Sidechain;
   readonly patches?: readonly Patch[];
+  /** Secrets replaced in this step at capture, counted per kind (never the text). */
+  readonly redacted?: Readonly<Record<string, number>>;
 }
 
 export interface PromptStep extends StepBase {

@@ -67,6 +67,14 @@ function usageOf(value: unknown): Usage | undefined {
   });
 }
 
+function countsOf(value: unknown, key: string): Record<string, number> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value) || !Object.values(value).every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)) {
+    throw new Invalid(`'${key}' must map kinds to counts`);
+  }
+  return Object.keys(value).length === 0 ? undefined : (value as Record<string, number>);
+}
+
 function patchOf(value: unknown): Patch {
   if (!isRecord(value)) throw new Invalid(`a patch must be an object`);
   const origin = value['origin'] ?? 'reported';
@@ -136,6 +144,7 @@ function stepOf(rec: JsonRecord): Step {
     sourceId: maybeString(rec, 'sourceId'),
     sidechain: sidechainOf(rec['sidechain']),
     patches: patches !== undefined && patches.length > 0 ? patches : undefined,
+    redacted: countsOf(rec['redacted'], 'redacted'),
   };
   switch (kind as StepKind) {
     case 'prompt':
@@ -188,10 +197,6 @@ function sessionInfoOf(rec: JsonRecord): SessionInfo {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw new Invalid(`'${key}' must be an ISO date`);
     return value;
   };
-  const redactions = rec['redactions'];
-  if (redactions !== undefined && (!isRecord(redactions) || !Object.values(redactions).every((n) => typeof n === 'number'))) {
-    throw new Invalid(`'redactions' must map kinds to counts`);
-  }
   return compact({
     id,
     agent,
@@ -203,7 +208,7 @@ function sessionInfoOf(rec: JsonRecord): SessionInfo {
     baseCommit: maybeString(rec, 'baseCommit'),
     agentVersion: maybeString(rec, 'agentVersion'),
     parentSessionId: maybeString(rec, 'parentSessionId'),
-    redactions: redactions as Record<string, number> | undefined,
+    redactions: countsOf(rec['redactions'], 'redactions'),
   });
 }
 

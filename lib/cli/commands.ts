@@ -1,0 +1,31 @@
+// The one command table. Each entry loads its module only when it runs.
+
+export interface CommandModule {
+  /** Run with the arguments after the command name; resolve to the exit code. */
+  run(argv: readonly string[]): Promise<number>;
+}
+
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'init', summary: 'create your identity and make you a recipient of this repository', load: () => import('./init.js') },
+  { name: 'import', summary: 'import sessions (normalized steps JSONL)', load: () => import('./import.js') },
+  { name: 'list', summary: 'list the sessions stored in this repository', load: () => import('./list.js') },
+  { name: 'show', summary: "show a session's metadata and timeline, or one step", load: () => import('./show.js') },
+  { name: 'verify', summary: 'decrypt and check every stored session', load: () => import('./verify.js') },
+  { name: 'demo', summary: 'run a demonstration in a throw-away repository', load: () => import('./demo.js') },
+];
+
+export function findCommand(name: string): CommandEntry | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `   ${c.name.padEnd(width)}   ${c.summary}`);
+  return `usage: git trace <command> [<args>]\n\n${lines.join('\n')}\n\nSee 'git trace <command> --help' for a command's options.\n`;
+}

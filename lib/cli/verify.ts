@@ -1,0 +1,46 @@
+// git trace verify [ID]: decrypt and check every chunk and the chain of commits.
+
+import { resolveSessionId } from '../store/queries.js';
+import { verifyStore, type VerifyReport } from '../store/verify.js';
+import { openRepo } from '../trace-repo.js';
+import { parseCommand } from './args.js';
+import { plural } from './format.js';
+import { out, outJson, paint } from './output.js';
+
+const HELP = `usage: git trace verify [--json] [ID]
+
+Decrypt and check every stored session (or only ID): each chunk decrypts and validates,
+each session's commits form an append-only chain, and nothing foreign sits under
+refs/opentraces/. Exits 1 when anything is wrong, naming it.
+
+    --json   print the report as JSON`;
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const args = parseCommand(argv, { json: { type: 'boolean' } }, HELP);
+  if (args === null) return 0;
+  const repo = await openRepo(process.cwd());
+  try {
+    const idArg = args.positionals[0];
+    const id = idArg === undefined ? undefined : await resolveSessionId(repo, idArg);
+    const report = await verifyStore(repo, id);
+    if (args.values.json === true) outJson({ version: 1, ...report });
+    else out(renderReport(report));
+    return report.ok ? 0 : 1;
+  } finally {
+    repo.close();
+  }
+}
+
+function renderReport(report: VerifyReport): string {
+  const lines: string[] = [];
+  for (const s of report.sessions) {
+    if (s.ok) lines.push(`${paint('green', 'ok')}     ${s.id}  ${plural(s.commits, 'flush', 'flushes')}, ${plural(s.chunks, 'chunk')}, ${plural(s.steps, 'step')}`);
+    else {
+      lines.push(`${paint('red', 'error')}  ${s.id}`);
+      for (const p of s.problems) lines.push(`       ${p}`);
+    }
+  }
+  for (const p of report.refProblems) lines.push(`${paint('red', 'error')}  ${p}`);
+  if (lines.length === 0) lines.push('nothing to verify: no sessions yet');
+  return lines.join('\n');
+}

@@ -1,0 +1,71 @@
+// The user's age identity: an X25519 secret key in a file of mode 0600, in the format the `age`
+// CLI reads (`age -d -i FILE`). Post-quantum identities are not used: the age CLI cannot read them.
+
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
+import { KeyError } from '../errors.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
+
+export interface UserIdentity {
+  /** The file it was read from. */
+  readonly file: string;
+  /** `AGE-SECRET-KEY-1…` lines (an identity file may hold several). */
+  readonly secretKeys: readonly string[];
+  /** The public key of the first secret key: what others encrypt to. */
+  readonly recipient: string;
+}
+
+/** Parse an age identity file: secret keys one per line, `#` comments and blank lines ignored. */
+export function parseIdentityFile(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+export async function loadIdentity(file: string): Promise<UserIdentity> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new KeyError(`no identity at '${file}'`, { hint: "run 'git trace init' to create one, or set GIT_TRACE_IDENTITY to an age identity file" });
+    }
+    throw new KeyError(`cannot read identity '${file}': ${(error as Error).message}`);
+  }
+  const keys = parseIdentityFile(text);
+  const x25519 = keys.filter((key) => key.startsWith('AGE-SECRET-KEY-1'));
+  if (x25519.length === 0) {
+    throw new KeyError(`no X25519 age identity in '${file}'`, { hint: "create one with 'age-keygen -o FILE' or 'git trace init'" });
+  }
+  let recipient: string;
+  try {
+    recipient = await identityToRecipient(x25519[0] ?? '');
+  } catch (error) {
+    throw new KeyError(`malformed identity in '${file}'`, { cause: error, hint: 'the file must hold an AGE-SECRET-KEY-1… line' });
+  }
+  return { file, secretKeys: x25519, recipient };
+}
+
+/** Load the identity, creating it (mode 0600) when the file does not exist. */
+export async function ensureIdentity(file: string): Promise<{ identity: UserIdentity; created: boolean }> {
+  try {
+    return { identity: await loadIdentity(file), created: false };
+  } catch (error) {
+    if (!(error instanceof KeyError) || !error.message.startsWith('no identity at')) throw error;
+  }
+  const secret = await generateX25519Identity();
+  const recipient = await identityToRecipient(secret);
+  await mkdir(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  const text = `# created: ${new Date().toISOString()} by git-trace\n# public key: ${recipient}\n${secret}\n`;
+  // 'wx': never overwrite an identity another process created a moment ago.
+  try {
+    await writeFile(file, text, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { identity: await loadIdentity(file), created: false };
+    throw error;
+  }
+  await chmod(file, PRIVATE_FILE_MODE);
+  return { identity: { file, secretKeys: [secret], recipient }, created: true };
+}

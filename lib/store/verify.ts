@@ -1,0 +1,104 @@
+// Checking the store: every session's chain of commits is append-only, every chunk decrypts and
+// validates, and nothing foreign sits under refs/opentraces/. Problems are collected, never
+// thrown, so one bad session never hides the state of the others.
+
+import { listRefs } from '../../refs/ref-update.js';
+import { flattenTree } from '../../refs/tree-edit.js';
+import { TraceError } from '../errors.js';
+import type { TraceRepo } from '../trace-repo.js';
+import { chunkNumber, META_FILE, META_REF, SESSIONS_PREFIX, sessionIdOfRef, TRACE_NAMESPACE } from './layout.js';
+
+export interface SessionCheck {
+  readonly id: string;
+  readonly ok: boolean;
+  readonly commits: number;
+  readonly chunks: number;
+  readonly steps: number;
+  readonly problems: readonly string[];
+}
+
+export interface VerifyReport {
+  readonly sessions: readonly SessionCheck[];
+  /** Problems with refs that are not sessions (foreign refs, a broken meta ref). */
+  readonly refProblems: readonly string[];
+  readonly ok: boolean;
+}
+
+export async function verifyStore(repo: TraceRepo, onlyId?: string): Promise<VerifyReport> {
+  const refs = await listRefs(repo.git.repo, TRACE_NAMESPACE);
+  const refProblems: string[] = [];
+  const sessions: SessionCheck[] = [];
+  for (const ref of refs) {
+    const id = sessionIdOfRef(ref.ref);
+    if (id === null) {
+      if (onlyId !== undefined) continue;
+      if (ref.ref === META_REF) {
+        if (ref.type !== 'commit') refProblems.push(`${ref.ref}: points at a ${ref.type}, not a commit`);
+      } else if (!ref.ref.startsWith(`${TRACE_NAMESPACE}remotes/`)) {
+        refProblems.push(`${ref.ref}: not a git-trace ref (foreign ref in the refs/opentraces/ namespace)`);
+      }
+      continue;
+    }
+    if (onlyId !== undefined && id !== onlyId) continue;
+    sessions.push(ref.type === 'commit' ? await checkSession(repo, id, ref.oid) : broken(id, `${SESSIONS_PREFIX}${id} points at a ${ref.type}, not a commit`));
+  }
+  return { sessions, refProblems, ok: refProblems.length === 0 && sessions.every((s) => s.ok) };
+}
+
+function broken(id: string, problem: string): SessionCheck {
+  return { id, ok: false, commits: 0, chunks: 0, steps: 0, problems: [problem] };
+}
+
+async function checkSession(repo: TraceRepo, id: string, tip: string): Promise<SessionCheck> {
+  const problems: string[] = [];
+  const { reader } = repo.git;
+  const chain: { oid: string; tree: string }[] = [];
+  for (let oid: string | undefined = tip; oid !== undefined; ) {
+    const commit = await reader.readCommit(oid);
+    if (commit === null) {
+      problems.push(`commit ${oid} is missing or not a commit`);
+      break;
+    }
+    if (commit.parents.length > 1) problems.push(`commit ${oid} has ${commit.parents.length} parents; a session's history is a single chain`);
+    chain.push({ oid, tree: commit.tree });
+    oid = commit.parents[0];
+  }
+  chain.reverse();
+  let previous: Map<string, string> | null = null;
+  let chunks = 0;
+  for (const commit of chain) {
+    const files = await flattenTree(reader, commit.tree);
+    if (!files.has(META_FILE)) problems.push(`commit ${commit.oid} has no ${META_FILE}`);
+    for (const path of files.keys()) {
+      if (path !== META_FILE && chunkNumber(path) === null && !path.startsWith('ctx/')) problems.push(`commit ${commit.oid}: unexpected file '${path}'`);
+    }
+    const stepChunks = [...files.keys()].map(chunkNumber).filter((c) => c?.kind === 'steps').map((c) => c?.n ?? -1).sort((a, b) => a - b);
+    stepChunks.forEach((n, i) => {
+      if (n !== i) problems.push(`commit ${commit.oid}: step chunks are not numbered 0..${stepChunks.length - 1}`);
+    });
+    if (previous !== null) {
+      for (const [path, oid] of previous) {
+        if (path === META_FILE) continue;
+        if (files.get(path) !== oid) problems.push(`commit ${commit.oid} ${files.has(path) ? 'rewrote' : 'dropped'} '${path}': a flush may only add`);
+      }
+    }
+    chunks = stepChunks.length;
+    previous = files;
+  }
+  let steps = 0;
+  try {
+    const session = await repo.sessions.readAt(id, tip);
+    steps = session.steps.length;
+    if (session.meta.chunks !== chunks) problems.push(`${META_FILE} counts ${session.meta.chunks} chunks, the tree holds ${chunks}`);
+    if (session.meta.stepCount !== steps) problems.push(`${META_FILE} counts ${session.meta.stepCount} steps, the chunks hold ${steps}`);
+    if (session.meta.session.id !== id) problems.push(`${META_FILE} names session '${session.meta.session.id}', the ref says '${id}'`);
+  } catch (error) {
+    if (!(error instanceof TraceError)) throw error;
+    problems.push(error.message);
+  }
+  return { id, ok: problems.length === 0, commits: chain.length, chunks, steps, problems: dedupe(problems) };
+}
+
+function dedupe(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}

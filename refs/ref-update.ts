@@ -1,0 +1,86 @@
+// Reading refs and updating them by compare-and-swap. A writer that loses a race re-reads the
+// tip, rebuilds on top of it and tries again, a bounded number of times: no flush is dropped,
+// and no writer waits forever.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TraceError } from '../lib/errors.js';
+import { GitError, git, runGit } from './git.js';
+import { zeroOid, type GitRepo } from './repo.js';
+
+export interface RefTip {
+  readonly ref: string;
+  readonly oid: string;
+  /** The object type the ref points at; a session ref must point at a commit. */
+  readonly type: string;
+}
+
+/** Every ref under `prefix` (e.g. `refs/opentraces/`), in one git process. */
+export async function listRefs(repo: GitRepo, prefix: string): Promise<RefTip[]> {
+  const out = await git(['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)', prefix], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir } });
+  const tips: RefTip[] = [];
+  for (const line of out.split('\n')) {
+    if (line === '') continue;
+    const [oid, type, ...rest] = line.split(' ');
+    if (oid !== undefined && type !== undefined) tips.push({ oid, type, ref: rest.join(' ') });
+  }
+  return tips;
+}
+
+/** The object a ref points at, or null when the ref does not exist. */
+export async function readRef(repo: GitRepo, ref: string): Promise<string | null> {
+  const result = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{}`], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] });
+  const oid = result.stdout.toString('utf8').trim();
+  return result.exitCode === 0 && oid !== '' ? oid : null;
+}
+
+export type CasOutcome = 'updated' | 'raced' | 'locked';
+
+/**
+ * Set `ref` to `newOid` only if it still points at `oldOid` (null: only if it does not exist).
+ * 'raced': someone else moved the ref first. 'locked': another writer holds the lock right now.
+ */
+export async function compareAndSwapRef(repo: GitRepo, ref: string, newOid: string, oldOid: string | null, message: string): Promise<CasOutcome> {
+  try {
+    await runGit(['update-ref', '-m', message, ref, newOid, oldOid ?? zeroOid(repo)], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir } });
+    return 'updated';
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    const current = await readRef(repo, ref);
+    if (current !== oldOid) return 'raced';
+    if (/\.lock'?: File exists|Unable to create/i.test(error.stderr)) return 'locked';
+    throw error;
+  }
+}
+
+export class RefContentionError extends TraceError {}
+
+export interface CasLoopOptions {
+  readonly attempts?: number;
+  readonly message: string;
+}
+
+/**
+ * Build a new commit on top of the ref's current tip and swap it in, retrying on a lost race.
+ * `build` gets the current tip (null when the ref is new) and returns the new commit, or null
+ * when there is nothing to write. Returns the ref's tip afterwards.
+ */
+export async function updateRefWithRetry(
+  repo: GitRepo,
+  ref: string,
+  build: (tip: string | null) => Promise<string | null>,
+  options: CasLoopOptions,
+): Promise<string | null> {
+  const attempts = options.attempts ?? 50;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const tip = await readRef(repo, ref);
+    const next = await build(tip);
+    if (next === null || next === tip) return tip;
+    const outcome = await compareAndSwapRef(repo, ref, next, tip, options.message);
+    if (outcome === 'updated') return next;
+    // Back off a little, with jitter, so writers that collided do not collide again in step.
+    await sleep(Math.min(200, 2 ** Math.min(attempt, 7)) * Math.random());
+  }
+  throw new RefContentionError(`cannot update '${ref}': it kept changing under ${attempts} attempts`, {
+    hint: 'another process is writing this session; run the command again',
+  });
+}
