@@ -18,7 +18,9 @@ export function parseCommand<T extends Options>(argv: readonly string[], options
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
     const synopsis = help.split('\n').filter((l) => l.startsWith('usage:') || l.startsWith('   or:')).join('\n');
-    throw new UsageError((error as Error).message.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()), { hint: synopsis });
+    // parseArgs explains at length; keep its first sentence, git-style.
+    const first = (error as Error).message.split(/\.(?: |$)/)[0] ?? 'bad arguments';
+    throw new UsageError(first.replace(/^./, (c) => c.toLowerCase()), { hint: synopsis });
   }
 }
 

@@ -9,7 +9,7 @@
 // is reported with its file and line number and skipped; the rest imports.
 
 import { stat } from 'node:fs/promises';
-import { readJsonLines, type LineWarning } from '../agents/lines.js';
+import { readJsonLines, type LineWarning, type ReadFrom } from '../agents/lines.js';
 import { InputError } from '../errors.js';
 import { isRecord } from '../model/json.js';
 import type { SessionInfo } from '../model/session.js';
@@ -44,10 +44,14 @@ export async function readStepsFile(file: string, warn: (warning: LineWarning) =
     warn({ file, line, message });
   };
   const lines = readJsonLines(file, undefined, (w) => bad(w.line, w.message));
-  let next = await lines.next();
-  while (next.done !== true) {
+  let end: ReadFrom;
+  for (;;) {
+    const next = await lines.next();
+    if (next.done === true) {
+      end = next.value.next;
+      break;
+    }
     const { value, line } = next.value;
-    next = await lines.next();
     if (!isRecord(value)) {
       bad(line, 'not a JSON object');
       continue;
@@ -81,7 +85,6 @@ export async function readStepsFile(file: string, warn: (warning: LineWarning) =
     named.steps.push(step.value);
     validLines++;
   }
-  const end = next.value.next;
   if (end.offset < size) bad(end.line + 1, 'incomplete last line (cut off mid-record)');
   return { sessions: [...sessions.values()], validLines, badLines };
 }

@@ -81,5 +81,12 @@ export function decodePatches(text: string, what: string): PatchRecord[] {
 
 /** A digest of a step's full content (patches included), to tell a changed step from a repeat. */
 export function stepDigest(step: Step): string {
-  return createHash('sha256').update(JSON.stringify(step)).digest('base64url').slice(0, 22);
+  return createHash('sha256').update(canonicalJson(step)).digest('base64url').slice(0, 22);
+}
+
+/** JSON with object keys sorted, so equal values give equal text whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isRecord(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  );
 }
