@@ -13,9 +13,10 @@ export interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'init', summary: 'create your identity and make you a recipient of this repository', load: () => import('./init.js') },
-  { name: 'import', summary: 'import sessions (normalized steps JSONL)', load: () => import('./import.js') },
+  { name: 'import', summary: "import sessions from the agents' transcript files", load: () => import('./import.js') },
   { name: 'list', summary: 'list the sessions stored in this repository', load: () => import('./list.js') },
   { name: 'show', summary: "show a session's metadata and timeline, or one step", load: () => import('./show.js') },
+  { name: 'cost', summary: 'tokens and cost of the stored sessions', load: () => import('./cost.js') },
   { name: 'verify', summary: 'decrypt and check every stored session', load: () => import('./verify.js') },
   { name: 'demo', summary: 'run a demonstration in a throw-away repository', load: () => import('./demo.js') },
 ];

@@ -1,18 +1,31 @@
-// git trace import: store sessions given as normalized steps JSONL (--format steps).
+// git trace import: store sessions from the agents' own transcript files, or from normalized
+// steps JSONL (--format steps).
 
 import { readStepsFile } from '../import/steps-file.js';
+import { importTranscripts, type TranscriptImportResult } from '../import/transcripts.js';
+import { readRedactionConfig } from '../import/redaction-config.js';
 import { UsageError } from '../errors.js';
-import { openRepo } from '../trace-repo.js';
+import { AGENTS, isAgentName, type AgentName } from '../model/session.js';
+import { openRepo, type TraceRepo } from '../trace-repo.js';
 import { parseCommand } from './args.js';
+import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
 
-const HELP = `usage: git trace import --format steps [--json] [--] FILE...
+const HELP = `usage: git trace import [--agent AGENT] [--json] [--] [PATH...]
+   or: git trace import --format steps [--json] [--] FILE...
 
-Append the sessions in each FILE (normalized steps JSONL: a "session" line, then its "step"
-lines) to this repository's store. Importing the same file again adds nothing.
+With no PATH, find every session that an installed agent (${AGENTS.join(', ')}) ran in this
+repository, from the agents' own transcript files, and store it. A PATH given explicitly is
+imported even when its session ran in another folder (with a warning); its agent is detected
+from the file, or named with --agent. Re-running reads only what the agents appended since.
+
+With --format steps, each FILE is normalized steps JSONL (a "session" line, then its "step"
+lines). Importing the same file again adds nothing.
+
 Bad lines are reported with file and line number and skipped; the exit code is 1 only when
-no line at all was valid.
+nothing at all could be read.
 
+    --agent AGENT    only this agent's transcripts
     --format steps   the input is normalized steps JSONL
     --json           print the result as JSON`;
 
@@ -26,13 +39,12 @@ export interface ImportSummary {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const args = parseCommand(argv, { format: { type: 'string' }, json: { type: 'boolean' } }, HELP);
+  const args = parseCommand(argv, { format: { type: 'string' }, agent: { type: 'string' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  if (args.values.format !== 'steps') {
-    throw new UsageError(args.values.format === undefined ? 'importing agent transcripts directly is not built yet' : `unknown format '${args.values.format}'`, {
-      hint: 'use --format steps FILE… (normalized steps JSONL)',
-    });
-  }
+  const agent = args.values.agent;
+  if (agent !== undefined && !isAgentName(agent)) throw new UsageError(`unknown agent '${agent}'`, { hint: `agents: ${AGENTS.join(', ')}` });
+  if (args.values.format === undefined) return importAgentTranscripts(args.positionals, agent, args.values.json === true);
+  if (args.values.format !== 'steps') throw new UsageError(`unknown format '${args.values.format}'`, { hint: 'the only format is steps (normalized steps JSONL)' });
   if (args.positionals.length === 0) throw new UsageError('no FILE to import', { hint: 'usage: git trace import --format steps FILE...' });
   const repo = await openRepo(process.cwd());
   try {
@@ -57,4 +69,37 @@ export async function run(argv: readonly string[]): Promise<number> {
   } finally {
     repo.close();
   }
+}
+
+async function importAgentTranscripts(paths: readonly string[], agent: AgentName | undefined, json: boolean): Promise<number> {
+  const repo: TraceRepo = await openRepo(process.cwd());
+  try {
+    const redaction = await readRedactionConfig(repo.git.repo);
+    const tty = process.stderr.isTTY === true;
+    const result = await importTranscripts(repo, {
+      ...(agent === undefined ? {} : { agent }),
+      paths,
+      env: process.env,
+      redaction,
+      warn,
+      progress: (done, total) => {
+        if (tty && total > 1) process.stderr.write(done === total ? '\r\x1b[K' : `\rimporting ${done + 1}/${total}`);
+      },
+    });
+    if (json) outJson({ version: 1, ...result });
+    else out(renderTranscriptImport(result));
+    return result.files.length === 0 && result.failed > 0 ? 1 : 0;
+  } finally {
+    repo.close();
+  }
+}
+
+function renderTranscriptImport(result: TranscriptImportResult): string {
+  if (result.files.length === 0 && result.failed === 0) return 'nothing new to import';
+  const redacted = Object.values(result.redactions).reduce((a, b) => a + b, 0);
+  return [
+    `imported ${plural(result.files.length, 'file')} into ${plural(result.sessions, 'session')}: ${result.added} new steps, ${result.updated} updated, ${result.unchanged} already stored`,
+    ...(redacted > 0 ? [`redacted ${plural(redacted, 'secret')} (${Object.entries(result.redactions).map(([k, n]) => `${n} ${k}`).join(', ')})`] : []),
+    ...(result.failed > 0 ? [`${plural(result.failed, 'file')} could not be imported (see the warnings)`] : []),
+  ].join('\n');
 }

@@ -7,6 +7,8 @@ import { resolveSessionId, summarize } from '../store/queries.js';
 import type { StoredSession } from '../store/session-store.js';
 import { openRepo } from '../trace-repo.js';
 import { parseCommand } from './args.js';
+import { aggregateCost } from '../analysis/cost.js';
+import { usd } from './cost.js';
 import { formatDuration, formatTime, oneLine, plural } from './format.js';
 import { out, outJson, paint, type Style } from './output.js';
 
@@ -73,6 +75,12 @@ export function renderSession(session: StoredSession): string {
   if (m.baseCommit !== undefined) lines.push(`Base:     ${m.baseCommit}`);
   const redacted = Object.entries(m.redactions ?? {});
   if (redacted.length > 0) lines.push(`Redacted: ${redacted.map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  const cost = aggregateCost([{ session: { id: m.id, agent: m.agent }, steps: session.steps }], 'model');
+  if (cost.totals.responses > 0) {
+    const t = cost.totals;
+    lines.push(`Tokens:   ${t.inputTokens} in, ${t.outputTokens} out, ${t.cacheReadTokens} cache read, ${t.cacheWriteTokens} cache write`);
+    lines.push(`Cost:     ${usd(t.costUSD)} (${cost.rows.map((r) => r.key).join(', ')})${t.unpricedModels.length > 0 ? `; no price for ${t.unpricedModels.join(', ')}` : ''}`);
+  }
   lines.push(`Steps:    ${session.steps.length}`, '');
   for (const step of session.steps) lines.push(timelineLine(step));
   return lines.join('\n');

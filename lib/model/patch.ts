@@ -68,10 +68,11 @@ export function patchFromTexts(change: TextChange): Patch | null {
   const op: PatchOp =
     change.before === null ? 'add' : change.after === null ? 'delete' : change.oldPath !== undefined ? 'rename' : 'modify';
   const structured = structuredPatch('a', 'b', before, after, '', '', { context: 3 });
+  // git numbers an empty side from 0 ('@@ -0,0 +1,3 @@' for a new file); jsdiff says 1.
   const hunks: Hunk[] = structured.hunks.map((h) => ({
-    oldStart: h.oldStart,
+    oldStart: h.oldLines === 0 && change.before === null ? 0 : h.oldStart,
     oldLines: h.oldLines,
-    newStart: h.newStart,
+    newStart: h.newLines === 0 && change.after === null ? 0 : h.newStart,
     newLines: h.newLines,
     lines: h.lines,
   }));

@@ -49,6 +49,23 @@ export interface PatchRecord {
   readonly patches: readonly Patch[];
 }
 
+/** A ctx item as stored: what the model could see that is not a step. */
+export interface ContextRecord {
+  readonly kind: 'system-prompt' | 'tool-definitions' | 'instructions';
+  readonly text: string;
+  readonly fromStepId?: string;
+}
+
+export function decodeContext(text: string, what: string): ContextRecord {
+  const value = tryParseJson(text);
+  if (!isRecord(value) || typeof value['text'] !== 'string' || !['system-prompt', 'tool-definitions', 'instructions'].includes(String(value['kind']))) {
+    throw new CorruptRecordError(`'${what}' is not a ctx record`);
+  }
+  const fromStepId = typeof value['fromStepId'] === 'string' ? value['fromStepId'] : undefined;
+  const kind = value['kind'] as ContextRecord['kind'];
+  return fromStepId === undefined ? { kind, text: value['text'] } : { kind, text: value['text'], fromStepId };
+}
+
 export function encodeLines(values: readonly unknown[]): string {
   return values.map((v) => JSON.stringify(v)).join('\n') + '\n';
 }

@@ -7,7 +7,7 @@
 // Concurrent writers are safe: each append is a compare-and-swap on the ref, rebuilt on the
 // new tip when it loses a race.
 
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { GitHandle } from '../../refs/handle.js';
 import { listRefs, readRef, updateRefWithRetry } from '../../refs/ref-update.js';
 import { editTree, flattenTree } from '../../refs/tree-edit.js';
@@ -18,6 +18,7 @@ import { validateStep } from '../model/validate.js';
 import type { Keyring } from './keyring.js';
 import {
   commitMessage,
+  ctxPath,
   META_FILE,
   patchesChunkPath,
   SESSIONS_PREFIX,
@@ -26,6 +27,8 @@ import {
   stepsChunkPath,
 } from './layout.js';
 import {
+  canonicalJson,
+  decodeContext,
   decodeMeta,
   decodePatches,
   decodeSteps,
@@ -34,6 +37,7 @@ import {
   META_RECORD_VERSION,
   stepDigest,
   withoutPatches,
+  type ContextRecord,
   type MetaRecord,
 } from './records.js';
 
@@ -58,6 +62,16 @@ export interface AppendResult {
   /** Steps already stored as they are. */
   readonly unchanged: number;
   readonly tip: string | null;
+}
+
+interface Flush {
+  readonly parent: string | null;
+  readonly opened: OpenedTree | null;
+  readonly session: SessionMeta;
+  readonly fresh: readonly Step[];
+  readonly stepCount: number;
+  readonly ctxKey: string;
+  readonly context: readonly { readonly item: ContextRecord; readonly path: string }[];
 }
 
 /** A session's tree, opened: its files and decrypted chunks, in chunk order. */
@@ -102,8 +116,8 @@ export class SessionStore {
     return { meta: opened.meta, steps: mergeVersions(opened.chunks), tip };
   }
 
-  /** Append steps (and what is known of the session) in one flush. */
-  async append(info: SessionInfo, steps: readonly Step[]): Promise<AppendResult> {
+  /** Append steps (and what is known of the session, and ctx items) in one flush. */
+  async append(info: SessionInfo, steps: readonly Step[], context: readonly ContextRecord[] = []): Promise<AppendResult> {
     const batch = lastVersionById(steps.map(normalize));
     let result: AppendResult = { added: 0, updated: 0, unchanged: 0, tip: null };
     const tip = await updateRefWithRetry(
@@ -126,8 +140,12 @@ export class SessionStore {
         result = { added, updated, unchanged: batch.length - fresh.length, tip: current };
         const merged = mergeSessionMeta(opened?.meta.session ?? null, withDerivedFields(info, fresh));
         const session = withRedactionTotals(merged, mergeVersions([...(opened?.chunks ?? []), fresh]));
-        if (opened !== null && fresh.length === 0 && sameJson(opened.meta.session, session)) return null;
-        return this.writeFlush(current, opened, session, fresh, known.size + added);
+        const ctxKey = opened?.meta.ctxKey ?? randomBytes(32).toString('base64');
+        const newContext = context
+          .map((item) => ({ item, path: ctxPath(contextName(ctxKey, item)) }))
+          .filter(({ path }) => !(opened?.files.has(path) ?? false));
+        if (opened !== null && fresh.length === 0 && newContext.length === 0 && sameJson(opened.meta.session, session)) return null;
+        return this.writeFlush({ parent: current, opened, session, fresh, stepCount: known.size + added, ctxKey, context: newContext });
       },
       { message: 'git-trace: flush' },
     );
@@ -135,7 +153,8 @@ export class SessionStore {
     return result;
   }
 
-  private async writeFlush(parent: string | null, opened: OpenedTree | null, session: SessionMeta, fresh: readonly Step[], stepCount: number): Promise<string> {
+  private async writeFlush(flush: Flush): Promise<string> {
+    const { parent, opened, session, fresh, stepCount, ctxKey } = flush;
     const sealer = await this.keys.sealer();
     const { writer, reader } = this.handle;
     const n = opened?.meta.chunks ?? 0;
@@ -145,16 +164,29 @@ export class SessionStore {
       const patches = fresh.filter((s) => s.patches !== undefined).map((s) => ({ id: s.id, patches: s.patches }));
       if (patches.length > 0) changes.set(patchesChunkPath(n), await writer.writeBlob(await sealer.seal(encodeLines(patches))));
     }
+    for (const { item, path } of flush.context) changes.set(path, await writer.writeBlob(await sealer.seal(JSON.stringify(item))));
     const meta: MetaRecord = {
       v: META_RECORD_VERSION,
       session,
       stepCount,
       chunks: n + (fresh.length > 0 ? 1 : 0),
-      ctxKey: opened?.meta.ctxKey ?? randomBytes(32).toString('base64'),
+      ctxKey,
     };
     changes.set(META_FILE, await writer.writeBlob(await sealer.seal(encodeMeta(meta))));
     const tree = await editTree(reader, writer, opened?.tree ?? null, changes);
     return writer.writeCommit({ tree, parents: parent === null ? [] : [parent], message: commitMessage('flush') });
+  }
+
+  /** The session's ctx items (system prompts, tool definitions…), in no particular order. */
+  async readContext(id: string, tip: string): Promise<ContextRecord[]> {
+    const root = await this.rootFiles(id, tip);
+    const items: ContextRecord[] = [];
+    for (const [path, oid] of root.files) {
+      if (!path.startsWith('ctx/')) continue;
+      const item = decodeContext(await this.openBlob(oid, `${id}/${path}`), `${id}/${path}`);
+      items.push(item);
+    }
+    return items;
   }
 
   private async rootFiles(id: string, tip: string): Promise<{ tree: string; files: Map<string, string> }> {
@@ -197,6 +229,12 @@ export class SessionStore {
     );
     return { tree: root.tree, meta, files: root.files, chunks };
   }
+}
+
+// Names of ctx items are keyed with the session's secret, so equal content shares one blob but a
+// name reveals nothing about the content to someone without the key.
+function contextName(ctxKey: string, item: ContextRecord): string {
+  return createHmac('sha256', Buffer.from(ctxKey, 'base64')).update(canonicalJson(item)).digest('hex').slice(0, 40);
 }
 
 /** Validate once on the way in, so digests compare like with like. */

@@ -1,0 +1,15 @@
+// The Claude Code adapter: where its transcripts live and how they become steps.
+// Format reference: shared docs, transcript-formats.md section 1 (Claude Code 2.0.28 to 2.1.41).
+
+import type { AgentAdapter } from '../types.js';
+import { findTranscripts, transcriptRoots } from './locate.js';
+import { parseTranscript } from './parse.js';
+
+export const claudeCodeAdapter: AgentAdapter = {
+  agent: 'claude-code',
+  transcriptRoots,
+  findTranscripts,
+  parse: parseTranscript,
+};
+
+export { claudeSlug } from './locate.js';

@@ -1,0 +1,13 @@
+// The Codex CLI adapter: where rollouts live, which belong to a work tree, and parsing them
+// (whole or incrementally from a checkpoint) into normalized steps. Hooks are not wired here.
+
+import type { AgentAdapter } from '../types.js';
+import { codexTranscriptRoots, findCodexTranscripts } from './locate.js';
+import { parseRollout } from './parse.js';
+
+export const codexAdapter: AgentAdapter = {
+  agent: 'codex',
+  transcriptRoots: codexTranscriptRoots,
+  findTranscripts: findCodexTranscripts,
+  parse: parseRollout,
+};

@@ -1,0 +1,16 @@
+// The agents git-trace knows, in one explicit list. A new agent is one new folder and one line.
+
+import { claudeCodeAdapter } from './claude-code/index.js';
+import { codexAdapter } from './codex/index.js';
+import { geminiAdapter } from './gemini/index.js';
+import { piAdapter } from './pi/index.js';
+import type { AgentAdapter } from './types.js';
+import type { AgentName } from '../model/session.js';
+
+export const ADAPTERS: readonly AgentAdapter[] = [claudeCodeAdapter, codexAdapter, geminiAdapter, piAdapter];
+
+export function adapterFor(agent: AgentName): AgentAdapter {
+  const adapter = ADAPTERS.find((a) => a.agent === agent);
+  if (adapter === undefined) throw new Error(`no adapter for '${agent}'`);
+  return adapter;
+}

@@ -1,0 +1,13 @@
+// The pi coding agent (badlogic/pi-mono, packages/coding-agent): where its sessions live and how
+// one session file becomes normalized steps. Format notes: docs/transcript-formats.md, section 4.
+
+import type { AgentAdapter } from '../types.js';
+import { findPiTranscripts, piTranscriptRoots } from './locate.js';
+import { parsePiSession } from './parse.js';
+
+export const piAdapter: AgentAdapter = {
+  agent: 'pi',
+  transcriptRoots: piTranscriptRoots,
+  findTranscripts: findPiTranscripts,
+  parse: parsePiSession,
+};

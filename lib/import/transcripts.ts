@@ -1,0 +1,182 @@
+// Importing the agents' own transcript files: find them (or take the paths given), parse each
+// from where the last import stopped, redact, and append to the store; then remember where each
+// file stopped. A file's checkpoint is saved only after its steps are stored, so a crash costs a
+// re-read, never a step.
+
+import { stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ADAPTERS, adapterFor } from '../agents/index.js';
+import { detectAgent } from '../agents/detect.js';
+import type { Env, ParseResult, TranscriptFile } from '../agents/types.js';
+import { addCounts, redactStep, redactText, type RedactionConfig } from '../crypto/redact.js';
+import type { AgentName, SessionInfo } from '../model/session.js';
+import type { Step } from '../model/step.js';
+import { stateDir } from '../../refs/repo.js';
+import type { TraceRepo } from '../trace-repo.js';
+import { loadImportState, saveImportState, type FileState } from './state.js';
+
+export interface TranscriptImportOptions {
+  /** Only this agent's transcripts (discovery), or the agent of the given paths. */
+  readonly agent?: AgentName;
+  /** Files to import; none: discover this repository's sessions for every agent. */
+  readonly paths?: readonly string[];
+  readonly env: Env;
+  readonly redaction: RedactionConfig;
+  readonly warn: (message: string) => void;
+  readonly progress?: (done: number, total: number) => void;
+}
+
+export interface FileImport {
+  readonly path: string;
+  readonly agent: AgentName;
+  readonly sessionId: string;
+  readonly added: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly skipped: Readonly<Record<string, number>>;
+  readonly badLines: number;
+}
+
+export interface TranscriptImportResult {
+  readonly files: readonly FileImport[];
+  readonly sessions: number;
+  readonly added: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly redactions: Readonly<Record<string, number>>;
+  /** Files that could not be imported at all (unreadable, unknown agent). */
+  readonly failed: number;
+}
+
+export async function importTranscripts(repo: TraceRepo, options: TranscriptImportOptions): Promise<TranscriptImportResult> {
+  const workTree = repo.git.repo.workTree;
+  const explicit = options.paths !== undefined && options.paths.length > 0;
+  const files = explicit ? await explicitFiles(options) : await discover(workTree, options);
+  const dir = stateDir(repo.git.repo);
+  const state = await loadImportState(dir);
+  const results: FileImport[] = [];
+  let failed = explicit ? options.paths.length - files.length : 0;
+  let redactions: Record<string, number> = {};
+  for (const [i, file] of files.entries()) {
+    options.progress?.(i, files.length);
+    try {
+      const done = await importFile(repo, file, state.files[file.path], { ...options, workTree, explicit });
+      if (done === null) continue;
+      results.push(done.summary);
+      redactions = { ...addCounts(redactions, done.redactions) };
+      state.files[file.path] = done.state;
+      await saveImportState(dir, state);
+    } catch (error) {
+      if (!(error instanceof Error) || !('code' in error || error.name.endsWith('Error'))) throw error;
+      failed++;
+      options.warn(`cannot import '${file.path}': ${error.message}`);
+    }
+  }
+  options.progress?.(files.length, files.length);
+  return {
+    files: results,
+    sessions: new Set(results.map((r) => r.sessionId)).size,
+    added: sum(results, 'added'),
+    updated: sum(results, 'updated'),
+    unchanged: sum(results, 'unchanged'),
+    redactions,
+    failed,
+  };
+}
+
+function sum(results: readonly FileImport[], key: 'added' | 'updated' | 'unchanged'): number {
+  return results.reduce((n, r) => n + r[key], 0);
+}
+
+async function discover(workTree: string | null, options: TranscriptImportOptions): Promise<TranscriptFile[]> {
+  if (workTree === null) return [];
+  const adapters = options.agent === undefined ? ADAPTERS : [adapterFor(options.agent)];
+  const found = await Promise.all(adapters.map((a) => a.findTranscripts(workTree, options.env)));
+  return found.flat();
+}
+
+async function explicitFiles(options: TranscriptImportOptions): Promise<TranscriptFile[]> {
+  const files: TranscriptFile[] = [];
+  for (const raw of options.paths ?? []) {
+    const path = resolve(raw);
+    try {
+      const agent = options.agent ?? (await detectAgent(path));
+      if (agent === null) {
+        options.warn(`cannot tell which agent wrote '${raw}'; pass --agent`);
+        continue;
+      }
+      files.push({ agent, path });
+    } catch (error) {
+      options.warn(`cannot read '${raw}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  return files;
+}
+
+interface FileContext extends TranscriptImportOptions {
+  readonly workTree: string | null;
+  readonly explicit: boolean;
+}
+
+async function importFile(
+  repo: TraceRepo,
+  file: TranscriptFile,
+  previous: FileState | undefined,
+  context: FileContext,
+): Promise<{ summary: FileImport; state: FileState; redactions: Record<string, number> } | null> {
+  const info = await stat(file.path);
+  // A file that shrank was rewritten: an offset into it means nothing any more, so read it from
+  // the start; the store's dedupe keeps that cheap. A checkpoint at offset 0 belongs to a parser
+  // that reads whole files (Gemini's JSON) and handles rewrites itself, so it is kept.
+  const resumable =
+    previous !== undefined && previous.agent === file.agent && (info.size >= previous.size || previous.checkpoint.from.offset === 0);
+  if (resumable && info.size === previous.size && info.mtimeMs === previous.mtimeMs) return null;
+  const adapter = adapterFor(file.agent);
+  const parsed = await adapter.parse(file.path, {
+    repoRoot: context.workTree,
+    ...(resumable ? { from: previous.checkpoint } : {}),
+    warn: (w) => context.warn(`${w.file}:${w.line}: ${w.message}`),
+  });
+  if (context.explicit && !previous && !isInside(context.workTree, parsed.session.cwd)) {
+    context.warn(`'${file.path}' is a session that ran in '${parsed.session.cwd ?? 'an unknown folder'}', outside this repository; importing it anyway`);
+  }
+  const { steps, counts } = redactSteps(parsed.steps, context.redaction);
+  const session = redactSession(parsed.session, context.redaction);
+  const result = parsed.steps.length === 0 && resumable ? { added: 0, updated: 0, unchanged: 0 } : await repo.sessions.append(session, steps, parsed.context);
+  return {
+    summary: {
+      path: file.path,
+      agent: file.agent,
+      sessionId: parsed.session.id,
+      added: result.added,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      skipped: parsed.stats.skipped,
+      badLines: parsed.stats.badLines,
+    },
+    state: { agent: file.agent, sessionId: parsed.session.id, checkpoint: parsed.checkpoint, size: info.size, mtimeMs: info.mtimeMs },
+    redactions: counts,
+  };
+}
+
+function isInside(root: string | null, path: string | undefined): boolean {
+  if (root === null || path === undefined) return false;
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** Redact every step at capture; each step records its own counts. */
+function redactSteps(steps: readonly Step[], config: RedactionConfig): { steps: Step[]; counts: Record<string, number> } {
+  let counts: Record<string, number> = {};
+  const out = steps.map((step) => {
+    const r = redactStep(step, config);
+    if (Object.keys(r.counts).length === 0) return r.step;
+    counts = { ...addCounts(counts, r.counts) };
+    return { ...r.step, redacted: r.counts } as Step;
+  });
+  return { steps: out, counts };
+}
+
+function redactSession(session: ParseResult['session'], config: RedactionConfig): SessionInfo {
+  return session.title === undefined ? session : { ...session, title: redactText(session.title, config).text };
+}
