@@ -111,7 +111,9 @@ export async function* readJsonLines(
       continue;
     }
     yield { ...line, value };
-    next = { offset: line.end, line: line.line };
+    // After an unterminated last line, the next read starts at its missing newline: count that
+    // newline as the end of this same line, so later line numbers (and ids built on them) hold.
+    next = { offset: line.end, line: terminated ? line.line : line.line - 1 };
   }
   return { next };
 }

@@ -3,6 +3,8 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
+import { AGENTS, isAgentName } from '../model/session.js';
+import type { SessionFilter } from '../store/queries.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -34,4 +36,11 @@ export function parseSince(value: string, now: Date = new Date()): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new UsageError(`cannot read '${value}' as a date`, { hint: 'use an ISO date (2026-11-01) or an age (7d, 12h, 2w)' });
   return date;
+}
+
+/** The --agent and --since options shared by the commands that read many sessions. */
+export function parseSessionFilter(values: { readonly agent?: string | undefined; readonly since?: string | undefined }): SessionFilter {
+  const { agent, since } = values;
+  if (agent !== undefined && !isAgentName(agent)) throw new UsageError(`unknown agent '${agent}'`, { hint: `agents: ${AGENTS.join(', ')}` });
+  return { ...(agent === undefined ? {} : { agent }), ...(since === undefined ? {} : { since: parseSince(since) }) };
 }

@@ -2,10 +2,10 @@
 
 import { aggregateCost, COST_GROUPINGS, type CostGrouping, type CostReport, type CostRules } from '../analysis/cost.js';
 import { UsageError } from '../errors.js';
-import { AGENTS, isAgentName } from '../model/session.js';
+import { AGENTS } from '../model/session.js';
 import { listSessions } from '../store/queries.js';
 import { openRepo } from '../trace-repo.js';
-import { parseCommand, parseSince } from './args.js';
+import { parseCommand, parseSessionFilter } from './args.js';
 import { table } from './format.js';
 import { out, outJson, paint, warn } from './output.js';
 
@@ -35,12 +35,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!COST_GROUPINGS.includes(by)) throw new UsageError(`cannot group by '${args.values.by}'`, { hint: `use one of: ${COST_GROUPINGS.join(', ')}` });
   const rules = (args.values.rules ?? 'ccusage') as CostRules;
   if (rules !== 'ccusage' && rules !== 'published') throw new UsageError(`unknown rules '${args.values.rules}'`, { hint: 'use ccusage or published' });
-  const agent = args.values.agent;
-  if (agent !== undefined && !isAgentName(agent)) throw new UsageError(`unknown agent '${agent}'`, { hint: `agents: ${AGENTS.join(', ')}` });
-  const since = args.values.since === undefined ? undefined : parseSince(args.values.since);
+  const filter = parseSessionFilter(args.values);
   const repo = await openRepo(process.cwd());
   try {
-    const { sessions, unreadable } = await listSessions(repo, { ...(agent === undefined ? {} : { agent }), ...(since === undefined ? {} : { since }) });
+    const { sessions, unreadable } = await listSessions(repo, filter);
     for (const u of unreadable) warn(`cannot read session '${u.id}': ${u.error.message}`);
     const loaded = [];
     for (const s of sessions) {

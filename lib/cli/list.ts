@@ -2,9 +2,9 @@
 
 import { listSessions, type SessionSummary } from '../store/queries.js';
 import { UsageError } from '../errors.js';
-import { isAgentName, AGENTS } from '../model/session.js';
+import { AGENTS } from '../model/session.js';
 import { openRepo } from '../trace-repo.js';
-import { parseCommand, parseSince } from './args.js';
+import { parseCommand, parseSessionFilter } from './args.js';
 import { formatDuration, formatTime, oneLine, table } from './format.js';
 import { out, outJson, paint, warn } from './output.js';
 
@@ -19,12 +19,10 @@ List the sessions stored in this repository, newest first.
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseCommand(argv, { agent: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const agent = args.values.agent;
-  if (agent !== undefined && !isAgentName(agent)) throw new UsageError(`unknown agent '${agent}'`, { hint: `agents: ${AGENTS.join(', ')}` });
-  const since = args.values.since === undefined ? undefined : parseSince(args.values.since);
+  const filter = parseSessionFilter(args.values);
   const repo = await openRepo(process.cwd());
   try {
-    const { sessions, unreadable } = await listSessions(repo, { ...(agent === undefined ? {} : { agent }), ...(since === undefined ? {} : { since }) });
+    const { sessions, unreadable } = await listSessions(repo, filter);
     for (const u of unreadable) warn(`cannot read session '${u.id}': ${u.error.message}`);
     if (args.values.json === true) outJson(sessions.map(toJson));
     else if (sessions.length > 0) out(renderList(sessions));

@@ -75,7 +75,7 @@ export function renderSession(session: StoredSession): string {
   if (m.baseCommit !== undefined) lines.push(`Base:     ${m.baseCommit}`);
   const redacted = Object.entries(m.redactions ?? {});
   if (redacted.length > 0) lines.push(`Redacted: ${redacted.map(([k, n]) => `${n} ${k}`).join(', ')}`);
-  const cost = aggregateCost([{ session: { id: m.id, agent: m.agent }, steps: session.steps }], 'model');
+  const cost = aggregateCost([{ session: { id: m.id, agent: m.agent }, steps: session.steps }], 'model', { rules: 'ccusage' });
   if (cost.totals.responses > 0) {
     const t = cost.totals;
     lines.push(`Tokens:   ${t.inputTokens} in, ${t.outputTokens} out, ${t.cacheReadTokens} cache read, ${t.cacheWriteTokens} cache write`);

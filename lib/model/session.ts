@@ -44,13 +44,15 @@ export function mergeSessionMeta(older: SessionMeta | null, newer: SessionInfo):
   return merged as unknown as SessionMeta;
 }
 
-function earliest(a: string | null, b: string | null): string | null {
+/** The earlier of two ISO times; null counts as unknown. */
+export function earliest(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
   return a < b ? a : b;
 }
 
-function latest(a: string | null, b: string | null): string | null {
+/** The later of two ISO times; null counts as unknown. */
+export function latest(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
   return a > b ? a : b;

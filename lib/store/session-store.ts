@@ -12,7 +12,7 @@ import type { GitHandle } from '../../refs/handle.js';
 import { listRefs, readRef, updateRefWithRetry } from '../../refs/ref-update.js';
 import { editTree, flattenTree } from '../../refs/tree-edit.js';
 import { CorruptRecordError, NotFoundError } from '../errors.js';
-import { mergeSessionMeta, type SessionInfo, type SessionMeta } from '../model/session.js';
+import { earliest, latest, mergeSessionMeta, type SessionInfo, type SessionMeta } from '../model/session.js';
 import type { IndexedStep, Step } from '../model/step.js';
 import { validateStep } from '../model/validate.js';
 import type { Keyring } from './keyring.js';
@@ -283,18 +283,6 @@ export function titleFrom(text: string): string | undefined {
   const line = text.split('\n').map((l) => l.trim()).find((l) => l !== '');
   if (line === undefined) return undefined;
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
-}
-
-function earliest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a < b ? a : b;
-}
-
-function latest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a > b ? a : b;
 }
 
 /** Session totals of secrets replaced, summed over the latest version of every step. */

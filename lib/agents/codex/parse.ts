@@ -19,7 +19,6 @@ import { handleCompacted, handleContextCompacted, handleMessage, handleReasoning
 import { handleSessionMeta, handleThreadName, handleTurnContext } from './meta.js';
 import { kindOf, narrowRecord, ShapeError, type CodexRecord } from './records.js';
 import { readState } from './state.js';
-import { lineStartFrom } from './resume.js';
 import { handleSpawnEnd } from './subagents.js';
 import { Timeline } from './timeline.js';
 import {
@@ -112,7 +111,7 @@ export async function parseRollout(file: string, options: ParseOptions): Promise
     tally.badLines += 1;
     options.warn(warning);
   };
-  const reader = readJsonLines(file, await lineStartFrom(file, options.from?.from), onBadJson);
+  const reader = readJsonLines(file, options.from?.from, onBadJson);
   let next: ReadFrom;
   for (;;) {
     const item = await reader.next();
