@@ -9,25 +9,31 @@ import { openRepo } from '../trace-repo.js';
 import { parseCommand } from './args.js';
 import { aggregateCost } from '../analysis/cost.js';
 import { usd } from './cost.js';
+import { contextAt, type StepContext } from '../ctx/window.js';
 import { formatDuration, formatTime, oneLine, plural } from './format.js';
 import { out, outJson, paint, type Style } from './output.js';
 
-const HELP = `usage: git trace show [--step N] [--json] ID
+const HELP = `usage: git trace show [--step N [--ctx]] [--json] ID
 
 Show a session's metadata and its timeline of steps; with --step, one step in full
 (its text, tool input and output, and the patches it produced).
 ID may be a unique prefix of at least 4 characters.
 
     --step N   show step N in full
-    --json     print as JSON: {session, steps} (or {session, step} with --step)`;
+    --ctx      with --step: what the model could see at step N (system prompt and
+               instructions when recorded, the messages in its window since the last
+               compaction, the files its tools read)
+    --json     print as JSON: {session, steps}, {session, step} with --step, or
+               {session, ctx} with --ctx`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const args = parseCommand(argv, { step: { type: 'string' }, json: { type: 'boolean' } }, HELP);
+  const args = parseCommand(argv, { step: { type: 'string' }, ctx: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
   const [idArg, ...extra] = args.positionals;
   if (idArg === undefined || extra.length > 0) throw new UsageError('show takes one session ID', { hint: 'usage: git trace show [--step N] [--json] ID' });
   const stepIndex = args.values.step === undefined ? undefined : Number(args.values.step);
   if (stepIndex !== undefined && (!Number.isInteger(stepIndex) || stepIndex < 0)) throw new UsageError(`--step needs a step number, not '${args.values.step}'`);
+  if (args.values.ctx === true && stepIndex === undefined) throw new UsageError('--ctx needs --step N', { hint: 'usage: git trace show --step N --ctx ID' });
   const repo = await openRepo(process.cwd());
   try {
     const id = await resolveSessionId(repo, idArg);
@@ -36,6 +42,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (stepIndex !== undefined) {
       const step = session.steps[stepIndex];
       if (step === undefined) throw new NotFoundError(`session '${id}' has no step ${stepIndex}`, { hint: `its steps are numbered 0 to ${session.steps.length - 1}` });
+      if (args.values.ctx === true) {
+        const ctx = contextAt(session.steps, await repo.sessions.readContext(id, session.tip), stepIndex);
+        if (args.values.json === true) outJson({ version: 1, session: summary, ctx });
+        else out(renderContext(ctx));
+        return 0;
+      }
       if (args.values.json === true) outJson({ version: 1, session: summary, step });
       else out(renderStep(step));
       return 0;
@@ -175,4 +187,24 @@ export function renderStep(step: IndexedStep): string {
 
 function indent(text: string): string {
   return text.split('\n').map((l) => `    ${l}`).join('\n');
+}
+
+export function renderContext(ctx: StepContext): string {
+  const lines = [paint('bold', `ctx of step #${ctx.step}`)];
+  for (const item of ctx.items) lines.push('', paint('bold', `== ${item.kind} ==`), item.text.trimEnd());
+  const from = ctx.windowStart === 0 ? 'the start' : `the compaction at #${ctx.windowStart}`;
+  lines.push('', paint('bold', `== window: ${plural(ctx.window.length, 'step')} since ${from} ==`));
+  for (const step of ctx.window) lines.push(`#${step.index} ${step.kind}: ${contextLine(step)}`);
+  if (ctx.filesRead.length > 0) {
+    lines.push('', paint('bold', '== files read =='));
+    for (const f of ctx.filesRead) lines.push(`${f.path} (#${f.step})`);
+  }
+  return lines.join('\n');
+}
+
+function contextLine(step: Step): string {
+  if (step.kind === 'prompt' || step.kind === 'message' || step.kind === 'reasoning') return step.text;
+  if (step.kind !== 'tool') return stepSummary(step);
+  const input = typeof step.tool.input === 'string' ? step.tool.input : JSON.stringify(step.tool.input);
+  return `${step.tool.name} ${input}\n${indent(step.tool.output ?? '(no result)')}`;
 }

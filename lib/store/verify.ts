@@ -92,6 +92,7 @@ async function checkSession(repo: TraceRepo, id: string, tip: string): Promise<S
     if (session.meta.chunks !== chunks) problems.push(`${META_FILE} counts ${session.meta.chunks} chunks, the tree holds ${chunks}`);
     if (session.meta.stepCount !== steps) problems.push(`${META_FILE} counts ${session.meta.stepCount} steps, the chunks hold ${steps}`);
     if (session.meta.session.id !== id) problems.push(`${META_FILE} names session '${session.meta.session.id}', the ref says '${id}'`);
+    await repo.sessions.readContext(id, tip);
   } catch (error) {
     if (!(error instanceof TraceError)) throw error;
     problems.push(error.message);
