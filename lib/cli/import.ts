@@ -4,6 +4,7 @@
 import { readStepsFile } from '../import/steps-file.js';
 import { importTranscripts, type TranscriptImportResult } from '../import/transcripts.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
+import { refreshIndex } from '../search/refresh.js';
 import { UsageError } from '../errors.js';
 import { AGENTS, isAgentName, type AgentName } from '../model/session.js';
 import { openRepo, type TraceRepo } from '../trace-repo.js';
@@ -62,6 +63,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         summary.unchanged += result.unchanged;
       }
     }
+    await refreshIndex(repo, warn);
     const result: ImportSummary = { version: 1, ...summary };
     if (args.values.json === true) outJson(result);
     else out(`imported ${result.sessions} session${result.sessions === 1 ? '' : 's'}: ${result.added} new steps, ${result.updated} updated, ${result.unchanged} already stored${result.badLines > 0 ? `, ${result.badLines} bad lines skipped` : ''}`);
@@ -86,6 +88,7 @@ async function importAgentTranscripts(paths: readonly string[], agent: AgentName
         if (tty && total > 1) process.stderr.write(done === total ? '\r\x1b[K' : `\rimporting ${done + 1}/${total}`);
       },
     });
+    await refreshIndex(repo, warn);
     if (json) outJson({ version: 1, ...result });
     else out(renderTranscriptImport(result));
     return result.files.length === 0 && result.failed > 0 ? 1 : 0;

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { claudeSlug } from '../../lib/agents/claude-code/index.js';
@@ -124,6 +124,15 @@ describe('secrets planted in a transcript never reach the store', { skip: skipWi
       const oids = r.git('rev-list', '--objects', '--glob=refs/opentraces/*').split('\n').map((l) => l.split(' ')[0]).filter((o) => o);
       const raw = execFileSync('git', ['cat-file', '--batch'], { cwd: r.dir, input: oids.join('\n') + '\n', maxBuffer: 64 << 20 });
       assert.equal(raw.includes(Buffer.from(token)), false);
+      // The local index holds redacted text only: search finds the marker, never the secret.
+      const hits = r.trace(['search', '--json', 'myapp']);
+      assert.equal(hits.status, 0, hits.stderr);
+      assert.match(hits.stdout, /REDACTED/);
+      const dir = join(r.dir, '.git', 'opentraces');
+      const index = Buffer.concat(readdirSync(dir).filter((f) => f.startsWith('index.sqlite')).map((f) => readFileSync(join(dir, f))));
+      assert.ok(index.length > 0);
+      assert.equal(index.includes(Buffer.from(token)), false);
+      assert.equal(index.includes(Buffer.from(awsKey)), false);
     } finally {
       r.cleanup();
     }

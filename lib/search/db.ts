@@ -1,0 +1,70 @@
+// The local index: a SQLite database (WAL, FTS5) under the git common dir. Derived from the refs
+// and rebuilt from them at will (`git trace index --rebuild`): never the source of truth. It
+// holds redacted plaintext, so it is private to the machine: mode 0600 in a 0700 folder.
+// better-sqlite3 is loaded only by the commands that search, never on a hook's hot path.
+
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
+
+export const INDEX_SCHEMA_VERSION = 1;
+
+export function indexPath(stateDir: string): string {
+  return join(stateDir, 'index.sqlite');
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY,
+  tip TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  title TEXT,
+  started_at TEXT,
+  ended_at TEXT,
+  step_count INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS steps (
+  session_id TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  step_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ts TEXT,
+  tool TEXT,
+  PRIMARY KEY (session_id, idx)
+);
+CREATE TABLE IF NOT EXISTS step_paths (
+  session_id TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  path TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS step_paths_path ON step_paths (path);
+CREATE VIRTUAL TABLE IF NOT EXISTS step_text USING fts5 (
+  session_id UNINDEXED, idx UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+`;
+
+export type IndexDb = Database.Database;
+
+/** Open (creating when needed) the index; a database of another schema version is rebuilt empty. */
+export async function openIndex(stateDir: string): Promise<IndexDb> {
+  const { default: SQLite } = await import('better-sqlite3');
+  mkdirSync(stateDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const path = indexPath(stateDir);
+  let db = new SQLite(path);
+  if ((db.pragma('user_version', { simple: true }) as number) !== INDEX_SCHEMA_VERSION && hasTables(db)) {
+    db.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    db = new SQLite(path);
+  }
+  chmodSync(path, PRIVATE_FILE_MODE);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  db.pragma(`user_version = ${INDEX_SCHEMA_VERSION}`);
+  return db;
+}
+
+function hasTables(db: IndexDb): boolean {
+  return (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0;
+}

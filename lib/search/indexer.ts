@@ -1,0 +1,97 @@
+// Keeping the index in step with the refs: a session whose ref tip differs from the tip the index
+// recorded is read again and re-indexed whole; a session whose ref is gone is dropped. One
+// `for-each-ref` tells what changed, so a fresh index costs nothing to check.
+
+import { TraceError } from '../errors.js';
+import type { IndexedStep } from '../model/step.js';
+import type { StoredSession } from '../store/session-store.js';
+import type { TraceRepo } from '../trace-repo.js';
+import type { IndexDb } from './db.js';
+
+export interface SyncResult {
+  readonly indexed: number;
+  readonly removed: number;
+  readonly unreadable: readonly { readonly id: string; readonly error: TraceError }[];
+}
+
+/** Bring the index up to date with the refs (everything, when `rebuild`). */
+export async function syncIndex(repo: TraceRepo, db: IndexDb, options: { rebuild?: boolean } = {}): Promise<SyncResult> {
+  if (options.rebuild === true) db.exec('DELETE FROM sessions; DELETE FROM steps; DELETE FROM step_paths; DELETE FROM step_text;');
+  const refs = await repo.sessions.refs();
+  const known = new Map((db.prepare('SELECT id, tip FROM sessions').all() as { id: string; tip: string }[]).map((r) => [r.id, r.tip]));
+  const unreadable: { id: string; error: TraceError }[] = [];
+  let indexed = 0;
+  for (const ref of refs) {
+    if (known.get(ref.id) === ref.tip) continue;
+    try {
+      indexSession(db, await repo.sessions.readAt(ref.id, ref.tip));
+      indexed++;
+    } catch (error) {
+      if (!(error instanceof TraceError)) throw error;
+      unreadable.push({ id: ref.id, error });
+    }
+  }
+  const live = new Set(refs.map((r) => r.id));
+  const gone = [...known.keys()].filter((id) => !live.has(id));
+  for (const id of gone) removeSession(db, id);
+  return { indexed, removed: gone.length, unreadable };
+}
+
+/** The number of sessions whose ref moved since they were indexed (or that are not indexed). */
+export async function staleSessions(repo: TraceRepo, db: IndexDb): Promise<number> {
+  const refs = await repo.sessions.refs();
+  const known = new Map((db.prepare('SELECT id, tip FROM sessions').all() as { id: string; tip: string }[]).map((r) => [r.id, r.tip]));
+  return refs.filter((r) => known.get(r.id) !== r.tip).length + [...known.keys()].filter((id) => !refs.some((r) => r.id === id)).length;
+}
+
+function removeSession(db: IndexDb, id: string): void {
+  for (const table of ['sessions', 'steps', 'step_paths', 'step_text']) {
+    db.prepare(`DELETE FROM ${table} WHERE ${table === 'sessions' ? 'id' : 'session_id'} = ?`).run(id);
+  }
+}
+
+// Tool output can be megabytes; its head is what people search for.
+const MAX_OUTPUT_INDEXED = 8 * 1024;
+
+export function indexSession(db: IndexDb, session: StoredSession): void {
+  const meta = session.meta.session;
+  const insertStep = db.prepare('INSERT INTO steps (session_id, idx, step_id, kind, ts, tool) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertPath = db.prepare('INSERT INTO step_paths (session_id, idx, path) VALUES (?, ?, ?)');
+  const insertText = db.prepare('INSERT INTO step_text (session_id, idx, body) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    removeSession(db, meta.id);
+    db.prepare('INSERT INTO sessions (id, tip, agent, title, started_at, ended_at, step_count) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      meta.id, session.tip, meta.agent, meta.title ?? null, meta.startedAt, meta.endedAt, session.steps.length,
+    );
+    for (const step of session.steps) {
+      insertStep.run(meta.id, step.index, step.id, step.kind, step.timestamp, step.kind === 'tool' ? step.tool.name : null);
+      for (const path of stepPaths(step)) insertPath.run(meta.id, step.index, path);
+      const body = searchableText(step);
+      if (body !== '') insertText.run(meta.id, step.index, body);
+    }
+  })();
+}
+
+/** Repository paths a step touched or read. */
+export function stepPaths(step: IndexedStep): string[] {
+  const paths = new Set<string>();
+  for (const patch of step.patches ?? []) paths.add(patch.path);
+  if (step.kind === 'tool') for (const read of step.tool.reads ?? []) paths.add(read);
+  return [...paths];
+}
+
+function searchableText(step: IndexedStep): string {
+  switch (step.kind) {
+    case 'prompt':
+    case 'message':
+    case 'reasoning':
+      return step.text;
+    case 'tool': {
+      const input = typeof step.tool.input === 'string' ? step.tool.input : JSON.stringify(step.tool.input);
+      return [step.tool.name, input, (step.tool.output ?? '').slice(0, MAX_OUTPUT_INDEXED), ...stepPaths(step)].join('\n');
+    }
+    case 'compaction':
+    case 'subagent':
+      return step.text ?? '';
+  }
+}
