@@ -74,4 +74,10 @@ export interface AgentAdapter {
   findTranscripts(workTree: string, env: Env): Promise<readonly TranscriptFile[]>;
   /** Parse one transcript file into normalized steps. Never throws for bad content; throws only when the file cannot be read. */
   parse(file: string, options: ParseOptions): Promise<ParseResult>;
+  /**
+   * True for a file holding a subagent's part of a parent session (Claude Code's agent-*.jsonl).
+   * The importer reads such files before the parent's, so the parent's fuller view of the
+   * subagent run (which tool call started it) is the version the store keeps.
+   */
+  isSubagentFile?(path: string): boolean;
 }

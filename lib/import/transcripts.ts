@@ -51,7 +51,7 @@ export interface TranscriptImportResult {
 export async function importTranscripts(repo: TraceRepo, options: TranscriptImportOptions): Promise<TranscriptImportResult> {
   const workTree = repo.git.repo.workTree;
   const explicit = options.paths !== undefined && options.paths.length > 0;
-  const files = explicit ? await explicitFiles(options) : await discover(workTree, options);
+  const files = subagentPartsFirst(explicit ? await explicitFiles(options) : await discover(workTree, options));
   const dir = stateDir(repo.git.repo);
   const state = await loadImportState(dir);
   const results: FileImport[] = [];
@@ -82,6 +82,12 @@ export async function importTranscripts(repo: TraceRepo, options: TranscriptImpo
     redactions,
     failed,
   };
+}
+
+/** Subagent files before the rest (see AgentAdapter.isSubagentFile); otherwise the order found. */
+function subagentPartsFirst(files: readonly TranscriptFile[]): TranscriptFile[] {
+  const isPart = (f: TranscriptFile): boolean => adapterFor(f.agent).isSubagentFile?.(f.path) === true;
+  return [...files.filter(isPart), ...files.filter((f) => !isPart(f))];
 }
 
 function sum(results: readonly FileImport[], key: 'added' | 'updated' | 'unchanged'): number {

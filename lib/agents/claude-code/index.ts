@@ -1,6 +1,7 @@
 // The Claude Code adapter: where its transcripts live and how they become steps.
 // Format reference: shared docs, transcript-formats.md section 1 (Claude Code 2.0.28 to 2.1.41).
 
+import { basename } from 'node:path';
 import type { AgentAdapter } from '../types.js';
 import { findTranscripts, transcriptRoots } from './locate.js';
 import { parseTranscript } from './parse.js';
@@ -10,6 +11,8 @@ export const claudeCodeAdapter: AgentAdapter = {
   transcriptRoots,
   findTranscripts,
   parse: parseTranscript,
+  // Subagent transcripts: `agent-<id>.jsonl`, flat (2.0.x) or under `<session>/subagents/` (2.1.x).
+  isSubagentFile: (path) => basename(path).startsWith('agent-'),
 };
 
 export { claudeSlug } from './locate.js';
