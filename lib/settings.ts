@@ -13,6 +13,8 @@ export interface Settings {
   readonly debug: boolean;
   /** The user's home, from which agents' transcript folders are found. */
   readonly home: string;
+  /** Hooks start a background flush at stop and session end (GIT_TRACE_BACKGROUND_FLUSH=0: no). */
+  readonly backgroundFlush: boolean;
 }
 
 /** Mode of files holding secrets or plaintext (identity, spool, index): owner only. */
@@ -27,5 +29,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     configDir,
     debug: env['GIT_TRACE_DEBUG'] === '1',
     home,
+    backgroundFlush: env['GIT_TRACE_BACKGROUND_FLUSH'] !== '0',
   };
 }

@@ -13,13 +13,17 @@ export class GitError extends TraceError {
   readonly argv: readonly string[];
   readonly gitExitCode: number | null;
   readonly stderr: string;
+  /** Killed because it ran past its time limit. */
+  readonly timedOut: boolean;
 
-  constructor(argv: readonly string[], exitCode: number | null, stderr: string) {
+  constructor(argv: readonly string[], exitCode: number | null, stderr: string, timedOut = false) {
     const firstLine = stderr.trim().split('\n')[0] ?? '';
-    super(`git ${argv.filter((a) => !a.startsWith('-c')).slice(0, 3).join(' ')} failed${firstLine ? `: ${firstLine}` : ''}`);
+    const what = `git ${argv.filter((a) => !a.startsWith('-c') && !a.includes('=')).slice(1, 3).join(' ')}`;
+    super(timedOut ? `${what} ran out of time` : `${what} failed${firstLine ? `: ${firstLine}` : ''}`);
     this.argv = argv;
     this.gitExitCode = exitCode;
     this.stderr = stderr;
+    this.timedOut = timedOut;
   }
 }
 
@@ -44,6 +48,8 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Exit codes that are answers, not failures (e.g. 1 for `diff --quiet`). */
   readonly okExitCodes?: readonly number[];
+  /** Kill git after this long (a hook must never hang the agent). */
+  readonly timeoutMs?: number;
 }
 
 export interface RunResult {
@@ -58,16 +64,25 @@ export function runGit(args: readonly string[], options: RunOptions): Promise<Ru
   const spawnOptions: SpawnOptions = { cwd: options.cwd, env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] };
   return new Promise((resolve, reject) => {
     const child = spawn('git', argv, spawnOptions);
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, options.timeoutMs);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => reject(new GitError(argv, null, error.message)));
     child.on('close', (code) => {
+      if (timer !== undefined) clearTimeout(timer);
       const stderr = Buffer.concat(err).toString('utf8');
       const exitCode = code ?? -1;
-      if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode)) {
-        reject(new GitError(argv, code, stderr));
+      if (timedOut || (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode))) {
+        reject(new GitError(argv, code, stderr, timedOut));
         return;
       }
       resolve({ stdout: Buffer.concat(out), stderr, exitCode });

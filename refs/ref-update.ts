@@ -84,3 +84,10 @@ export async function updateRefWithRetry(
     hint: 'another process is writing this session; run the command again',
   });
 }
+
+/** Whether commit `a` is `b` or one of its ancestors. */
+export async function isAncestor(repo: GitRepo, a: string, b: string): Promise<boolean> {
+  if (a === b) return true;
+  const result = await runGit(['merge-base', '--is-ancestor', a, b], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] });
+  return result.exitCode === 0;
+}

@@ -25,6 +25,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     const result = await syncIndex(repo, db, { rebuild: args.values.rebuild === true });
     for (const u of result.unreadable) warn(`cannot read session '${u.id}': ${u.error.message}`);
+    for (const id of result.restored) warn(`session '${id}' had been deleted from refs/opentraces (by 'git fetch --prune'?); restored it`);
     const summary = { version: 1, path: indexPath(dir), indexed: result.indexed, removed: result.removed, unreadable: result.unreadable.length };
     if (args.values.json === true) outJson(summary);
     else out(`indexed ${plural(result.indexed, 'session')}${result.removed > 0 ? `, removed ${result.removed}` : ''} (${summary.path})`);

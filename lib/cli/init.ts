@@ -1,7 +1,11 @@
 // git trace init: create the user's identity if missing and make the user a recipient of this
 // repository. Never prompts: it runs unattended in scripts and hooks alike.
 
+import { createInterface } from 'node:readline/promises';
 import { git } from '../../refs/git.js';
+import { stateDir } from '../../refs/repo.js';
+import { defaultAgents, hookStatus, installHooks } from '../hooks/index.js';
+import type { AgentName } from '../model/session.js';
 import { openGit } from '../../refs/handle.js';
 import { ensureIdentity } from '../crypto/identity.js';
 import { readSettings } from '../settings.js';
@@ -9,11 +13,14 @@ import { addRecipients } from '../store/recipients.js';
 import { parseCommand } from './args.js';
 import { out, outJson } from './output.js';
 
-const HELP = `usage: git trace init [--json]
+const HELP = `usage: git trace init [--hooks] [--json]
 
 Create your age identity (if you have none) and make you a recipient of this repository,
-so that sessions stored here are encrypted to you. Safe to run again.
+so that sessions stored here are encrypted to you. Then, for the coding agents found on this
+machine whose hooks are not wired yet, offer to install git-trace's hooks (user scope): it asks
+on a terminal, installs with --hooks, and otherwise only says how. Safe to run again.
 
+    --hooks   install the hooks for every agent found, without asking
     --json    print the result as JSON
 
 The identity file is $GIT_TRACE_IDENTITY, or identity.txt in $XDG_CONFIG_HOME/git-trace
@@ -25,17 +32,32 @@ export interface InitResult {
   readonly identityCreated: boolean;
   readonly recipient: string;
   readonly recipients: number;
+  /** Agents found on this machine whose hooks are not installed (before this run). */
+  readonly agentsWithoutHooks: readonly AgentName[];
+  readonly hooksInstalled: readonly AgentName[];
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const args = parseCommand(argv, { json: { type: 'boolean' } }, HELP);
+  const args = parseCommand(argv, { hooks: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
   const handle = await openGit(process.cwd());
   try {
     const { identity, created } = await ensureIdentity(readSettings().identityFile);
     const email = await git(['config', 'user.email'], { cwd: handle.repo.gitDir, env: { GIT_DIR: handle.repo.gitDir }, okExitCodes: [1] });
     const recipients = await addRecipients(handle, [email === '' ? { key: identity.recipient } : { key: identity.recipient, name: email }]);
-    const result: InitResult = { version: 1, identityFile: identity.file, identityCreated: created, recipient: identity.recipient, recipients: recipients.length };
+    const place = { env: process.env, workTree: handle.repo.workTree, stateDir: stateDir(handle.repo) };
+    const unwired = await agentsWithoutHooks(place);
+    const install = unwired.length > 0 && (args.values.hooks === true || (args.values.json !== true && (await confirm(`Install git-trace's hooks for ${unwired.join(', ')}? [Y/n] `))));
+    if (install) await installHooks({ agents: unwired, scope: 'user', ...place });
+    const result: InitResult = {
+      version: 1,
+      identityFile: identity.file,
+      identityCreated: created,
+      recipient: identity.recipient,
+      recipients: recipients.length,
+      agentsWithoutHooks: unwired,
+      hooksInstalled: install ? unwired : [],
+    };
     if (args.values.json === true) outJson(result);
     else out(renderInit(result));
     return 0;
@@ -45,9 +67,34 @@ export async function run(argv: readonly string[]): Promise<number> {
 }
 
 function renderInit(result: InitResult): string {
-  return [
+  const lines = [
     `${result.identityCreated ? 'Created' : 'Using'} identity ${result.identityFile}`,
     `Your public key: ${result.recipient}`,
     `This repository has ${result.recipients} recipient${result.recipients === 1 ? '' : 's'}; new sessions are encrypted to ${result.recipients === 1 ? 'it' : 'them'}.`,
-  ].join('\n');
+  ];
+  if (result.hooksInstalled.length > 0) lines.push(`Installed hooks for ${result.hooksInstalled.join(', ')}: their sessions are captured live from now on.`);
+  else if (result.agentsWithoutHooks.length > 0) {
+    lines.push(`Found ${result.agentsWithoutHooks.join(', ')} without git-trace's hooks; capture their sessions live with: git trace hooks install`);
+  }
+  return lines.join('\n');
+}
+
+/** Agents found on this machine (user scope) whose hooks are not installed. */
+async function agentsWithoutHooks(place: { env: NodeJS.ProcessEnv; workTree: string | null; stateDir: string }): Promise<AgentName[]> {
+  const found = defaultAgents('user', place);
+  if (found.length === 0) return [];
+  const statuses = await hookStatus({ agents: found, scope: 'user', ...place });
+  return found.filter((agent) => !statuses.some((s) => s.target === agent && s.state === 'installed'));
+}
+
+/** Ask on the terminal; never prompts when standard input is not one. */
+async function confirm(question: string): Promise<boolean> {
+  if (process.stdin.isTTY !== true || process.stderr.isTTY !== true) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(question)).trim().toLowerCase();
+    return answer === '' || answer === 'y' || answer === 'yes';
+  } finally {
+    rl.close();
+  }
 }

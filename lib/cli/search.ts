@@ -40,6 +40,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     const sync = await syncIndex(repo, db);
     for (const u of sync.unreadable) warn(`cannot read session '${u.id}': ${u.error.message}`);
+    for (const id of sync.restored) warn(`session '${id}' had been deleted from refs/opentraces (by 'git fetch --prune'?); restored it`);
     const hits = search(db, query, { ...filter, limit, ...(args.values.file === undefined ? {} : { file: args.values.file }) });
     if (args.values.json === true) outJson(hits.map((h) => ({ version: 1, ...h })));
     else if (hits.length > 0) out(renderHits(hits));

@@ -130,25 +130,15 @@ async function importFile(
   previous: FileState | undefined,
   context: FileContext,
 ): Promise<{ summary: FileImport; state: FileState; redactions: Record<string, number> } | null> {
-  const info = await stat(file.path);
-  // A file that shrank was rewritten: an offset into it means nothing any more, so read it from
-  // the start; the store's dedupe keeps that cheap. A checkpoint at offset 0 belongs to a parser
-  // that reads whole files (Gemini's JSON) and handles rewrites itself, so it is kept.
-  const resumable =
-    previous !== undefined && previous.agent === file.agent && (info.size >= previous.size || previous.checkpoint.from.offset === 0);
-  if (resumable && info.size === previous.size && info.mtimeMs === previous.mtimeMs) return null;
-  const adapter = adapterFor(file.agent);
-  const parsed = await adapter.parse(file.path, {
-    repoRoot: context.workTree,
-    ...(resumable ? { from: previous.checkpoint } : {}),
-    warn: (w) => context.warn(`${w.file}:${w.line}: ${w.message}`),
-  });
+  const read = await parseFrom(file, previous, context.workTree, context.warn);
+  if (read === null) return null;
+  const { parsed, resumed } = read;
   if (context.explicit && !previous && !isInside(context.workTree, parsed.session.cwd)) {
     context.warn(`'${file.path}' is a session that ran in '${parsed.session.cwd ?? 'an unknown folder'}', outside this repository; importing it anyway`);
   }
   const { steps, counts } = redactSteps(parsed.steps, context.redaction);
   const session = redactSession(parsed.session, context.redaction);
-  const result = parsed.steps.length === 0 && resumable ? { added: 0, updated: 0, unchanged: 0 } : await repo.sessions.append(session, steps, parsed.context);
+  const result = parsed.steps.length === 0 && resumed ? { added: 0, updated: 0, unchanged: 0 } : await repo.sessions.append(session, steps, parsed.context);
   return {
     summary: {
       path: file.path,
@@ -160,9 +150,35 @@ async function importFile(
       skipped: parsed.stats.skipped,
       badLines: parsed.stats.badLines,
     },
-    state: { agent: file.agent, sessionId: parsed.session.id, checkpoint: parsed.checkpoint, size: info.size, mtimeMs: info.mtimeMs },
+    state: read.state,
     redactions: counts,
   };
+}
+
+/**
+ * Parse a transcript from where the last read of it stopped; null when it has not changed.
+ * The returned state is to be saved only once the steps are stored.
+ */
+export async function parseFrom(
+  file: TranscriptFile,
+  previous: FileState | undefined,
+  workTree: string | null,
+  warn: (message: string) => void,
+): Promise<{ parsed: ParseResult; state: FileState; resumed: boolean } | null> {
+  const info = await stat(file.path);
+  // A file that shrank was rewritten: an offset into it means nothing any more, so read it from
+  // the start; the store's dedupe keeps that cheap. A checkpoint at offset 0 belongs to a parser
+  // that reads whole files (Gemini's JSON) and handles rewrites itself, so it is kept.
+  const resumed =
+    previous !== undefined && previous.agent === file.agent && (info.size >= previous.size || previous.checkpoint.from.offset === 0);
+  if (resumed && info.size === previous.size && info.mtimeMs === previous.mtimeMs) return null;
+  const parsed = await adapterFor(file.agent).parse(file.path, {
+    repoRoot: workTree,
+    ...(resumed ? { from: previous.checkpoint } : {}),
+    warn: (w) => warn(`${w.file}:${w.line}: ${w.message}`),
+  });
+  const state: FileState = { agent: file.agent, sessionId: parsed.session.id, checkpoint: parsed.checkpoint, size: info.size, mtimeMs: info.mtimeMs };
+  return { parsed, state, resumed };
 }
 
 function isInside(root: string | null, path: string | undefined): boolean {
@@ -172,7 +188,7 @@ function isInside(root: string | null, path: string | undefined): boolean {
 }
 
 /** Redact every step at capture; each step records its own counts. */
-function redactSteps(steps: readonly Step[], config: RedactionConfig): { steps: Step[]; counts: Record<string, number> } {
+export function redactSteps(steps: readonly Step[], config: RedactionConfig): { steps: Step[]; counts: Record<string, number> } {
   let counts: Record<string, number> = {};
   const out = steps.map((step) => {
     const r = redactStep(step, config);
@@ -183,6 +199,6 @@ function redactSteps(steps: readonly Step[], config: RedactionConfig): { steps: 
   return { steps: out, counts };
 }
 
-function redactSession(session: ParseResult['session'], config: RedactionConfig): SessionInfo {
+export function redactSession(session: ParseResult['session'], config: RedactionConfig): SessionInfo {
   return session.title === undefined ? session : { ...session, title: redactText(session.title, config).text };
 }

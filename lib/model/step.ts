@@ -50,6 +50,11 @@ export interface ToolCall {
   readonly status: ToolStatus;
   /** Files the tool read, repository-relative when inside the repository. */
   readonly reads?: readonly string[];
+  /**
+   * Set when live capture snapshotted the work tree around the call: 'complete', or 'cut-short'
+   * when a time bound stopped the walk (the observed patches may then miss changes).
+   */
+  readonly snapshot?: 'complete' | 'cut-short';
 }
 
 /** A step produced inside a subagent (Claude Code sidechain, Codex sub-thread). */

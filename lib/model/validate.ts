@@ -111,6 +111,8 @@ function toolOf(value: unknown): ToolCall {
   if (reads !== undefined && !(Array.isArray(reads) && reads.every((r) => typeof r === 'string'))) {
     throw new Invalid(`'tool.reads' must be a list of paths`);
   }
+  const snapshot = value['snapshot'];
+  if (snapshot !== undefined && snapshot !== 'complete' && snapshot !== 'cut-short') throw new Invalid(`'tool.snapshot' must be complete or cut-short`);
   return compact({
     name: need(value, 'name'),
     callId: maybeString(value, 'callId'),
@@ -119,6 +121,7 @@ function toolOf(value: unknown): ToolCall {
     exitCode: maybeNumber(value, 'exitCode'),
     status: status as ToolStatus,
     reads: reads as readonly string[] | undefined,
+    snapshot: snapshot as 'complete' | 'cut-short' | undefined,
   });
 }
 

@@ -2,7 +2,9 @@
 // recorded is read again and re-indexed whole; a session whose ref is gone is dropped. One
 // `for-each-ref` tells what changed, so a fresh index costs nothing to check.
 
+import { compareAndSwapRef } from '../../refs/ref-update.js';
 import { TraceError } from '../errors.js';
+import { sessionRef } from '../store/layout.js';
 import type { IndexedStep } from '../model/step.js';
 import type { StoredSession } from '../store/session-store.js';
 import type { TraceRepo } from '../trace-repo.js';
@@ -11,6 +13,8 @@ import type { IndexDb } from './db.js';
 export interface SyncResult {
   readonly indexed: number;
   readonly removed: number;
+  /** Sessions whose ref had been deleted (a `git fetch --prune` with a wide refspec) and was put back. */
+  readonly restored: readonly string[];
   readonly unreadable: readonly { readonly id: string; readonly error: TraceError }[];
 }
 
@@ -32,9 +36,26 @@ export async function syncIndex(repo: TraceRepo, db: IndexDb, options: { rebuild
     }
   }
   const live = new Set(refs.map((r) => r.id));
-  const gone = [...known.keys()].filter((id) => !live.has(id));
+  const restored: string[] = [];
+  const gone: string[] = [];
+  for (const [id, tip] of known) {
+    if (live.has(id)) continue;
+    if (await restoreRef(repo, id, tip)) restored.push(id);
+    else gone.push(id);
+  }
   for (const id of gone) removeSession(db, id);
-  return { indexed, removed: gone.length, unreadable };
+  return { indexed, removed: gone.length, restored, unreadable };
+}
+
+/**
+ * The index remembers each session's tip. When a ref is gone but its commit is still in the
+ * object store, the ref was deleted from outside (typically `git fetch --prune` with a refspec
+ * like +refs/*:refs/*): put it back rather than forget the session. A session deleted on
+ * purpose (`git update-ref -d`) whose objects were pruned is let go.
+ */
+async function restoreRef(repo: TraceRepo, id: string, tip: string): Promise<boolean> {
+  if ((await repo.git.reader.readCommit(tip)) === null) return false;
+  return (await compareAndSwapRef(repo.git.repo, sessionRef(id), tip, null, 'git-trace: restore a deleted session')) === 'updated';
 }
 
 /** The number of sessions whose ref moved since they were indexed (or that are not indexed). */

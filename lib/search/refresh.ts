@@ -10,7 +10,8 @@ export async function refreshIndex(repo: TraceRepo, warn: (message: string) => v
     const { syncIndex } = await import('./indexer.js');
     const db = await openIndex(stateDir(repo.git.repo));
     try {
-      await syncIndex(repo, db);
+      const result = await syncIndex(repo, db);
+      for (const id of result.restored) warn(`session '${id}' had been deleted from refs/opentraces (by 'git fetch --prune'?); restored it`);
     } finally {
       db.close();
     }

@@ -51,14 +51,18 @@ export interface PatchRecord {
 
 /** A ctx item as stored: what the model could see that is not a step. */
 export interface ContextRecord {
-  readonly kind: 'system-prompt' | 'tool-definitions' | 'instructions';
+  readonly kind: ContextKind;
   readonly text: string;
   readonly fromStepId?: string;
 }
 
+/** 'start-state': the uncommitted changes in the work tree when live capture began, as a diff. */
+export const CONTEXT_KINDS = ['system-prompt', 'tool-definitions', 'instructions', 'start-state'] as const;
+export type ContextKind = (typeof CONTEXT_KINDS)[number];
+
 export function decodeContext(text: string, what: string): ContextRecord {
   const value = tryParseJson(text);
-  if (!isRecord(value) || typeof value['text'] !== 'string' || !['system-prompt', 'tool-definitions', 'instructions'].includes(String(value['kind']))) {
+  if (!isRecord(value) || typeof value['text'] !== 'string' || !(CONTEXT_KINDS as readonly string[]).includes(String(value['kind']))) {
     throw new CorruptRecordError(`'${what}' is not a ctx record`);
   }
   const fromStepId = typeof value['fromStepId'] === 'string' ? value['fromStepId'] : undefined;

@@ -9,7 +9,7 @@
 
 import { createHmac, randomBytes } from 'node:crypto';
 import type { GitHandle } from '../../refs/handle.js';
-import { listRefs, readRef, updateRefWithRetry } from '../../refs/ref-update.js';
+import { isAncestor, listRefs, readRef, updateRefWithRetry } from '../../refs/ref-update.js';
 import { editTree, flattenTree } from '../../refs/tree-edit.js';
 import { CorruptRecordError, NotFoundError } from '../errors.js';
 import { earliest, latest, mergeSessionMeta, type SessionInfo, type SessionMeta } from '../model/session.js';
@@ -64,8 +64,14 @@ export interface AppendResult {
   readonly tip: string | null;
 }
 
+export interface AppendOptions {
+  /** A fetched copy of this session to merge: it becomes the flush commit's second parent. */
+  readonly mergeParent?: string;
+}
+
 interface Flush {
-  readonly parent: string | null;
+  readonly parents: readonly string[];
+  readonly message: 'flush' | 'merge';
   readonly opened: OpenedTree | null;
   readonly session: SessionMeta;
   readonly fresh: readonly Step[];
@@ -116,8 +122,13 @@ export class SessionStore {
     return { meta: opened.meta, steps: mergeVersions(opened.chunks), tip };
   }
 
-  /** Append steps (and what is known of the session, and ctx items) in one flush. */
-  async append(info: SessionInfo, steps: readonly Step[], context: readonly ContextRecord[] = []): Promise<AppendResult> {
+  /**
+   * Append steps (and what is known of the session, and ctx items) in one flush. With
+   * `mergeParent` (another copy of this session, fetched from a remote), the flush is a merge:
+   * the commit gets that copy as its second parent, so a later push of this ref is a fast-forward
+   * for the remote, and it is written even when every step was already here.
+   */
+  async append(info: SessionInfo, steps: readonly Step[], context: readonly ContextRecord[] = [], options: AppendOptions = {}): Promise<AppendResult> {
     const batch = lastVersionById(steps.map(normalize));
     let result: AppendResult = { added: 0, updated: 0, unchanged: 0, tip: null };
     const tip = await updateRefWithRetry(
@@ -144,8 +155,10 @@ export class SessionStore {
         const newContext = context
           .map((item) => ({ item, path: ctxPath(contextName(ctxKey, item)) }))
           .filter(({ path }) => !(opened?.files.has(path) ?? false));
-        if (opened !== null && fresh.length === 0 && newContext.length === 0 && sameJson(opened.meta.session, session)) return null;
-        return this.writeFlush({ parent: current, opened, session, fresh, stepCount: known.size + added, ctxKey, context: newContext });
+        const merging = options.mergeParent !== undefined && current !== null && !(await isAncestor(this.handle.repo, options.mergeParent, current));
+        if (opened !== null && fresh.length === 0 && newContext.length === 0 && sameJson(opened.meta.session, session) && !merging) return null;
+        const parents = current === null ? [] : merging && options.mergeParent !== undefined ? [current, options.mergeParent] : [current];
+        return this.writeFlush({ parents, message: merging ? 'merge' : 'flush', opened, session, fresh, stepCount: known.size + added, ctxKey, context: newContext });
       },
       { message: 'git-trace: flush' },
     );
@@ -154,7 +167,7 @@ export class SessionStore {
   }
 
   private async writeFlush(flush: Flush): Promise<string> {
-    const { parent, opened, session, fresh, stepCount, ctxKey } = flush;
+    const { parents, opened, session, fresh, stepCount, ctxKey } = flush;
     const sealer = await this.keys.sealer();
     const { writer, reader } = this.handle;
     const n = opened?.meta.chunks ?? 0;
@@ -174,7 +187,7 @@ export class SessionStore {
     };
     changes.set(META_FILE, await writer.writeBlob(await sealer.seal(encodeMeta(meta))));
     const tree = await editTree(reader, writer, opened?.tree ?? null, changes);
-    return writer.writeCommit({ tree, parents: parent === null ? [] : [parent], message: commitMessage('flush') });
+    return writer.writeCommit({ tree, parents, message: commitMessage(flush.message) });
   }
 
   /** The session's ctx items (system prompts, tool definitions…), in no particular order. */

@@ -52,15 +52,23 @@ function broken(id: string, problem: string): SessionCheck {
 async function checkSession(repo: TraceRepo, id: string, tip: string): Promise<SessionCheck> {
   const problems: string[] = [];
   const { reader } = repo.git;
-  const chain: { oid: string; tree: string }[] = [];
+  // The first-parent chain is the session's own history; a merge's second parent is a fetched
+  // copy of the session (checked to exist), and a rekey rewrites chunks in place.
+  const chain: { oid: string; tree: string; kind: string }[] = [];
   for (let oid: string | undefined = tip; oid !== undefined; ) {
     const commit = await reader.readCommit(oid);
     if (commit === null) {
       problems.push(`commit ${oid} is missing or not a commit`);
       break;
     }
-    if (commit.parents.length > 1) problems.push(`commit ${oid} has ${commit.parents.length} parents; a session's history is a single chain`);
-    chain.push({ oid, tree: commit.tree });
+    const kind = /^opentraces: (\w+)/.exec(commit.message)?.[1] ?? 'foreign';
+    if (kind === 'foreign') problems.push(`commit ${oid} was not written by git-trace`);
+    if (commit.parents.length > 2 || (commit.parents.length === 2 && kind !== 'merge')) {
+      problems.push(`commit ${oid} has ${commit.parents.length} parents; only a merge of a fetched copy may have two`);
+    }
+    const second = commit.parents[1];
+    if (second !== undefined && (await reader.readCommit(second)) === null) problems.push(`merge ${oid}: its second parent ${second} is missing`);
+    chain.push({ oid, tree: commit.tree, kind });
     oid = commit.parents[0];
   }
   chain.reverse();
@@ -79,7 +87,8 @@ async function checkSession(repo: TraceRepo, id: string, tip: string): Promise<S
     if (previous !== null) {
       for (const [path, oid] of previous) {
         if (path === META_FILE) continue;
-        if (files.get(path) !== oid) problems.push(`commit ${commit.oid} ${files.has(path) ? 'rewrote' : 'dropped'} '${path}': a flush may only add`);
+        if (!files.has(path)) problems.push(`commit ${commit.oid} dropped '${path}': a flush may only add`);
+        else if (files.get(path) !== oid && commit.kind !== 'rekey') problems.push(`commit ${commit.oid} rewrote '${path}': only a rekey may`);
       }
     }
     chunks = stepChunks.length;

@@ -65,8 +65,13 @@ describe('search over the local index', () => {
     assert.equal((JSON.parse(rebuilt.stdout) as { indexed: number }).indexed, 2);
   });
 
-  test('a session whose ref was deleted leaves the index at the next search', () => {
+  test('a session ref deleted from outside (fetch --prune) is restored from the objects at the next search', () => {
+    const tip = r.git('rev-parse', 'refs/opentraces/sessions/fixture-bad-1').trim();
     r.git('update-ref', '-d', 'refs/opentraces/sessions/fixture-bad-1');
-    assert.deepEqual(search('"valid reply"'), []);
+    const result = r.trace(['search', '--json', '"valid reply"']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /session 'fixture-bad-1' had been deleted from refs\/opentraces .*; restored it/);
+    assert.deepEqual((JSON.parse(result.stdout) as Hit[]).map((h) => h.session), ['fixture-bad-1']);
+    assert.equal(r.git('rev-parse', 'refs/opentraces/sessions/fixture-bad-1').trim(), tip);
   });
 });

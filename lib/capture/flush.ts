@@ -1,0 +1,190 @@
+// Flush: turn what the hooks spooled into stored steps. Read the new part of the spool, import
+// the new part of the transcript, join the observed patches to the transcript's tool steps by
+// call id (keeping the agent's reported patches beside them, flagged when they disagree), redact,
+// append in one flush, then remember how far both were read. Runs in the background at stop and
+// session end, and on demand (`git trace flush`); one flush per session at a time.
+
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import type { TranscriptFile } from '../agents/types.js';
+import type { RedactionConfig } from '../crypto/redact.js';
+import { parseFrom, redactSession, redactSteps } from '../import/transcripts.js';
+import { loadImportState, saveImportState } from '../import/state.js';
+import { addedLines } from '../model/patch.js';
+import type { SessionInfo } from '../model/session.js';
+import type { Patch, Step, ToolStep } from '../model/step.js';
+import type { ContextRecord } from '../store/records.js';
+import type { TraceRepo } from '../trace-repo.js';
+import { stateDir } from '../../refs/repo.js';
+import { readInfo } from './hook.js';
+import { withLock } from './lock.js';
+import { diffTrees } from './observed.js';
+import { captureRoot, sessionPaths } from './paths.js';
+import { readOffset, readSpool, writeOffset, type SpoolRecord } from './spool.js';
+
+type ToolRecord = Extract<SpoolRecord, { t: 'tool' }>;
+
+export interface FlushOptions {
+  /** Only this session; default every session with spooled events. */
+  readonly sessionId?: string;
+  readonly redaction: RedactionConfig;
+  readonly warn: (message: string) => void;
+  /** How long to wait for another flush of the same session. */
+  readonly lockTimeoutMs?: number;
+}
+
+export interface SessionFlush {
+  readonly sessionId: string;
+  readonly added: number;
+  readonly updated: number;
+  /** Tool calls whose observed patches were stored. */
+  readonly observed: number;
+  readonly ended: boolean;
+}
+
+export async function flushCaptures(repo: TraceRepo, options: FlushOptions): Promise<SessionFlush[]> {
+  const root = captureRoot(repo.git.repo);
+  const dirs = options.sessionId !== undefined ? [options.sessionId] : existsSync(root) ? readdirSync(root) : [];
+  const results: SessionFlush[] = [];
+  for (const dir of dirs) {
+    const info = readInfo(sessionPaths(repo.git.repo, dir).info);
+    if (info === null) continue;
+    const result = await withLock(sessionPaths(repo.git.repo, info.sessionId).lock, options.lockTimeoutMs ?? 30_000, () => flushSession(repo, info.sessionId, options));
+    if (result !== null) results.push(result);
+  }
+  return results;
+}
+
+async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOptions): Promise<SessionFlush | null> {
+  const gitRepo = repo.git.repo;
+  const paths = sessionPaths(gitRepo, sessionId);
+  const info = readInfo(paths.info);
+  if (info === null) return null;
+  const offset = readOffset(paths.flushed);
+  const spool = readSpool(paths.spool, offset);
+  const tools = spool.records.filter((r): r is ToolRecord => r.t === 'tool');
+  const start = spool.records.find((r): r is Extract<SpoolRecord, { t: 'start' }> => r.t === 'start');
+  const ended = spool.records.some((r) => r.t === 'stop' && r.end);
+
+  const dir = stateDir(gitRepo);
+  const importState = await loadImportState(dir);
+  const transcript: TranscriptFile | null = info.transcriptPath !== undefined && existsSync(info.transcriptPath) ? { agent: info.agent, path: info.transcriptPath } : null;
+  const read = transcript === null ? null : await parseFrom(transcript, importState.files[transcript.path], gitRepo.workTree, options.warn);
+  if (info.transcriptPath !== undefined && transcript === null) options.warn(`transcript '${info.transcriptPath}' of session '${sessionId}' is missing; storing what the hooks saw`);
+
+  const parsedSteps = read?.parsed.steps ?? [];
+  const joined = joinObserved(parsedSteps, tools);
+  let steps = joined.steps;
+  if (joined.leftover.length > 0) steps = [...steps, ...(await stepsForLeftovers(repo, sessionId, joined.leftover, transcript === null))];
+  if (transcript === null) steps = [...promptSteps(spool.records), ...steps];
+
+  const context: ContextRecord[] = [...(read?.parsed.context ?? [])];
+  if (start !== undefined && start.base !== null) {
+    const startState = await diffTrees(gitRepo, start.base, start.tree);
+    if (startState.length > 0) context.push({ kind: 'start-state', text: startState.map((p) => p.diff).join('') });
+  }
+  const sessionInfo: SessionInfo = {
+    ...(read?.parsed.session ?? { id: sessionId, agent: info.agent, startedAt: null, endedAt: null }),
+    id: sessionId,
+    cwd: info.cwd,
+    ...(start?.base === null || start === undefined ? {} : { baseCommit: start.base }),
+  };
+  const redacted = redactSteps(steps, options.redaction);
+  let result = { added: 0, updated: 0 };
+  if (redacted.steps.length > 0 || context.length > 0 || start !== undefined) {
+    result = await repo.sessions.append(redactSession(sessionInfo, options.redaction), redacted.steps, context);
+  }
+  if (read !== null && transcript !== null) {
+    importState.files[transcript.path] = read.state;
+    await saveImportState(dir, importState);
+  }
+  writeOffset(paths.flushed, spool.end);
+  if (ended) rmSync(paths.dir, { recursive: true, force: true });
+  return { sessionId, added: result.added, updated: result.updated, observed: tools.length, ended };
+}
+
+/** Attach each spooled tool call's observed patches to the transcript's step for that call. */
+export function joinObserved(steps: readonly Step[], tools: readonly ToolRecord[]): { steps: Step[]; leftover: ToolRecord[] } {
+  const byCall = new Map(tools.map((t) => [t.call, t]));
+  // Gemini sends no call ids: its records are keyed 'tool:<name>' and pair in order with the
+  // transcript's calls of that name.
+  const byName = new Map<string, ToolRecord[]>();
+  for (const t of tools) if (t.call.startsWith('tool:')) byName.set(t.call, [...(byName.get(t.call) ?? []), t]);
+  const used = new Set<ToolRecord>();
+  const out = steps.map((step) => {
+    if (step.kind !== 'tool') return step;
+    const record = (step.tool.callId === undefined ? undefined : byCall.get(step.tool.callId)) ?? byName.get(`tool:${step.tool.name}`)?.find((r) => !used.has(r));
+    if (record === undefined || used.has(record)) return step;
+    used.add(record);
+    return withObserved(step, record);
+  });
+  const leftover = tools.filter((t) => !used.has(t));
+  return { steps: out, leftover };
+}
+
+/** The step with the observed patches added; reported and observed disagreeing are flagged. */
+export function withObserved(step: ToolStep, record: ToolRecord): ToolStep {
+  const reported = (step.patches ?? []).filter((p) => p.origin === 'reported');
+  const observed = record.patches.map((p): Patch => {
+    const twin = reported.find((r) => r.path === p.path);
+    return twin !== undefined && !sameAdded(twin, p) ? { ...p, mismatch: true } : p;
+  });
+  const complete = record.truncated !== true;
+  const flaggedReported = reported.map((r): Patch => (complete && !observed.some((o) => o.path === r.path) ? { ...r, mismatch: true } : r));
+  const patches = [...flaggedReported, ...observed];
+  const tool = { ...step.tool, snapshot: complete ? ('complete' as const) : ('cut-short' as const) };
+  const next: ToolStep = { ...step, tool };
+  return patches.length > 0 ? { ...next, patches } : next;
+}
+
+function sameAdded(a: Patch, b: Patch): boolean {
+  const norm = (p: Patch): string => addedLines(p.diff).map((l) => l.trimEnd()).join('\n');
+  return norm(a) === norm(b);
+}
+
+/**
+ * Observed calls with no step in this read of the transcript: their step was stored by an
+ * earlier import (re-emit it with the patches), or there is no transcript at all (build the step
+ * from what the hook saw).
+ */
+async function stepsForLeftovers(repo: TraceRepo, sessionId: string, leftover: readonly ToolRecord[], noTranscript: boolean): Promise<Step[]> {
+  const stored = noTranscript ? [] : await storedTools(repo, sessionId);
+  return leftover
+    .map((record): Step | null => {
+      const step = stored.find((s) => s.tool.callId === record.call);
+      if (step !== undefined) return withObserved(step, record);
+      if (!noTranscript && record.patches.length === 0) return null;
+      return withObserved(hookToolStep(record), record);
+    })
+    .filter((s): s is Step => s !== null);
+}
+
+async function storedTools(repo: TraceRepo, sessionId: string): Promise<ToolStep[]> {
+  try {
+    const session = await repo.sessions.read(sessionId);
+    return session.steps.filter((s): s is typeof s & ToolStep => s.kind === 'tool');
+  } catch {
+    return [];
+  }
+}
+
+function hookToolStep(record: ToolRecord): ToolStep {
+  return {
+    v: 1,
+    id: `hook:${record.call}`,
+    kind: 'tool',
+    timestamp: record.ts,
+    tool: {
+      name: record.name ?? 'tool',
+      ...(record.call.startsWith('tool:') ? {} : { callId: record.call }),
+      input: record.input ?? null,
+      ...(record.output === undefined ? {} : { output: record.output }),
+      status: record.failed === true ? 'error' : 'ok',
+    },
+  };
+}
+
+function promptSteps(records: readonly SpoolRecord[]): Step[] {
+  return records
+    .filter((r): r is Extract<SpoolRecord, { t: 'prompt' }> => r.t === 'prompt')
+    .map((r) => ({ v: 1, id: `hook:prompt:${r.ts}`, kind: 'prompt', timestamp: r.ts, text: r.text }));
+}

@@ -1,0 +1,161 @@
+// The hook's hot path: one event in, at most a snapshot, a diff and a spool line out. No
+// crypto, no SQLite, no transcript parsing here (flush does those, in the background): the
+// agent waits for this on every tool call. A constant number of git processes per event:
+// session start 3 (rev-parse, add, write-tree), before a tool 2, after a tool 3.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runGit } from '../../refs/git.js';
+import { findRepo, type GitRepo } from '../../refs/repo.js';
+import { isRecord, tryParseJson } from '../model/json.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
+import { diffTrees } from './observed.js';
+import type { HookEvent } from './payload.js';
+import { pendingName, sessionPaths, type SessionPaths } from './paths.js';
+import { snapshotWorkTree, type Snapshot } from './snapshot.js';
+import { appendSpool } from './spool.js';
+
+/** What flush needs to know about a live session, written by the first hook that sees it. */
+export interface CaptureInfo {
+  readonly agent: HookEvent['agent'];
+  readonly sessionId: string;
+  readonly cwd: string;
+  readonly transcriptPath?: string;
+  readonly started: boolean;
+}
+
+export interface HookOptions {
+  /** Start the background flush at stop and session end (off in tests that flush themselves). */
+  readonly backgroundFlush: boolean;
+}
+
+export async function handleHookEvent(event: HookEvent, options: HookOptions): Promise<void> {
+  const repo = await findRepo(event.cwd);
+  if (repo.workTree === null) return;
+  const paths = sessionPaths(repo, event.sessionId);
+  mkdirSync(paths.pending, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const info = updateInfo(paths, event);
+  switch (event.kind) {
+    case 'session-start':
+      await ensureStarted(repo, paths, info, event);
+      return;
+    case 'prompt':
+      await ensureStarted(repo, paths, info, event);
+      if (event.prompt !== undefined) appendSpool(paths.spool, { t: 'prompt', ts: event.timestamp, text: event.prompt });
+      return;
+    case 'pre-tool': {
+      const snapshot = (await ensureStarted(repo, paths, info, event)) ?? (await snap(repo, paths));
+      writeFileSync(join(paths.pending, pendingName(callKey(event))), snapshot.tree, { mode: PRIVATE_FILE_MODE });
+      return;
+    }
+    case 'post-tool':
+      await recordToolCall(repo, paths, info, event);
+      return;
+    case 'stop':
+    case 'session-end':
+      appendSpool(paths.spool, { t: 'stop', ts: event.timestamp, end: event.kind === 'session-end' });
+      if (options.backgroundFlush) startBackgroundFlush(repo, event.sessionId);
+      return;
+    case 'other':
+      return;
+  }
+}
+
+/** Gemini sends no call id: its tool calls run one at a time, so the tool name pairs them. */
+function callKey(event: HookEvent): string {
+  return event.callId ?? `tool:${event.toolName ?? ''}`;
+}
+
+async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureInfo, event: HookEvent): Promise<void> {
+  const started = await ensureStarted(repo, paths, info, event);
+  const pendingFile = join(paths.pending, pendingName(callKey(event)));
+  const before = readText(pendingFile) ?? readText(join(paths.dir, 'last-tree'));
+  const after = started ?? (await snap(repo, paths));
+  rmSync(pendingFile, { force: true });
+  const patches = before === undefined ? [] : await diffTrees(repo, before, after.tree);
+  const record = {
+    t: 'tool' as const,
+    ts: event.timestamp,
+    call: callKey(event),
+    ...(event.toolName === undefined ? {} : { name: event.toolName }),
+    ...(event.toolInput === undefined ? {} : { input: event.toolInput }),
+    ...(event.toolOutput === undefined ? {} : { output: event.toolOutput }),
+    ...(event.failed === true ? { failed: true } : {}),
+    before: before ?? after.tree,
+    after: after.tree,
+    patches,
+    ...(after.truncated === true ? { truncated: true } : {}),
+  };
+  appendSpool(paths.spool, record);
+}
+
+async function snap(repo: GitRepo, paths: SessionPaths): Promise<Snapshot> {
+  const snapshot = await snapshotWorkTree(repo, { indexFile: paths.index });
+  writeFileSync(join(paths.dir, 'last-tree'), snapshot.tree, { mode: PRIVATE_FILE_MODE });
+  return snapshot;
+}
+
+/**
+ * The first event of a session records its base commit and starting working tree. Hooks
+ * installed mid-session start here too, from whatever event comes first. Returns the snapshot
+ * when it took one, so the caller need not take another.
+ */
+async function ensureStarted(repo: GitRepo, paths: SessionPaths, info: CaptureInfo, event: HookEvent): Promise<Snapshot | null> {
+  if (info.started) return null;
+  const head = await runGit(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1, 128] });
+  const base = head.exitCode === 0 ? head.stdout.toString('utf8').trim() : null;
+  const snapshot = await snap(repo, paths);
+  appendSpool(paths.spool, { t: 'start', ts: event.timestamp, base, tree: snapshot.tree, ...(snapshot.truncated === true ? { truncated: true } : {}) });
+  writeInfo(paths, { ...info, started: true });
+  return snapshot;
+}
+
+function updateInfo(paths: SessionPaths, event: HookEvent): CaptureInfo {
+  const current = readInfo(paths.info);
+  if (current !== null && (event.transcriptPath === undefined || current.transcriptPath === event.transcriptPath)) return current;
+  const info: CaptureInfo = {
+    agent: event.agent,
+    sessionId: event.sessionId,
+    cwd: event.cwd,
+    started: current?.started ?? false,
+    ...((event.transcriptPath ?? current?.transcriptPath) === undefined ? {} : { transcriptPath: event.transcriptPath ?? current?.transcriptPath }),
+  };
+  writeInfo(paths, info);
+  return info;
+}
+
+export function readInfo(path: string): CaptureInfo | null {
+  const value = tryParseJson(readText(path) ?? '');
+  if (!isRecord(value) || typeof value['sessionId'] !== 'string' || typeof value['agent'] !== 'string') return null;
+  return value as unknown as CaptureInfo;
+}
+
+function writeInfo(paths: SessionPaths, info: CaptureInfo): void {
+  const tmp = `${paths.info}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(info), { mode: PRIVATE_FILE_MODE });
+  // rename is atomic: a concurrent hook reads either the old or the new info, never half.
+  renameSync(tmp, paths.info);
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const CLI = fileURLToPath(new URL('../../bin/git-trace.js', import.meta.url));
+
+/** Flush in a detached process, so the agent never waits for encryption and ref writes. */
+function startBackgroundFlush(repo: GitRepo, sessionId: string): void {
+  const child = spawn(process.execPath, [CLI, 'flush', '--session', sessionId, '--quiet'], {
+    cwd: repo.workTree ?? repo.gitDir,
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, GIT_DIR: undefined, GIT_INDEX_FILE: undefined, GIT_WORK_TREE: undefined },
+  });
+  child.unref();
+}

@@ -1,0 +1,77 @@
+// Observed patches: what a tool call actually changed, from the trees before and after it, in
+// one `git diff-tree` (renames found, no external diff drivers or text conversions).
+
+import { runGit } from '../../refs/git.js';
+import type { GitRepo } from '../../refs/repo.js';
+import type { Patch, PatchOp } from '../model/step.js';
+
+export async function diffTrees(repo: GitRepo, before: string, after: string): Promise<Patch[]> {
+  if (before === after) return [];
+  const result = await runGit(['diff-tree', '-r', '-p', '-M', '--no-color', '--no-ext-diff', '--no-textconv', before, after], {
+    cwd: repo.gitDir,
+    env: { GIT_DIR: repo.gitDir },
+  });
+  return parseGitDiff(result.stdout.toString('utf8'));
+}
+
+/** Split `git diff` output into one observed patch per file. */
+export function parseGitDiff(text: string): Patch[] {
+  const patches: Patch[] = [];
+  const sections = text.split(/^(?=diff --git )/m).filter((s) => s.startsWith('diff --git '));
+  for (const section of sections) {
+    const lines = section.split('\n');
+    let op: PatchOp = 'modify';
+    let oldPath: string | undefined;
+    let newPath: string | undefined;
+    let body = -1;
+    for (const [i, line] of lines.entries()) {
+      if (line.startsWith('new file mode')) op = 'add';
+      else if (line.startsWith('deleted file mode')) op = 'delete';
+      else if (line.startsWith('rename from ')) oldPath = unquote(line.slice('rename from '.length));
+      else if (line.startsWith('rename to ')) newPath = unquote(line.slice('rename to '.length));
+      else if (line.startsWith('--- ') || line.startsWith('Binary files ')) {
+        body = i;
+        break;
+      }
+    }
+    const header = /^diff --git (?:"?a\/(.+?)"? "?b\/(.+?)"?)$/.exec(lines[0] ?? '');
+    const path = newPath ?? pathFromBody(lines, body) ?? unquote(header?.[2] ?? '');
+    if (path === '') continue;
+    if (oldPath !== undefined) op = 'rename';
+    const diff = body === -1 ? `--- a/${oldPath ?? path}\n+++ b/${path}\n` : lines.slice(body).join('\n');
+    const patch: Patch = { path, diff: diff.endsWith('\n') ? diff : `${diff}\n`, origin: 'observed', op };
+    patches.push(oldPath === undefined ? patch : { ...patch, oldPath });
+  }
+  return patches;
+}
+
+function pathFromBody(lines: readonly string[], body: number): string | undefined {
+  if (body === -1) return undefined;
+  const plus = lines[body + 1];
+  if (plus?.startsWith('+++ b/')) return unquote(plus.slice(6));
+  const minus = lines[body];
+  if (minus?.startsWith('--- a/')) return unquote(minus.slice(6));
+  return undefined;
+}
+
+// git quotes paths with unusual bytes: "a\tb" with C escapes.
+function unquote(path: string): string {
+  const trimmed = path.replace(/\t$/, '');
+  if (!trimmed.startsWith('"')) return trimmed;
+  const inner = trimmed.slice(1, trimmed.endsWith('"') ? -1 : undefined);
+  const bytes: number[] = [];
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i] ?? '';
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const next = inner[++i] ?? '';
+    const octal = /^[0-7]{3}/.exec(inner.slice(i));
+    if (octal !== null) {
+      bytes.push(parseInt(octal[0], 8));
+      i += 2;
+    } else bytes.push(({ n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8, f: 12, v: 11 } as Record<string, number>)[next] ?? next.charCodeAt(0));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}

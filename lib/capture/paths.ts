@@ -1,0 +1,54 @@
+// Where live capture keeps its per-session state, under the git common dir (shared by linked
+// worktrees, private to the machine, never pushed):
+//
+//   <common>/opentraces/capture/<session>/index         the session's own temporary index
+//   <common>/opentraces/capture/<session>/info.json     agent, transcript, base commit, start tree
+//   <common>/opentraces/capture/<session>/spool.jsonl   one record per hook event
+//   <common>/opentraces/capture/<session>/pending/<id>  the tree before a tool call in flight
+//   <common>/opentraces/capture/<session>/flushed       how much of the spool is stored
+//   <common>/opentraces/logs/hook.log                   what went wrong in hooks (they never fail)
+
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { stateDir, type GitRepo } from '../../refs/repo.js';
+
+export function captureRoot(repo: GitRepo): string {
+  return join(stateDir(repo), 'capture');
+}
+
+/** Session ids come from the agent: keep them to a safe file name. */
+export function sessionDirName(sessionId: string): string {
+  return /^[A-Za-z0-9._-]{1,100}$/.test(sessionId) && !sessionId.startsWith('.') ? sessionId : createHash('sha256').update(sessionId).digest('hex').slice(0, 32);
+}
+
+export interface SessionPaths {
+  readonly dir: string;
+  readonly index: string;
+  readonly info: string;
+  readonly spool: string;
+  readonly pending: string;
+  readonly flushed: string;
+  readonly lock: string;
+}
+
+export function sessionPaths(repo: GitRepo, sessionId: string): SessionPaths {
+  const dir = join(captureRoot(repo), sessionDirName(sessionId));
+  return {
+    dir,
+    index: join(dir, 'index'),
+    info: join(dir, 'info.json'),
+    spool: join(dir, 'spool.jsonl'),
+    pending: join(dir, 'pending'),
+    flushed: join(dir, 'flushed'),
+    lock: join(dir, 'flush.lock'),
+  };
+}
+
+export function hookLogPath(repo: GitRepo): string {
+  return join(stateDir(repo), 'logs', 'hook.log');
+}
+
+/** A call id as a file name. */
+export function pendingName(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 24);
+}

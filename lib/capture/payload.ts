@@ -1,0 +1,96 @@
+// Hook payloads, as each agent sends them on standard input, narrowed to one event shape.
+// The four agents use nearly the same fields (Claude Code's names, which Codex and Gemini
+// copied; our Pi extension sends the same), so one parser serves all of them, with a table of
+// event names per agent. Loaded on the hook's hot path: nothing heavy is imported here.
+
+import { asString, isRecord, type JsonRecord } from '../model/json.js';
+import type { AgentName } from '../model/session.js';
+
+export type HookEventKind = 'session-start' | 'prompt' | 'pre-tool' | 'post-tool' | 'stop' | 'session-end' | 'other';
+
+export interface HookEvent {
+  readonly agent: AgentName;
+  readonly kind: HookEventKind;
+  /** The agent's own name for the event (PreToolUse, BeforeTool, tool_call…). */
+  readonly name: string;
+  readonly sessionId: string;
+  readonly cwd: string;
+  readonly transcriptPath?: string;
+  /** The agent's id for the tool call, when it sends one (Gemini does not). */
+  readonly callId?: string;
+  readonly toolName?: string;
+  readonly toolInput?: unknown;
+  /** The tool's result as text (truncated), for sessions whose transcript cannot be read. */
+  readonly toolOutput?: string;
+  readonly failed?: boolean;
+  readonly prompt?: string;
+  readonly timestamp: string;
+}
+
+const EVENTS: Readonly<Record<AgentName, Readonly<Record<string, HookEventKind>>>> = {
+  'claude-code': {
+    SessionStart: 'session-start',
+    UserPromptSubmit: 'prompt',
+    PreToolUse: 'pre-tool',
+    PostToolUse: 'post-tool',
+    PostToolUseFailure: 'post-tool',
+    Stop: 'stop',
+    SubagentStop: 'stop',
+    SessionEnd: 'session-end',
+  },
+  codex: { SessionStart: 'session-start', UserPromptSubmit: 'prompt', PreToolUse: 'pre-tool', PostToolUse: 'post-tool', Stop: 'stop' },
+  gemini: {
+    SessionStart: 'session-start',
+    BeforeAgent: 'prompt',
+    BeforeTool: 'pre-tool',
+    AfterTool: 'post-tool',
+    AfterAgent: 'stop',
+    SessionEnd: 'session-end',
+  },
+  pi: { session_start: 'session-start', input: 'prompt', tool_call: 'pre-tool', tool_result: 'post-tool', agent_end: 'stop', turn_end: 'stop', session_shutdown: 'session-end' },
+};
+
+/** Text of a tool response kept in the spool: enough to read, never megabytes. */
+const MAX_OUTPUT = 16 * 1024;
+
+export class PayloadError extends Error {}
+
+/** Narrow a payload; throws PayloadError naming what is missing. */
+export function parseHookPayload(agent: AgentName, payload: unknown, now: Date = new Date()): HookEvent {
+  if (!isRecord(payload)) throw new PayloadError('the hook payload is not a JSON object');
+  const name = asString(payload['hook_event_name']) ?? '';
+  const sessionId = asString(payload['session_id']);
+  const cwd = asString(payload['cwd']);
+  if (sessionId === undefined || sessionId === '') throw new PayloadError(`'${name || 'the event'}' payload has no session_id`);
+  if (cwd === undefined || cwd === '') throw new PayloadError(`'${name || 'the event'}' payload has no cwd`);
+  const event: Record<string, unknown> = {
+    agent,
+    kind: EVENTS[agent][name] ?? 'other',
+    name,
+    sessionId,
+    cwd,
+    timestamp: now.toISOString(),
+    transcriptPath: asString(payload['transcript_path']) ?? asString(payload['session_file']),
+    callId: asString(payload['tool_use_id']) ?? asString(payload['tool_call_id']),
+    toolName: asString(payload['tool_name']),
+    toolInput: payload['tool_input'],
+    toolOutput: responseText(payload),
+    failed: name === 'PostToolUseFailure' || responseFailed(payload['tool_response']) ? true : undefined,
+    prompt: asString(payload['prompt']),
+  };
+  for (const key of Object.keys(event)) if (event[key] === undefined) delete event[key];
+  return event as unknown as HookEvent;
+}
+
+/** Gemini reports `error`, Pi (through our extension) `isError`. */
+function responseFailed(response: unknown): boolean {
+  if (!isRecord(response)) return false;
+  return (response['error'] !== undefined && response['error'] !== null) || response['isError'] === true;
+}
+
+function responseText(payload: JsonRecord): string | undefined {
+  const response = payload['tool_response'] ?? payload['error'];
+  if (response === undefined || response === null) return undefined;
+  const text = typeof response === 'string' ? response : JSON.stringify(response);
+  return text.length > MAX_OUTPUT ? `${text.slice(0, MAX_OUTPUT)}…` : text;
+}

@@ -1,0 +1,66 @@
+// Working-tree snapshots for live capture: the session's own temporary index, `add -A`,
+// `write-tree`. The user's index is never touched (GIT_INDEX_FILE points at ours), and a kept
+// index makes `add -A` look only at files whose stat data changed, so a 20k-file tree costs
+// tens of milliseconds. Trees written here are loose and unreferenced: what lasts is the patch
+// derived from them.
+
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GitError, runGit } from '../../refs/git.js';
+import type { GitRepo } from '../../refs/repo.js';
+
+export interface Snapshot {
+  readonly tree: string;
+  /** Set when the time limit cut the walk short: the tree then misses some changes. */
+  readonly truncated?: boolean;
+}
+
+export interface SnapshotOptions {
+  readonly indexFile: string;
+  /** Longest the walk may take before the snapshot is recorded as cut short. */
+  readonly timeoutMs?: number;
+}
+
+const LOCK_RETRIES = 20;
+
+export async function snapshotWorkTree(repo: GitRepo, options: SnapshotOptions): Promise<Snapshot> {
+  const workTree = repo.workTree;
+  if (workTree === null) throw new Error('a bare repository has no work tree to snapshot');
+  const env = { GIT_INDEX_FILE: options.indexFile, GIT_DIR: repo.gitDir, GIT_WORK_TREE: workTree };
+  const run = (args: string[]): Promise<string> => withIndexLockRetry(() => runGit(args, { cwd: workTree, env, timeoutMs: options.timeoutMs ?? 4000 }).then((r) => r.stdout.toString('utf8').trim()));
+  if (!existsSync(options.indexFile)) await seedIndex(repo, options.indexFile, env);
+  let truncated = false;
+  try {
+    await run(['add', '-A', '--ignore-errors', '--', '.']);
+  } catch (error) {
+    if (!(error instanceof GitError && error.timedOut)) throw error;
+    truncated = true;
+  }
+  const tree = await run(['write-tree']);
+  return truncated ? { tree, truncated } : { tree };
+}
+
+// A copy of the user's index carries its stat data, so even the first walk re-reads only the
+// files that changed; without one (a fresh repository), start from HEAD's tree.
+async function seedIndex(repo: GitRepo, indexFile: string, env: Readonly<Record<string, string>>): Promise<void> {
+  try {
+    copyFileSync(join(repo.gitDir, 'index'), indexFile);
+    return;
+  } catch {
+    await runGit(['read-tree', 'HEAD'], { cwd: repo.workTree ?? repo.gitDir, env, okExitCodes: [128] }).catch(() => undefined);
+  }
+}
+
+// Two hooks of one session (parallel subagent calls) may want the same index at once.
+async function withIndexLockRetry<T>(action: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await action();
+    } catch (error) {
+      const locked = error instanceof GitError && /index\.lock/.test(error.stderr);
+      if (!locked || attempt >= LOCK_RETRIES) throw error;
+      await sleep(10 + Math.random() * 40);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// git trace flush: store what live capture spooled. Hooks run it in the background at stop and
+// session end; run it by hand to store a session that is still going.
+
+import { flushCaptures, type SessionFlush } from '../capture/flush.js';
+import { readRedactionConfig } from '../import/redaction-config.js';
+import { refreshIndex } from '../search/refresh.js';
+import { openRepo } from '../trace-repo.js';
+import { parseCommand } from './args.js';
+import { plural } from './format.js';
+import { out, outJson, warn } from './output.js';
+
+const HELP = `usage: git trace flush [--session ID] [--quiet] [--json]
+
+Store what the hooks spooled: the new part of each live session's transcript joined with the
+patches observed around its tool calls, encrypted under refs/opentraces/. Waits for a flush of
+the same session already running. Safe to run at any time.
+
+    --session ID   only this session
+    --quiet        print nothing on success
+    --json         print the result as JSON`;
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const args = parseCommand(argv, { session: { type: 'string' }, quiet: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
+  if (args === null) return 0;
+  const repo = await openRepo(process.cwd());
+  try {
+    const redaction = await readRedactionConfig(repo.git.repo);
+    const results = await flushCaptures(repo, { ...(args.values.session === undefined ? {} : { sessionId: args.values.session }), redaction, warn });
+    if (results.some((r) => r.added + r.updated > 0)) await refreshIndex(repo, warn);
+    if (args.values.json === true) outJson({ version: 1, sessions: results });
+    else if (args.values.quiet !== true) out(renderFlush(results));
+    return 0;
+  } finally {
+    repo.close();
+  }
+}
+
+function renderFlush(results: readonly SessionFlush[]): string {
+  if (results.length === 0) return 'nothing to flush';
+  return results
+    .map((r) => `${r.sessionId}: ${r.added} new steps, ${r.updated} updated, ${plural(r.observed, 'observed tool call')}${r.ended ? ' (session ended)' : ''}`)
+    .join('\n');
+}

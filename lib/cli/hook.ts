@@ -1,0 +1,83 @@
+// git trace hook AGENT: what an agent runs on each hook event, with its payload on stdin.
+// It never fails the agent: any error goes to <git-common-dir>/opentraces/logs/hook.log and the
+// exit code is 0 with nothing on stdout, which every agent reads as "carry on unchanged".
+
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { handleHookEvent } from '../capture/hook.js';
+import { hookLogPath } from '../capture/paths.js';
+import { parseHookPayload } from '../capture/payload.js';
+import { AGENTS, isAgentName } from '../model/session.js';
+import { asString, field, tryParseJson } from '../model/json.js';
+import { findRepo } from '../../refs/repo.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, readSettings } from '../settings.js';
+
+const HELP = `usage: git trace hook AGENT < PAYLOAD
+
+Run as AGENT's hook (${AGENTS.join(', ')}): read the hook payload (JSON) on standard input,
+snapshot the work tree around tool calls, and spool what changed; at stop and session end,
+store it (in the background). Installed by 'git trace hooks install'; not meant to be run by
+hand. Always exits 0: errors go to <git-common-dir>/opentraces/logs/hook.log.`;
+
+export async function run(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h') || process.stdin.isTTY === true) {
+    process.stdout.write(`${HELP}\n`);
+    return argv.includes('--help') || argv.includes('-h') ? 0 : 2;
+  }
+  const started = performance.now();
+  const input = await readStdin();
+  const payload = tryParseJson(input);
+  const cwd = asString(field(payload, 'cwd')) ?? process.cwd();
+  const agent = argv[0] ?? '';
+  let eventName = asString(field(payload, 'hook_event_name')) ?? '?';
+  try {
+    if (!isAgentName(agent)) throw new Error(`unknown agent '${agent}' (expected one of ${AGENTS.join(', ')})`);
+    if (payload === undefined) throw new Error(`the payload is not JSON (${input.length} bytes)`);
+    const event = parseHookPayload(agent, payload);
+    eventName = event.name;
+    await handleHookEvent(event, { backgroundFlush: readSettings().backgroundFlush });
+    await logTiming(cwd, `${new Date().toISOString()}\t${agent}\t${eventName}\t${Math.round(performance.now() - started)}`);
+  } catch (error) {
+    await logError(cwd, `${new Date().toISOString()} ${agent} ${eventName}: ${(error as Error).message}`);
+  }
+  return 0;
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+async function logDir(cwd: string): Promise<string> {
+  try {
+    return dirname(hookLogPath(await findRepo(cwd)));
+  } catch {
+    return join(readSettings().configDir, 'logs');
+  }
+}
+
+async function logError(cwd: string, line: string): Promise<void> {
+  await appendLog(await logDir(cwd), 'hook.log', line);
+}
+
+async function logTiming(cwd: string, line: string): Promise<void> {
+  await appendLog(await logDir(cwd), 'hook-times.log', line);
+}
+
+async function appendLog(dir: string, name: string, line: string): Promise<void> {
+  // A read-only .git: log in the user's config directory instead; failing that, stay silent,
+  // because the agent must carry on whatever happens here.
+  for (const target of [dir, join(readSettings().configDir, 'logs')]) {
+    try {
+      mkdirSync(target, { recursive: true, mode: PRIVATE_DIR_MODE });
+      appendFileSync(join(target, name), `${line.replace(/\n/g, ' ')}\n`, { mode: PRIVATE_FILE_MODE });
+      return;
+    } catch {
+      continue;
+    }
+  }
+}

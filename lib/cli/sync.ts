@@ -1,0 +1,98 @@
+// git trace push / fetch / sync: share sessions through a git remote. Only refs/opentraces/*
+// travels, with explicit refspecs: the remote's config and the user's branches are untouched.
+
+import { fetchSessions, pushSessions, resolveRemote, type FetchResult, type PushResult } from '../sync/sync.js';
+import { refreshIndex } from '../search/refresh.js';
+import { openRepo, type TraceRepo } from '../trace-repo.js';
+import { parseCommand } from './args.js';
+import { plural } from './format.js';
+import { out, outJson, warn } from './output.js';
+import { UsageError } from '../errors.js';
+
+const PUSH_HELP = `usage: git trace push [--json] [REMOTE]
+
+Send this repository's sessions and recipients (refs/opentraces/sessions/*, refs/opentraces/meta)
+to REMOTE (default: git config trace.remote, else origin). Every object is checked to be
+ciphertext before it leaves; a push that finds the remote moved fetches, merges and tries again,
+so nothing on the remote is ever dropped. Your branches, tags and remote config are untouched.`;
+
+const FETCH_HELP = `usage: git trace fetch [--json] [REMOTE]
+
+Bring REMOTE's sessions and recipients into refs/opentraces/remotes/<remote>/ and merge them
+into your store: new sessions appear, a session that grew on both sides becomes the union of
+its steps; a local session is never overwritten.`;
+
+const SYNC_HELP = `usage: git trace sync [--json] [REMOTE]
+
+Fetch, then push: both sides end with every session of both.`;
+
+function remoteArg(positionals: readonly string[], help: string): string | undefined {
+  if (positionals.length > 1) throw new UsageError('one REMOTE at most', { hint: help.split('\n')[0] ?? '' });
+  return positionals[0];
+}
+
+async function withRepo<T>(action: (repo: TraceRepo) => Promise<T>): Promise<T> {
+  const repo = await openRepo(process.cwd());
+  try {
+    return await action(repo);
+  } finally {
+    repo.close();
+  }
+}
+
+export async function runPush(argv: readonly string[]): Promise<number> {
+  const args = parseCommand(argv, { json: { type: 'boolean' } }, PUSH_HELP);
+  if (args === null) return 0;
+  return withRepo(async (repo) => {
+    const result = await pushSessions(repo, await resolveRemote(repo, remoteArg(args.positionals, PUSH_HELP)));
+    await refreshIndex(repo, warn);
+    if (args.values.json === true) outJson({ version: 1, ...result });
+    else out(renderPush(result));
+    return 0;
+  });
+}
+
+export async function runFetch(argv: readonly string[]): Promise<number> {
+  const args = parseCommand(argv, { json: { type: 'boolean' } }, FETCH_HELP);
+  if (args === null) return 0;
+  return withRepo(async (repo) => {
+    const result = await fetchSessions(repo, await resolveRemote(repo, remoteArg(args.positionals, FETCH_HELP)));
+    reportUnreadable(result);
+    await refreshIndex(repo, warn);
+    if (args.values.json === true) outJson({ version: 1, ...result });
+    else out(renderFetch(result));
+    return 0;
+  });
+}
+
+export async function runSync(argv: readonly string[]): Promise<number> {
+  const args = parseCommand(argv, { json: { type: 'boolean' } }, SYNC_HELP);
+  if (args === null) return 0;
+  return withRepo(async (repo) => {
+    const remote = await resolveRemote(repo, remoteArg(args.positionals, SYNC_HELP));
+    const fetched = await fetchSessions(repo, remote);
+    reportUnreadable(fetched);
+    const pushed = await pushSessions(repo, remote);
+    await refreshIndex(repo, warn);
+    if (args.values.json === true) outJson({ version: 1, fetch: fetched, push: pushed });
+    else out(`${renderFetch(fetched)}\n${renderPush(pushed)}`);
+    return 0;
+  });
+}
+
+function reportUnreadable(result: FetchResult): void {
+  for (const s of result.sessions) if (s.result === 'unreadable') warn(`session '${s.id}' was fetched but could not be merged: ${s.reason ?? ''}`);
+}
+
+function renderFetch(result: FetchResult): string {
+  const count = (kind: string): number => result.sessions.filter((s) => s.result === kind).length;
+  const parts = [`${count('created')} new`, `${count('fast-forwarded')} updated`, `${count('merged')} merged`, `${count('up-to-date')} up to date`];
+  if (count('unreadable') > 0) parts.push(`${count('unreadable')} kept apart (not readable with your key)`);
+  return `fetched ${plural(result.sessions.length, 'session')} from '${result.remote}': ${parts.join(', ')}; recipients ${result.recipients}`;
+}
+
+function renderPush(result: PushResult): string {
+  const pushed = result.refs.filter((r) => r.status === 'pushed').length;
+  const same = result.refs.filter((r) => r.status === 'up-to-date').length;
+  return `pushed ${plural(pushed, 'ref')} to '${result.remote}' (${same} already there)${result.retries > 0 ? `, after merging what the remote had (${plural(result.retries, 'retry', 'retries')})` : ''}`;
+}

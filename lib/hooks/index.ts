@@ -1,0 +1,141 @@
+// Installing git-trace's hooks into each coding agent's own config, merged with what the user
+// already has, idempotent, and removed cleanly: the typed API under `git trace hooks`.
+//
+//   const changes = await installHooks({ scope: 'user', workTree, env: process.env, stateDir });
+//
+// Every file is planned before any is written: one refused file (not JSON, a husky hook)
+// leaves all of them as they were.
+
+import { InputError, RepoError, TraceError } from '../errors.js';
+import { AGENTS, type AgentName } from '../model/session.js';
+import { claudeCodeHooks } from './claude-code.js';
+import { codexHooks } from './codex.js';
+import { geminiHooks } from './gemini.js';
+import { gitHookEditor, gitHooksDir } from './git-hook.js';
+import { inspectFile, planInstall, planUninstall, type Planned } from './lifecycle.js';
+import { backupDir, projectRoot } from './paths.js';
+import { piHooks } from './pi.js';
+import { HOOK_SCOPES, type AgentHooks, type HookChange, type HookFileEditor, type HookOptions, type HookScope, type HookStatus, type HookStatusOptions, type Place } from './types.js';
+
+export type { AgentHooks, Env, HookAction, HookChange, HookOptions, HookScope, HookState, HookStatus, HookStatusOptions, HookTarget, Place } from './types.js';
+export { HOOK_SCOPES } from './types.js';
+export { CLAUDE_CODE_LAYOUT } from './claude-code.js';
+export { CODEX_LAYOUT } from './codex.js';
+export { GEMINI_LAYOUT } from './gemini.js';
+export { FLUSH_COMMAND, GIT_HOOK_BEGIN, GIT_HOOK_END, gitHooksDir } from './git-hook.js';
+export { PI_EVENTS, PI_EXTENSION_FORMAT, piExtensionSource } from './pi.js';
+export { isGitTraceHookCommand } from './json-config.js';
+
+/** One entry per agent, in AGENTS order. */
+export const AGENT_HOOKS: readonly AgentHooks[] = [claudeCodeHooks, codexHooks, geminiHooks, piHooks];
+
+export function agentHooks(agent: AgentName): AgentHooks {
+  const found = AGENT_HOOKS.find((a) => a.agent === agent);
+  if (found === undefined) throw new Error(`no hook installer for agent '${agent}'`);
+  return found;
+}
+
+/**
+ * The agents `install` picks without `--agent`: those whose config folder exists, in the
+ * user's home (user scope), or in the home or the work tree (project scope). An agent nobody
+ * uses here gets no config written.
+ */
+export function defaultAgents(scope: HookScope, place: Place): AgentName[] {
+  return AGENT_HOOKS.filter((a) => a.isPresent('user', place) || (scope === 'project' && a.isPresent('project', place))).map((a) => a.agent);
+}
+
+function unique(agents: readonly AgentName[]): AgentName[] {
+  return AGENTS.filter((a) => agents.includes(a));
+}
+
+interface Job {
+  readonly editor: HookFileEditor;
+  readonly backupDir: string;
+}
+
+async function jobs(options: HookOptions, agents: readonly AgentName[]): Promise<Job[]> {
+  const place: Place = { env: options.env, workTree: options.workTree };
+  const out: Job[] = [];
+  if (agents.length > 0) {
+    const dir = backupDir(options.scope, options.env, options.stateDir);
+    for (const agent of agents) {
+      const hooks = agentHooks(agent);
+      out.push({ editor: hooks.editor(options.scope, hooks.configPath(options.scope, place)), backupDir: dir });
+    }
+  }
+  if (options.gitHook === true) {
+    const workTree = projectRoot(place);
+    out.push({ editor: gitHookEditor(await gitHooksDir(workTree)), backupDir: backupDir('project', options.env, options.stateDir) });
+  }
+  return out;
+}
+
+async function run(list: readonly Job[], plan: (editor: HookFileEditor, dir: string) => Promise<Planned>): Promise<HookChange[]> {
+  const plans: Planned[] = [];
+  for (const job of list) plans.push(await fileErrors(job.editor.path, () => plan(job.editor, job.backupDir)));
+  for (const planned of plans) await fileErrors(planned.change.path, () => planned.apply());
+  return plans.map((p) => p.change);
+}
+
+/** A file system refusal (permissions, a full disk) is the user's to fix, not a bug: say which file. */
+async function fileErrors<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof TraceError || typeof code !== 'string') throw error;
+    throw new InputError(`cannot change '${path}': ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Add our hooks. Throws (and writes nothing) when a file cannot be edited, or when no agent is found and none was named. */
+export async function installHooks(options: HookOptions): Promise<HookChange[]> {
+  const agents = unique(options.agents ?? defaultAgents(options.scope, { env: options.env, workTree: options.workTree }));
+  if (agents.length === 0 && options.gitHook !== true) {
+    throw new TraceError(`no coding agent found for ${options.scope} scope`, {
+      hint: `name one with --agent (${AGENTS.join(', ')}); it is found by its config folder (~/.claude, ~/.codex, ~/.gemini, ~/.pi/agent)`,
+    });
+  }
+  return run(await jobs(options, agents), planInstall);
+}
+
+/** Take our hooks out again: the original bytes when nobody changed the file since, else only our entries. Default: every agent. */
+export async function uninstallHooks(options: HookOptions): Promise<HookChange[]> {
+  return run(await jobs(options, unique(options.agents ?? AGENTS)), planUninstall);
+}
+
+/**
+ * Where each agent's hooks stand, per scope, and the git hook's (with project scope). Without a
+ * work tree, project scope and the git hook are left out. Never throws for a broken file: it
+ * reports it as `invalid`.
+ */
+export async function hookStatus(options: HookStatusOptions): Promise<HookStatus[]> {
+  const place: Place = { env: options.env, workTree: options.workTree };
+  const scopes = (options.scope === undefined ? HOOK_SCOPES : [options.scope]).filter((s) => s === 'user' || options.workTree !== null);
+  const editors: HookFileEditor[] = [];
+  for (const scope of scopes) {
+    for (const agent of unique(options.agents ?? AGENTS)) {
+      const hooks = agentHooks(agent);
+      editors.push(hooks.editor(scope, hooks.configPath(scope, place)));
+    }
+  }
+  if (options.workTree !== null && scopes.includes('project')) {
+    // A work tree git cannot answer for has no git hook to report; the agents' files still count.
+    const hooksDir = await gitHooksDir(options.workTree).catch((error: unknown) => {
+      if (error instanceof RepoError) return null;
+      throw error;
+    });
+    if (hooksDir !== null) editors.push(gitHookEditor(hooksDir));
+  }
+  const out: HookStatus[] = [];
+  for (const editor of editors) {
+    const base = { target: editor.target, scope: editor.scope, path: editor.path };
+    try {
+      out.push({ ...base, ...(await inspectFile(editor)) });
+    } catch (error) {
+      if (!(error instanceof TraceError)) throw error;
+      out.push({ ...base, state: 'invalid', missing: [], foreign: [], error: error.message });
+    }
+  }
+  return out;
+}

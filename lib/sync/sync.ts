@@ -1,0 +1,162 @@
+// Sharing sessions through the git remotes a team already trusts.
+//
+// fetch: the remote's refs/opentraces/{sessions/*,meta} land in refs/opentraces/remotes/<remote>/…
+// (copies, never the local refs), then each is integrated: a session new here is created, one
+// that only moved on the remote is fast-forwarded, one that grew on both sides is merged (union
+// of steps by id, a merge commit with the remote copy as second parent). A local ref is never
+// overwritten. push: only refs/opentraces/sessions/* and meta, after checking that every object
+// it would send is ciphertext (or public keys); a rejected ref (the remote moved) is fetched,
+// merged and pushed again, a bounded number of times, so nothing on the remote is ever dropped.
+
+import { createHash } from 'node:crypto';
+import { git, runGit } from '../../refs/git.js';
+import { compareAndSwapRef, isAncestor, listRefs, readRef } from '../../refs/ref-update.js';
+import { fetchRefspecs, listRemoteRefs, pushRefspecs, RemoteError, type PushedRef } from '../../refs/remote.js';
+import { TraceError } from '../errors.js';
+import type { Step } from '../model/step.js';
+import { META_REF, SESSIONS_PREFIX, sessionRef, TRACE_NAMESPACE } from '../store/layout.js';
+import { mergeRecipientsRef } from '../store/recipients.js';
+import type { TraceRepo } from '../trace-repo.js';
+import { checkOutgoing } from './outgoing.js';
+
+export class PushRefusedError extends TraceError {}
+
+/** The remote named by the user, else `trace.remote` from git config, else `origin`. */
+export async function resolveRemote(repo: TraceRepo, given: string | undefined): Promise<string> {
+  if (given !== undefined) return given;
+  const configured = await git(['config', '--get', 'trace.remote'], { cwd: repo.git.repo.gitDir, env: { GIT_DIR: repo.git.repo.gitDir }, okExitCodes: [1] });
+  return configured === '' ? 'origin' : configured;
+}
+
+/** Where a remote's copies live: its name, or a stable short name for a URL or path. */
+export function trackingPrefix(remote: string): string {
+  const safe = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(remote) && !remote.includes('..') ? remote : `url-${createHash('sha256').update(remote).digest('hex').slice(0, 12)}`;
+  return `${TRACE_NAMESPACE}remotes/${safe}/`;
+}
+
+export type Integration = 'created' | 'fast-forwarded' | 'merged' | 'up-to-date' | 'kept-local' | 'unreadable';
+
+export interface FetchResult {
+  readonly remote: string;
+  readonly sessions: readonly { readonly id: string; readonly result: Integration; readonly reason?: string }[];
+  readonly recipients: Integration | 'none';
+}
+
+export async function fetchSessions(repo: TraceRepo, remote: string): Promise<FetchResult> {
+  const handle = repo.git;
+  const prefix = trackingPrefix(remote);
+  const remoteRefs = await listRemoteRefs(handle.repo, remote, TRACE_NAMESPACE);
+  const hasSessions = [...remoteRefs.keys()].some((r) => r.startsWith(SESSIONS_PREFIX));
+  const refspecs = [
+    ...(hasSessions ? [`+${SESSIONS_PREFIX}*:${prefix}sessions/*`] : []),
+    ...(remoteRefs.has(META_REF) ? [`+${META_REF}:${prefix}meta`] : []),
+  ];
+  await fetchRefspecs(handle.repo, remote, refspecs);
+  const recipients = remoteRefs.has(META_REF) ? await integrateMeta(repo, `${prefix}meta`) : 'none';
+  const sessions: { id: string; result: Integration; reason?: string }[] = [];
+  for (const tip of await listRefs(handle.repo, `${prefix}sessions/`)) {
+    const id = tip.ref.slice(`${prefix}sessions/`.length);
+    try {
+      sessions.push({ id, result: await integrateSession(repo, id, tip.oid) });
+    } catch (error) {
+      if (!(error instanceof TraceError)) throw error;
+      sessions.push({ id, result: 'unreadable', reason: error.message });
+    }
+  }
+  return { remote, sessions, recipients };
+}
+
+async function integrateMeta(repo: TraceRepo, trackingRef: string): Promise<Integration> {
+  const theirs = await readRef(repo.git.repo, trackingRef);
+  if (theirs === null) return 'up-to-date';
+  return mergeRecipientsRef(repo.git, theirs);
+}
+
+/** Bring a fetched copy of a session into the local ref without ever losing a local step. */
+async function integrateSession(repo: TraceRepo, id: string, theirs: string): Promise<Integration> {
+  const gitRepo = repo.git.repo;
+  const ref = sessionRef(id);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const ours = await readRef(gitRepo, ref);
+    if (ours === null) {
+      if ((await compareAndSwapRef(gitRepo, ref, theirs, null, 'git-trace: fetch')) === 'updated') return 'created';
+      continue;
+    }
+    if (await isAncestor(gitRepo, theirs, ours)) return 'up-to-date';
+    if (await isAncestor(gitRepo, ours, theirs)) {
+      if ((await compareAndSwapRef(gitRepo, ref, theirs, ours, 'git-trace: fetch (fast-forward)')) === 'updated') return 'fast-forwarded';
+      continue;
+    }
+    // Both sides grew: add their steps that we lack to ours, in a merge flush.
+    const local = await repo.sessions.readAt(id, ours);
+    const remote = await repo.sessions.readAt(id, theirs);
+    const context = await repo.sessions.readContext(id, theirs);
+    const steps = stepsToTake(local.steps, remote.steps);
+    const { v: _v, ...info } = remote.meta.session;
+    await repo.sessions.append(info, steps, context, { mergeParent: theirs });
+    return 'merged';
+  }
+  throw new RemoteError(`session '${id}' kept changing while it was merged`, { hint: "run 'git trace fetch' again" });
+}
+
+/**
+ * Their steps that ours lack, and their versions of steps we hold in a less complete form (a
+ * tool call still pending here but finished there). For other differences, ours stays.
+ */
+export function stepsToTake(ours: readonly Step[], theirs: readonly Step[]): Step[] {
+  const mine = new Map(ours.map((s) => [s.id, s]));
+  return theirs
+    .filter((step) => {
+      const local = mine.get(step.id);
+      if (local === undefined) return true;
+      return local.kind === 'tool' && step.kind === 'tool' && local.tool.status === 'pending' && step.tool.status !== 'pending';
+    })
+    .map((step) => {
+      const { index: _index, ...plain } = step as Step & { index?: number };
+      return plain as Step;
+    });
+}
+
+export interface PushResult {
+  readonly remote: string;
+  readonly refs: readonly PushedRef[];
+  /** How many times a rejection sent us back to fetch and merge. */
+  readonly retries: number;
+}
+
+const PUSH_ATTEMPTS = 4;
+
+export async function pushSessions(repo: TraceRepo, remote: string): Promise<PushResult> {
+  const gitRepo = repo.git.repo;
+  const prefix = trackingPrefix(remote);
+  for (let attempt = 0; attempt < PUSH_ATTEMPTS; attempt++) {
+    const problems = await checkOutgoing(repo, prefix);
+    if (problems.length > 0) {
+      throw new PushRefusedError(`refusing to push to '${remote}': ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, {
+        hint: "only encrypted records may leave; run 'git trace verify' to find the damaged session",
+      });
+    }
+    const hasMeta = (await readRef(gitRepo, META_REF)) !== null;
+    const refspecs = [`${SESSIONS_PREFIX}*:${SESSIONS_PREFIX}*`, ...(hasMeta ? [`${META_REF}:${META_REF}`] : [])];
+    const refs = await pushRefspecs(gitRepo, remote, refspecs);
+    await recordPushed(repo, prefix, refs);
+    const failed = refs.filter((r) => r.status === 'failed');
+    if (failed.length > 0) throw new RemoteError(`the remote refused '${failed[0]?.ref}': ${failed[0]?.reason ?? ''}`, { hint: 'check your access to the remote' });
+    if (!refs.some((r) => r.status === 'rejected')) return { remote, refs, retries: attempt };
+    await fetchSessions(repo, remote);
+  }
+  throw new RemoteError(`the remote '${remote}' kept moving while we pushed`, { hint: "run 'git trace sync' again" });
+}
+
+/** After a push, our copy of the remote's refs is what we just sent. */
+async function recordPushed(repo: TraceRepo, prefix: string, refs: readonly PushedRef[]): Promise<void> {
+  const updates: string[] = [];
+  for (const pushed of refs) {
+    if (pushed.status !== 'pushed' && pushed.status !== 'up-to-date') continue;
+    const local = await readRef(repo.git.repo, pushed.ref);
+    if (local === null) continue;
+    updates.push(`update ${prefix}${pushed.ref.slice(TRACE_NAMESPACE.length)} ${local}`);
+  }
+  if (updates.length === 0) return;
+  await runGit(['update-ref', '--stdin'], { cwd: repo.git.repo.gitDir, env: { GIT_DIR: repo.git.repo.gitDir }, input: `${updates.join('\n')}\n` });
+}
