@@ -11,3 +11,17 @@ export type { Step, StepKind, IndexedStep, Patch, ToolCall, Usage } from './mode
 export type { SessionInfo, SessionMeta, AgentName } from './model/session.js';
 export { validateStep, validateSessionInfo } from './model/validate.js';
 export * from './errors.js';
+export { importTranscripts, type TranscriptImportResult } from './import/transcripts.js';
+export { ADAPTERS, adapterFor } from './agents/index.js';
+export type { AgentAdapter, ParseResult, TranscriptFile } from './agents/types.js';
+export { redactText, redactStep, parseRedactionConfig, type RedactionConfig } from './crypto/redact.js';
+export { aggregateCost, costOfUsage, type CostReport, type CostGrouping, type CostRules } from './analysis/cost.js';
+export { PRICING_DATE, lookupPricing } from './analysis/pricing.js';
+export { contextAt, type StepContext } from './ctx/window.js';
+export { flushCaptures, type SessionFlush } from './capture/flush.js';
+export { parseHookPayload, type HookEvent } from './capture/payload.js';
+export { installHooks, uninstallHooks, hookStatus } from './hooks/index.js';
+export { fetchSessions, pushSessions, type FetchResult, type PushResult } from './sync/sync.js';
+export { removeRecipient } from './store/recipients.js';
+export { rekeySession } from './store/rekey.js';
+export { runDoctor, type Check } from './doctor.js';
