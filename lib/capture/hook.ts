@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGit } from '../../refs/git.js';
-import { findRepo, type GitRepo } from '../../refs/repo.js';
+import type { GitRepo } from '../../refs/repo.js';
 import { isRecord, tryParseJson } from '../model/json.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
 import { diffTrees } from './observed.js';
@@ -31,8 +31,8 @@ export interface HookOptions {
   readonly backgroundFlush: boolean;
 }
 
-export async function handleHookEvent(event: HookEvent, options: HookOptions): Promise<void> {
-  const repo = await findRepo(event.cwd);
+/** Handle one event for the repository found at the event's cwd (found once, by the caller). */
+export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: HookOptions): Promise<void> {
   if (repo.workTree === null) return;
   const paths = sessionPaths(repo, event.sessionId);
   mkdirSync(paths.pending, { recursive: true, mode: PRIVATE_DIR_MODE });

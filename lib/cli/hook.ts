@@ -30,15 +30,18 @@ export async function run(argv: readonly string[]): Promise<number> {
   const cwd = asString(field(payload, 'cwd')) ?? process.cwd();
   const agent = argv[0] ?? '';
   let eventName = asString(field(payload, 'hook_event_name')) ?? '?';
+  let logs = join(readSettings().configDir, 'logs');
   try {
+    const repo = await findRepo(cwd);
+    logs = dirname(hookLogPath(repo));
     if (!isAgentName(agent)) throw new Error(`unknown agent '${agent}' (expected one of ${AGENTS.join(', ')})`);
     if (payload === undefined) throw new Error(`the payload is not JSON (${input.length} bytes)`);
     const event = parseHookPayload(agent, payload);
     eventName = event.name;
-    await handleHookEvent(event, { backgroundFlush: readSettings().backgroundFlush });
-    await logTiming(cwd, `${new Date().toISOString()}\t${agent}\t${eventName}\t${Math.round(performance.now() - started)}`);
+    await handleHookEvent(repo, event, { backgroundFlush: readSettings().backgroundFlush });
+    appendLog(logs, 'hook-times.log', `${new Date().toISOString()}\t${agent}\t${eventName}\t${Math.round(performance.now() - started)}`);
   } catch (error) {
-    await logError(cwd, `${new Date().toISOString()} ${agent} ${eventName}: ${(error as Error).message}`);
+    appendLog(logs, 'hook.log', `${new Date().toISOString()} ${agent} ${eventName}: ${(error as Error).message}`);
   }
   return 0;
 }
@@ -52,23 +55,7 @@ function readStdin(): Promise<string> {
   });
 }
 
-async function logDir(cwd: string): Promise<string> {
-  try {
-    return dirname(hookLogPath(await findRepo(cwd)));
-  } catch {
-    return join(readSettings().configDir, 'logs');
-  }
-}
-
-async function logError(cwd: string, line: string): Promise<void> {
-  await appendLog(await logDir(cwd), 'hook.log', line);
-}
-
-async function logTiming(cwd: string, line: string): Promise<void> {
-  await appendLog(await logDir(cwd), 'hook-times.log', line);
-}
-
-async function appendLog(dir: string, name: string, line: string): Promise<void> {
+function appendLog(dir: string, name: string, line: string): void {
   // A read-only .git: log in the user's config directory instead; failing that, stay silent,
   // because the agent must carry on whatever happens here.
   for (const target of [dir, join(readSettings().configDir, 'logs')]) {
