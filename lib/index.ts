@@ -25,3 +25,12 @@ export { fetchSessions, pushSessions, type FetchResult, type PushResult } from '
 export { removeRecipient } from './store/recipients.js';
 export { rekeySession } from './store/rekey.js';
 export { runDoctor, type Check } from './doctor.js';
+export { trackSession, type TrackResult } from './trail/track.js';
+export { blameFile, type BlameResult } from './trail/blame.js';
+export { blamePr, type PrReport } from './trail/blame-pr.js';
+export { renderPrMarkdown } from './trail/pr-markdown.js';
+export { anchorNewCommits } from './trail/anchor-new.js';
+export type { Survival } from './trail/states.js';
+export * as capsule from '../capsule/index.js';
+export { buildResumePacket } from './ctx/resume.js';
+export { priorContext } from './ctx/prior-context.js';

@@ -75,7 +75,9 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
   const joined = joinObserved(parsedSteps, tools);
   let steps = joined.steps;
   if (joined.leftover.length > 0) steps = [...steps, ...(await stepsForLeftovers(repo, sessionId, joined.leftover, transcript === null))];
-  if (transcript === null) steps = [...promptSteps(spool.records), ...steps];
+  // Without a transcript the hooks' own records are the timeline: keep them in time order, so
+  // "the prompt before this step" holds.
+  if (transcript === null) steps = [...promptSteps(spool.records), ...steps].sort((a, b) => (a.timestamp ?? '').localeCompare(b.timestamp ?? ''));
 
   const context: ContextRecord[] = [...(read?.parsed.context ?? [])];
   if (start !== undefined && start.base !== null) {

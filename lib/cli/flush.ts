@@ -4,6 +4,7 @@
 import { flushCaptures, type SessionFlush } from '../capture/flush.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { refreshIndex } from '../search/refresh.js';
+import { anchorNewCommits } from '../trail/anchor-new.js';
 import { openRepo } from '../trace-repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
@@ -27,6 +28,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     const redaction = await readRedactionConfig(repo.git.repo);
     const results = await flushCaptures(repo, { ...(args.values.session === undefined ? {} : { sessionId: args.values.session }), redaction, warn });
     if (results.some((r) => r.added + r.updated > 0)) await refreshIndex(repo, warn);
+    // The post-commit hook runs this flush: anchor the new commits while we are here. The
+    // anchors are a cache, so a failure costs only time later.
+    await anchorNewCommits(repo.git.repo).catch((error: unknown) => warn(`anchoring new commits failed (${(error as Error).message}); blame will do it`));
     if (args.values.json === true) outJson({ version: 1, sessions: results });
     else if (args.values.quiet !== true) out(renderFlush(results));
     return 0;

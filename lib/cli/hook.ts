@@ -9,7 +9,9 @@ import { hookLogPath } from '../capture/paths.js';
 import { parseHookPayload } from '../capture/payload.js';
 import { AGENTS, isAgentName } from '../model/session.js';
 import { asString, field, tryParseJson } from '../model/json.js';
-import { findRepo } from '../../refs/repo.js';
+import { git } from '../../refs/git.js';
+import { findRepo, type GitRepo } from '../../refs/repo.js';
+import type { HookEvent } from '../capture/payload.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, readSettings } from '../settings.js';
 
 const HELP = `usage: git trace hook AGENT < PAYLOAD
@@ -39,11 +41,37 @@ export async function run(argv: readonly string[]): Promise<number> {
     const event = parseHookPayload(agent, payload);
     eventName = event.name;
     await handleHookEvent(repo, event, { backgroundFlush: readSettings().backgroundFlush });
+    if (event.kind === 'session-start') await injectPriorContext(repo, event);
     appendLog(logs, 'hook-times.log', `${new Date().toISOString()}\t${agent}\t${eventName}\t${Math.round(performance.now() - started)}`);
   } catch (error) {
     appendLog(logs, 'hook.log', `${new Date().toISOString()} ${agent} ${eventName}: ${(error as Error).message}`);
   }
   return 0;
+}
+
+const CONTEXT_LIMIT_MS = 3000;
+const CONTEXT_MAX_BYTES = 4000;
+
+/**
+ * Opt-in (`git config trace.injectContext true`): at session start, hand the agent what earlier
+ * sessions did on the files being worked on, as Claude Code's (and Gemini's) `additionalContext`.
+ * Bounded in size and time; prints nothing when nothing is relevant.
+ */
+async function injectPriorContext(repo: GitRepo, event: HookEvent): Promise<void> {
+  if (event.agent !== 'claude-code' && event.agent !== 'gemini') return;
+  const enabled = await git(['config', '--bool', '--get', 'trace.injectContext'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] });
+  if (enabled !== 'true') return;
+  const { openRepo } = await import('../trace-repo.js');
+  const { priorContext } = await import('../ctx/prior-context.js');
+  const traceRepo = await openRepo(event.cwd);
+  try {
+    const timeout = new Promise<null>((resolve) => setTimeout(resolve, CONTEXT_LIMIT_MS, null).unref());
+    const found = await Promise.race([priorContext(traceRepo, { exclude: [event.sessionId], maxBytes: CONTEXT_MAX_BYTES }), timeout]);
+    if (found === null || found.text === '') return;
+    process.stdout.write(`${JSON.stringify({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: found.text } })}\n`);
+  } finally {
+    traceRepo.close();
+  }
 }
 
 function readStdin(): Promise<string> {

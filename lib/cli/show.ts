@@ -7,6 +7,7 @@ import { resolveSessionId, summarize } from '../store/queries.js';
 import type { StoredSession } from '../store/session-store.js';
 import { openRepo } from '../trace-repo.js';
 import { parseCommand } from './args.js';
+import { addedLines, removedLines } from '../model/patch.js';
 import { aggregateCost } from '../analysis/cost.js';
 import { usd } from './cost.js';
 import { contextAt, type StepContext } from '../ctx/window.js';
@@ -138,15 +139,18 @@ export function toolInputSummary(input: unknown): string {
 }
 
 function patchStat(step: Step): string {
+  // A step live capture watched has observed patches beside the agent's reported ones: count
+  // what really changed, once per file.
+  const all = step.patches ?? [];
+  const observed = all.filter((p) => p.origin === 'observed');
+  const patches = observed.length > 0 ? observed : all;
   let added = 0;
   let removed = 0;
-  for (const p of step.patches ?? []) {
-    for (const line of p.diff.split('\n')) {
-      if (line.startsWith('+') && !line.startsWith('+++ ')) added++;
-      else if (line.startsWith('-') && !line.startsWith('--- ')) removed++;
-    }
+  for (const p of patches) {
+    added += addedLines(p.diff).length;
+    removed += removedLines(p.diff).length;
   }
-  return `(${plural(step.patches?.length ?? 0, 'file')} +${added} -${removed})`;
+  return `(${plural(new Set(patches.map((p) => p.path)).size, 'file')} +${added} -${removed})`;
 }
 
 export function renderStep(step: IndexedStep): string {

@@ -1,0 +1,11 @@
+// The capsule format's API: build a payload from a stored session, seal it, read and open a
+// capsule file, replay it. The CLI (lib/cli/capsule.ts) is a thin layer over these.
+
+export { buildCapsule, type BuildOptions, type BuiltCapsule } from './build.js';
+export { sealCapsule, packCapsule, payloadPlaintext, type Lock } from './seal.js';
+export { readCapsule, openCapsule, type Key, type OpenedCapsule, type SealedCapsule } from './open.js';
+export { replayCapsule, type ReplayOptions, type ReplayReport } from './replay.js';
+export { judge, runCommand, type Outcome, type Judgement, type CommandRun } from './verdict.js';
+export { CAPSULE_FORMAT, CAPSULE_VERSION, type CapsuleHeader, type Unlock } from './format.js';
+export { PAYLOAD_VERSION, type CapsulePayload, type Verdict, type RepositoryState } from './payload.js';
+export { chooseSlice, STEPS_BEFORE, STEPS_AFTER, type SliceChoice } from './slice.js';

@@ -1,0 +1,95 @@
+// Running a capsule's verdict command and judging the run against the recorded failure:
+//   fixed         it exits 0;
+//   reproduces    it fails with the recorded error string (or, when none was recorded, with the
+//                 recorded exit code, or any non-zero one when none was recorded either);
+//   inconclusive  it fails some other way, runs past the time limit, or is killed.
+// The command runs in its own process group under /bin/sh, killed whole at the time limit.
+
+import { spawn } from 'node:child_process';
+import { gitEnv } from '../refs/git.js';
+import { readSettings } from '../lib/settings.js';
+import type { Verdict } from './payload.js';
+import { makeScrubber, scrubText } from './scrub.js';
+
+export type Outcome = 'reproduces' | 'fixed' | 'inconclusive';
+
+export interface CommandRun {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  readonly output: string;
+}
+
+export interface Judgement {
+  readonly verdict: Outcome;
+  readonly reason: string;
+  /** Whether the recorded error string was in the output (null when none was recorded). */
+  readonly matchedError: boolean | null;
+}
+
+/** Output kept: the head for matching stays whole up to this, the middle of longer output is cut. */
+const MAX_OUTPUT = 4 * 1024 * 1024;
+
+export function runCommand(command: string, cwd: string, timeoutMs: number): Promise<CommandRun> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], { cwd, env: gitEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timedOut = false;
+    const keep = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      size += chunk.length;
+      while (size > MAX_OUTPUT && chunks.length > 1) size -= (chunks.splice(1, 1)[0] ?? Buffer.alloc(0)).length;
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, timeoutMs);
+    const finish = (exitCode: number | null, signal: string | null): void => {
+      clearTimeout(timer);
+      resolve({ exitCode, signal, timedOut, durationMs: Date.now() - started, output: Buffer.concat(chunks).toString('utf8') });
+    };
+    child.on('error', (error) => {
+      keep(Buffer.from(`${error.message}\n`));
+      finish(127, null);
+    });
+    child.on('close', (code, signal) => finish(code, signal));
+  });
+}
+
+/** Compare a run with the recorded failure; `workTree` is where it ran (its path is normalised away). */
+export function judge(verdict: Verdict, run: CommandRun, workTree: string): Judgement {
+  const expected = verdict.failure.errorLine;
+  const matched = expected === null ? null : normalise(run.output, workTree).includes(normalise(expected, workTree));
+  if (run.timedOut) return { verdict: 'inconclusive', reason: `ran past the time limit (${Math.round(run.durationMs / 1000)}s)`, matchedError: matched };
+  if (run.exitCode === null) return { verdict: 'inconclusive', reason: `was killed by ${run.signal ?? 'a signal'}`, matchedError: matched };
+  if (run.exitCode === 0) return { verdict: 'fixed', reason: 'the command passes (exit 0)', matchedError: matched };
+  const recorded = verdict.failure.exitCode;
+  const codeNote = recorded !== null && recorded !== run.exitCode ? ` (recorded: exit ${recorded})` : '';
+  if (matched === true) return { verdict: 'reproduces', reason: `exit ${run.exitCode}${codeNote} with the recorded error`, matchedError: true };
+  if (matched === false) return { verdict: 'inconclusive', reason: `fails (exit ${run.exitCode}), but without the recorded error`, matchedError: false };
+  if (recorded === null || recorded === run.exitCode) return { verdict: 'reproduces', reason: `fails with exit ${run.exitCode}${recorded === null ? '' : ', as recorded'}`, matchedError: null };
+  return { verdict: 'inconclusive', reason: `fails with exit ${run.exitCode}, not the recorded ${recorded}`, matchedError: null };
+}
+
+/** Colour codes out, this machine's paths scrubbed as the sealer's were, spaces collapsed. */
+function normalise(text: string, workTree: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  const scrubbed = scrubText(plain, makeScrubber({ roots: [workTree], home: readSettings().home, userNames: [] }), {});
+  return scrubbed.replace(/\s+/g, ' ').trim();
+}
+
+/** The last lines of the output, for the report. */
+export function outputTail(output: string, lines = 20): string {
+  const all = output.replace(/\s+$/, '').split('\n');
+  return all.slice(-lines).join('\n');
+}

@@ -1,0 +1,129 @@
+// git trace blame FILE [-L a,b] [REV]: per line, the commit and, when an agent wrote it, the
+// session, step, agent, model and the prompt that drove it.
+// git trace blame pr [BASE..HEAD | --base BRANCH]: the same for a branch, as a pull request body.
+
+import { UsageError } from '../errors.js';
+import { openRepo } from '../trace-repo.js';
+import type { LineRange } from '../trail/blame-porcelain.js';
+import { blameFile, type BlameResult } from '../trail/blame.js';
+import { blamePr } from '../trail/blame-pr.js';
+import { renderPrMarkdown } from '../trail/pr-markdown.js';
+import { parseCommand } from './args.js';
+import { out, outJson, paint, warn } from './output.js';
+
+const HELP = `usage: git trace blame [-L a,b] [--json] FILE [REV]
+   or: git trace blame [-L a,b] [--json] REV -- FILE
+   or: git trace blame pr [BASE..HEAD | --base BRANCH] [--by session|commit] [--json]
+
+For each line of FILE at REV (default HEAD): the commit that last changed it and, when a
+coding agent wrote it, the session, step, agent, model and the prompt that drove it. A
+line an agent wrote and someone edited since is marked '~'. Lines no session produced
+show '-'.
+
+    -L a,b     only lines a to b (also a,+n and a,)
+    --json     print an array: per line {line, commit, session, step, stepId, agent,
+               model, prompt, edited, claims, author, text}
+
+'git trace blame pr --help' explains the pull request form.`;
+
+export async function run(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'pr') return runPr(argv.slice(1));
+  const dashes = argv.indexOf('--');
+  const before = dashes === -1 ? argv : argv.slice(0, dashes);
+  const args = parseCommand(before, { L: { type: 'string', short: 'L' }, json: { type: 'boolean' } }, HELP);
+  if (args === null) return 0;
+  const { file, rev } = fileAndRev(args.positionals, dashes === -1 ? null : argv.slice(dashes + 1));
+  const range = args.values.L === undefined ? undefined : parseRange(args.values.L);
+  const repo = await openRepo(process.cwd());
+  try {
+    const result = await blameFile(repo, file, { ...(rev === undefined ? {} : { rev }), ...(range === undefined ? {} : { range }), cwd: process.cwd(), warn });
+    if (args.values.json === true) process.stdout.write(`${JSON.stringify(result.lines, null, 2)}\n`);
+    else out(renderBlame(result));
+    return 0;
+  } finally {
+    repo.close();
+  }
+}
+
+function fileAndRev(positionals: readonly string[], afterDashes: readonly string[] | null): { file: string; rev: string | undefined } {
+  const synopsis = 'usage: git trace blame [-L a,b] [--json] FILE [REV]';
+  if (afterDashes !== null) {
+    if (afterDashes.length !== 1 || positionals.length > 1) throw new UsageError('blame takes one FILE after --', { hint: synopsis });
+    return { file: afterDashes[0] as string, rev: positionals[0] };
+  }
+  if (positionals.length === 0 || positionals.length > 2) throw new UsageError('blame takes a FILE and at most one REV', { hint: synopsis });
+  return { file: positionals[0] as string, rev: positionals[1] };
+}
+
+/** `a,b`, `a,+n` or `a,` (to the end), 1-based. */
+export function parseRange(spec: string): LineRange {
+  const match = /^(\d+)(?:,(\+?)(\d*))?$/.exec(spec.trim());
+  const from = Number(match?.[1]);
+  if (match === null || from < 1) throw new UsageError(`-L needs a,b with line numbers from 1, not '${spec}'`);
+  if (match[3] === undefined || match[3] === '') return match[2] === '+' ? invalid(spec) : { from };
+  const n = Number(match[3]);
+  const to = match[2] === '+' ? from + n - 1 : n;
+  if (to < from) throw new UsageError(`-L ${spec}: the range ends before it starts`);
+  return { from, to };
+}
+
+function invalid(spec: string): never {
+  throw new UsageError(`-L needs a,b with line numbers from 1, not '${spec}'`);
+}
+
+export function renderBlame(result: BlameResult): string {
+  const width = String(result.lines[result.lines.length - 1]?.line ?? 1).length;
+  const who = result.lines.map((l) => (l.session === null ? '-' : `${l.edited ? '~' : ''}${shortSession(l.session)} #${l.step ?? '?'}`));
+  const whoWidth = Math.max(1, ...who.map((w) => w.length));
+  const rows = result.lines.map((l, i) => {
+    const tag = (who[i] ?? '-').padEnd(whoWidth);
+    return `${paint('dim', l.commit.slice(0, 8))} ${l.session === null ? paint('dim', tag) : paint('cyan', tag)} ${String(l.line).padStart(width)}) ${l.text}`;
+  });
+  const legend = new Map<string, string>();
+  for (const l of result.lines) {
+    if (l.session === null) continue;
+    const k = `${shortSession(l.session)} #${l.step ?? '?'}`;
+    if (legend.has(k)) continue;
+    const detail = [l.agent, l.model].filter((x) => x !== null).join(' ');
+    legend.set(k, `${k}  ${l.session} step ${l.step ?? '?'}${detail === '' ? '' : ` (${detail})`}${l.prompt === null ? '' : `\n${' '.repeat(k.length + 2)}prompt: "${l.prompt}"`}`);
+  }
+  const agentLines = result.lines.filter((l) => l.session !== null).length;
+  const summary = `${agentLines} of ${result.lines.length} lines from agent sessions`;
+  return [...rows, '', paint('dim', summary), ...[...legend.values()]].join('\n');
+}
+
+function shortSession(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id;
+}
+
+const PR_HELP = `usage: git trace blame pr [BASE..HEAD | --base BRANCH] [--by session|commit] [--json]
+
+The commits of a branch walked back to the agent sessions and steps that produced them, as
+Markdown ready for a pull request body: per session the intent (its prompts, quoted), the
+lineage (session → steps → patches → commits) and the evidence (commands and tests run with
+their exit codes, files read); per commit its message; next to the diff. The same history
+always gives the same output.
+
+    BASE..HEAD     the commits reachable from HEAD and not from BASE
+    --base BRANCH  from the merge-base with BRANCH to HEAD (default: the merge-base with
+                   the default branch: origin/HEAD, else main, else master)
+    --by MODE      group by 'session' (default) or by 'commit'
+    --json         print {base, head, commits, sessions, diff}`;
+
+async function runPr(argv: readonly string[]): Promise<number> {
+  const args = parseCommand(argv, { base: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } }, PR_HELP);
+  if (args === null) return 0;
+  const [range, ...extra] = args.positionals;
+  if (extra.length > 0) throw new UsageError('blame pr takes at most one range', { hint: 'usage: git trace blame pr [BASE..HEAD | --base BRANCH]' });
+  const by = args.values.by ?? 'session';
+  if (by !== 'session' && by !== 'commit') throw new UsageError(`--by takes 'session' or 'commit', not '${by}'`);
+  const repo = await openRepo(process.cwd());
+  try {
+    const report = await blamePr(repo, { ...(range === undefined ? {} : { range }), ...(args.values.base === undefined ? {} : { base: args.values.base }), warn });
+    if (args.values.json === true) outJson(report);
+    else process.stdout.write(renderPrMarkdown(report, by));
+    return 0;
+  } finally {
+    repo.close();
+  }
+}

@@ -1,0 +1,187 @@
+// Anchoring: which commits carry a patch's lines. A patch's added lines are looked up among the
+// added lines of the candidate commits (those after the session's base) in the same file (or the
+// file a commit renamed it to):
+//
+// 1. exact: the same exact key (whitespace at the ends and inside runs does not matter);
+// 2. similar: the same loose key (quotes, `;` `,` `(` `)` `{` `}` do not matter), or a line a
+//    formatter split into several consecutive lines, or several lines it joined into one
+//    (their token sequences concatenate to the same);
+// 3. context: a common line (blank, brace, import…) never anchors by itself; it anchors only at
+//    the very position a distinctive neighbour of its run anchored to, offset by their distance.
+//
+// A removal-only patch is anchored by the commits that removed its distinctive lines.
+
+import type { CommitFile, CommitRecord, AddedLine } from './commit-diff.js';
+import type { EvidenceLine, PatchEvidence } from './evidence.js';
+
+export type MatchKind = 'exact' | 'similar' | 'context';
+
+export interface Anchor {
+  readonly commit: string;
+  /** The file in that commit. */
+  readonly path: string;
+  /** The line in that commit's version of the file. */
+  readonly n: number;
+  readonly match: MatchKind;
+}
+
+export interface RemovalAnchor {
+  readonly commit: string;
+  readonly path: string;
+  /** How many of the patch's distinctive removed lines the commit removed. */
+  readonly lines: number;
+}
+
+export interface PatchAnchors {
+  readonly patch: PatchEvidence;
+  /** Per added line (by index), every place it was found. */
+  readonly lines: readonly (readonly Anchor[])[];
+  readonly removals: readonly RemovalAnchor[];
+}
+
+const MAX_SPLIT = 5;
+/** How far a common line looks for a distinctive neighbour in its run. */
+const MAX_CONTEXT_DISTANCE = 40;
+
+interface FileIndex {
+  readonly byH: Map<string, AddedLine[]>;
+  readonly byL: Map<string, AddedLine[]>;
+  readonly byT: Map<string, AddedLine[]>;
+  readonly byN: Map<number, AddedLine>;
+  /** Runs of added lines with consecutive numbers. */
+  readonly runs: readonly (readonly AddedLine[])[];
+  readonly removedH: Set<string>;
+}
+
+const indexes = new WeakMap<CommitFile, FileIndex>();
+
+function fileIndex(file: CommitFile): FileIndex {
+  const known = indexes.get(file);
+  if (known !== undefined) return known;
+  const index: FileIndex = { byH: new Map(), byL: new Map(), byT: new Map(), byN: new Map(), runs: [], removedH: new Set() };
+  const runs: AddedLine[][] = [];
+  for (const hunk of file.hunks) {
+    for (const k of hunk.removed) index.removedH.add(k.h);
+    let run: AddedLine[] = [];
+    for (const line of hunk.added) {
+      push(index.byH, line.h, line);
+      push(index.byL, line.l, line);
+      push(index.byT, line.t, line);
+      index.byN.set(line.n, line);
+      const last = run[run.length - 1];
+      if (last !== undefined && last.n + 1 !== line.n) {
+        runs.push(run);
+        run = [];
+      }
+      run.push(line);
+    }
+    if (run.length > 0) runs.push(run);
+  }
+  const full: FileIndex = { ...index, runs };
+  indexes.set(file, full);
+  return full;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+export function anchorPatch(patch: PatchEvidence, candidates: readonly CommitRecord[]): PatchAnchors {
+  const lines: Anchor[][] = patch.added.map(() => []);
+  const removals: RemovalAnchor[] = [];
+  const distinctiveRemoved = patch.removed.filter((r) => !r.common);
+  for (const record of candidates) {
+    for (const file of record.files) {
+      if (file.path !== patch.path && file.oldPath !== patch.path) continue;
+      const index = fileIndex(file);
+      if (!file.deleted) anchorInFile(patch, record.id, file.path, index, lines);
+      const removedHere = distinctiveRemoved.filter((r) => index.removedH.has(r.h)).length;
+      if (removedHere > 0) removals.push({ commit: record.id, path: file.path, lines: removedHere });
+    }
+  }
+  return { patch, lines, removals };
+}
+
+function anchorInFile(patch: PatchEvidence, commit: string, path: string, index: FileIndex, out: Anchor[][]): void {
+  const found = new Map<number, Anchor[]>();
+  const add = (line: EvidenceLine, target: AddedLine, match: MatchKind): void => {
+    const list = found.get(line.index) ?? [];
+    if (!list.some((a) => a.n === target.n)) list.push({ commit, path, n: target.n, match });
+    found.set(line.index, list);
+  };
+  const distinctive = patch.added.filter((l) => !l.common);
+  for (const line of distinctive) {
+    const exact = index.byH.get(line.h);
+    if (exact !== undefined) for (const t of exact) add(line, t, 'exact');
+    else for (const t of index.byL.get(line.l) ?? []) add(line, t, 'similar');
+  }
+  for (const line of distinctive) if (!found.has(line.index)) matchSplit(line, index, add);
+  matchJoined(distinctive.filter((l) => !found.has(l.index)), index, add);
+  anchorCommonLines(patch, index, found, add);
+  for (const [i, anchors] of found) (out[i] as Anchor[]).push(...anchors);
+}
+
+/** One patch line a formatter split over up to MAX_SPLIT consecutive lines of the commit. */
+function matchSplit(line: EvidenceLine, index: FileIndex, add: (l: EvidenceLine, t: AddedLine, m: MatchKind) => void): void {
+  if (line.t.length < 16) return;
+  for (const run of index.runs) {
+    for (let i = 0; i < run.length; i++) {
+      let joined = '';
+      for (let j = i; j < run.length && j < i + MAX_SPLIT; j++) {
+        joined += (run[j] as AddedLine).t;
+        if (!line.t.startsWith(joined)) break;
+        if (joined === line.t && j > i) {
+          for (let k = i; k <= j; k++) add(line, run[k] as AddedLine, 'similar');
+          return;
+        }
+      }
+    }
+  }
+}
+
+/** Consecutive patch lines a formatter joined into one line of the commit. */
+function matchJoined(lines: readonly EvidenceLine[], index: FileIndex, add: (l: EvidenceLine, t: AddedLine, m: MatchKind) => void): void {
+  for (let i = 0; i < lines.length; i++) {
+    let joined = (lines[i] as EvidenceLine).t;
+    for (let j = i + 1; j < lines.length && j < i + MAX_SPLIT; j++) {
+      const next = lines[j] as EvidenceLine;
+      const previous = lines[j - 1] as EvidenceLine;
+      if (next.run !== previous.run || next.pos !== previous.pos + 1) break;
+      joined += next.t;
+      const targets = joined.length >= 16 ? index.byT.get(joined) : undefined;
+      if (targets !== undefined) {
+        for (let k = i; k <= j; k++) for (const t of targets) add(lines[k] as EvidenceLine, t, 'similar');
+        i = j;
+        break;
+      }
+    }
+  }
+}
+
+function anchorCommonLines(
+  patch: PatchEvidence,
+  index: FileIndex,
+  found: Map<number, Anchor[]>,
+  add: (l: EvidenceLine, t: AddedLine, m: MatchKind) => void,
+): void {
+  const runs = new Map<number, EvidenceLine[]>();
+  for (const line of patch.added) push(runs, line.run, line);
+  for (const run of runs.values()) {
+    for (const line of run) {
+      if (!line.common) continue;
+      // The nearest anchored distinctive lines of the run, alternating above and below.
+      for (let d = 1; d <= MAX_CONTEXT_DISTANCE && !found.has(line.index); d++) {
+        for (const neighbour of [run[line.pos - d], run[line.pos + d]]) {
+          if (neighbour === undefined || neighbour.common) continue;
+          for (const anchor of found.get(neighbour.index) ?? []) {
+            if (anchor.match === 'context') continue;
+            const target = index.byN.get(anchor.n + (line.pos - neighbour.pos));
+            if (target !== undefined && (target.h === line.h || target.l === line.l)) add(line, target, 'context');
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+// Survival of anchored patches at a ref, and line attribution, from one computation so that
+// `track` and `blame` can never disagree:
+//
+// 1. Walk the candidate commits on the ref, parents first, following each anchored line
+//    (walk.ts): reverted, edited (the edited line inherits the claim) or removed.
+// 2. `git blame --porcelain` each file the lines may live in at the ref. A final line whose
+//    (commit, path, line) is an anchor is the patch's, alive; one that is a derived (edited)
+//    line is the patch's, edited.
+// 3. Each evidence line gets a fate, and the fates give the patch its state (states.ts).
+//
+// Blame is the ground truth for what is alive; the walk only explains what is not.
+import { anchorPatch } from './anchor.js';
+import { blamePorcelain, type BlameCommitInfo, type BlameLine, type LineRange } from './blame-porcelain.js';
+import { addTo, lineKey, pushTo, type AnchoredPatch, type Claim } from './claims.js';
+import { FileLookup, type SessionScope, type TrailContext } from './scope.js';
+import { decide, decideRemoval, superseded, type PatchSurvival } from './states.js';
+import { walkHistory } from './walk.js';
+
+export { LINE_FATES, SURVIVAL_STATES, type AnchorGroup, type LineFate, type PatchSurvival, type Survival } from './states.js';
+
+export interface LineClaim {
+  readonly session: string;
+  readonly step: number;
+  readonly stepId: string;
+  /** The patch's path (where the agent wrote it). */
+  readonly path: string;
+  /** The line is the agent's, edited by `commit` since. */
+  readonly edited: boolean;
+}
+
+export interface AttributedLine extends BlameLine {
+  readonly claims: readonly LineClaim[];
+}
+
+export interface FileAttribution {
+  readonly path: string;
+  readonly exists: boolean;
+  readonly lines: readonly AttributedLine[];
+  readonly commits: ReadonlyMap<string, BlameCommitInfo>;
+}
+
+export interface SurvivalRequest {
+  /** The commit to judge at. */
+  readonly ref: string;
+  /** Its name, for reasons. */
+  readonly refName: string;
+  readonly scopes: readonly SessionScope[];
+  /** Compute the state of these sessions' patches (default every scope's). */
+  readonly judge?: ReadonlySet<string>;
+  /** Files to attribute besides those the judged patches live in. */
+  readonly files?: readonly { readonly path: string; readonly range?: LineRange }[];
+}
+
+export interface SurvivalResult {
+  readonly patches: readonly PatchSurvival[];
+  readonly files: ReadonlyMap<string, FileAttribution>;
+}
+
+
+export async function judge(ctx: TrailContext, request: SurvivalRequest): Promise<SurvivalResult> {
+  const onRef = ctx.history.ancestors(request.ref);
+  const allCandidates = new Set<string>();
+  for (const s of request.scopes) for (const c of s.candidates) allCandidates.add(c);
+  const lookup = new FileLookup(ctx, allCandidates);
+
+  const anchored: AnchoredPatch[] = [];
+  for (const scope of request.scopes) {
+    for (const patch of scope.evidence.patches) {
+      const records = [...new Set([patch.path, ...(patch.oldPath === undefined ? [] : [patch.oldPath])])].flatMap((p) => lookup.recordsFor(p, scope.candidates));
+      const a = anchorPatch(patch, records);
+      const on = new Set<number>();
+      a.lines.forEach((anchors, i) => anchors.some((x) => onRef.has(x.commit)) && on.add(i));
+      anchored.push({ ...a, scope, onRef: on });
+    }
+  }
+
+  const anchorIndex = new Map<string, Claim[]>();
+  for (const a of anchored) {
+    a.lines.forEach((anchors, index) => {
+      for (const x of anchors) if (onRef.has(x.commit)) pushTo(anchorIndex, lineKey(x.commit, x.path, x.n), { anchored: a, index });
+    });
+  }
+
+  const walk = walkHistory(ctx, [...allCandidates].filter((c) => onRef.has(c)), anchorIndex);
+
+  const judged = anchored.filter((a) => request.judge === undefined || request.judge.has(a.patch.session));
+  const toBlame = new Map<string, LineRange | undefined>();
+  for (const a of judged) for (const p of walk.paths.get(a) ?? []) toBlame.set(p, undefined);
+  for (const f of request.files ?? []) toBlame.set(f.path, f.range);
+
+  const raw: { path: string; blamed: Awaited<ReturnType<typeof blamePorcelain>>; claims: { direct: Claim[]; derived: Claim[] }[] }[] = [];
+  const liveRuns = new Map<AnchoredPatch, Set<number>>();
+  for (const [path, range] of [...toBlame].sort(([a], [b]) => a.localeCompare(b))) {
+    const blamed = await blamePorcelain(ctx.git, { rev: request.ref, path, ...(range === undefined ? {} : { range }) });
+    const claims = (blamed?.lines ?? []).map((line) => {
+      const k = lineKey(line.commit, line.origPath, line.origLine);
+      const direct = anchorIndex.get(k) ?? [];
+      const derived = (walk.derived.get(k) ?? []).filter((c) => !direct.includes(c));
+      for (const c of [...direct, ...derived]) {
+        const evidence = c.anchored.patch.added[c.index];
+        if (evidence !== undefined && !evidence.common) addTo(liveRuns, c.anchored, evidence.run);
+      }
+      return { direct, derived };
+    });
+    raw.push({ path, blamed, claims });
+  }
+  // A common line (blank, brace) counts for its patch only beside a distinctive line of its run
+  // that is still there: a lone surviving brace proves nothing.
+  const counts = (c: Claim): boolean => {
+    const evidence = c.anchored.patch.added[c.index];
+    return evidence !== undefined && (!evidence.common || (liveRuns.get(c.anchored)?.has(evidence.run) ?? false));
+  };
+  const files = new Map<string, FileAttribution>();
+  const aliveClaims = new Map<AnchoredPatch, Map<number, Set<string>>>();
+  const editedClaims = new Map<AnchoredPatch, Set<number>>();
+  for (const { path, blamed, claims } of raw) {
+    if (blamed === null) {
+      files.set(path, { path, exists: false, lines: [], commits: new Map() });
+      continue;
+    }
+    const lines = blamed.lines.map((line, i): AttributedLine => {
+      const direct = (claims[i]?.direct ?? []).filter(counts);
+      const derived = (claims[i]?.derived ?? []).filter(counts);
+      for (const c of direct) {
+        const byLine = aliveClaims.get(c.anchored) ?? new Map<number, Set<string>>();
+        const where = byLine.get(c.index) ?? new Set<string>();
+        where.add(path);
+        byLine.set(c.index, where);
+        aliveClaims.set(c.anchored, byLine);
+      }
+      for (const c of derived) addTo(editedClaims, c.anchored, c.index);
+      return { ...line, claims: lineClaims(direct, derived) };
+    });
+    files.set(path, { path, exists: true, lines, commits: blamed.commits });
+  }
+
+  const patches: PatchSurvival[] = [];
+  for (const a of judged) {
+    const alive = aliveClaims.get(a) ?? new Map<number, Set<string>>();
+    const edited = editedClaims.get(a) ?? new Set<number>();
+    patches.push(
+      a.patch.added.some((l) => !l.common) || a.patch.removed.every((r) => r.common)
+        ? decide(a, { alive, edited, walkFates: walk.fates, superseded: superseded(a, anchored), refName: request.refName })
+        : await decideRemoval(a, ctx, { ref: request.ref, refName: request.refName, onRef }),
+    );
+  }
+  return { patches, files };
+}
+
+function lineClaims(direct: readonly Claim[], derived: readonly Claim[]): LineClaim[] {
+  const out: LineClaim[] = [];
+  const seen = new Set<string>();
+  for (const [claims, edited] of [[direct, false], [derived, true]] as const) {
+    for (const c of claims) {
+      const p = c.anchored.patch;
+      if (seen.has(p.key)) continue;
+      seen.add(p.key);
+      out.push({ session: p.session, step: p.step, stepId: p.stepId, path: p.path, edited });
+    }
+  }
+  // The latest step first: it is the one that last wrote the line.
+  return out.sort((x, y) => Number(x.edited) - Number(y.edited) || y.step - x.step || x.session.localeCompare(y.session));
+}
+

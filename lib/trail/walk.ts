@@ -1,0 +1,136 @@
+// The walk: candidate commits on the ref, parents first, following each claimed line. A commit
+// that removes one either reverts it (its message reverts one of the line's anchor commits, or
+// its change to the file is the patch's inverse), edits it (the same hunk adds a line sharing at
+// least EDIT_SIMILARITY of its tokens: that line inherits the claim), or removes it. Renames
+// carry lines to the new path. Instances are matched by exact hash, first in first out.
+
+import type { CommitFile, CommitHunk, CommitRecord } from './commit-diff.js';
+import { claimKey, lineKey, pushTo, type AnchoredPatch, type Claim, type WalkFate } from './claims.js';
+import { similarity } from './lines.js';
+import type { TrailContext } from './scope.js';
+
+/** An edit keeps at least this share of a line's tokens (Jaccard, as multisets). */
+export const EDIT_SIMILARITY = 0.5;
+/** A commit is a patch's inverse when it removes this share of its lines (and adds nothing else). */
+export const INVERSE_SHARE = 0.8;
+
+interface Instance {
+  readonly claims: readonly Claim[];
+}
+
+export interface Walk {
+  /** By claimKey. */
+  readonly fates: Map<string, WalkFate>;
+  /** By lineKey: lines that are edited versions of claimed lines. */
+  readonly derived: Map<string, Claim[]>;
+  /** Every path each patch's lines were seen on, renames followed. */
+  readonly paths: Map<AnchoredPatch, Set<string>>;
+}
+
+export function walkHistory(ctx: TrailContext, commits: readonly string[], anchorIndex: ReadonlyMap<string, readonly Claim[]>): Walk {
+  const live = new Map<string, Map<string, Instance[]>>();
+  const fates = new Map<string, WalkFate>();
+  const derived = new Map<string, Claim[]>();
+  const paths = new Map<AnchoredPatch, Set<string>>();
+  const seenOn = (claims: readonly Claim[], path: string): void => {
+    for (const c of claims) {
+      const set = paths.get(c.anchored) ?? new Set<string>();
+      set.add(path);
+      paths.set(c.anchored, set);
+    }
+  };
+  const addLive = (path: string, h: string, instance: Instance): void => {
+    const byHash = live.get(path) ?? new Map<string, Instance[]>();
+    pushTo(byHash, h, instance);
+    live.set(path, byHash);
+    seenOn(instance.claims, path);
+  };
+  for (const node of ctx.history.oldestFirst(new Set(commits))) {
+    const record = ctx.cache.get(node.id);
+    if (record === undefined) continue;
+    for (const file of record.files) {
+      if (file.oldPath === undefined) continue;
+      const moving = live.get(file.oldPath);
+      if (moving === undefined) continue;
+      live.delete(file.oldPath);
+      for (const [h, list] of moving) for (const instance of list) addLive(file.path, h, instance);
+    }
+    for (const file of record.files) {
+      for (const hunk of file.hunks) {
+        followRemovals(record, file, hunk, live.get(file.path), { fates, derived, addLive });
+        for (const line of hunk.added) {
+          const claims = anchorIndex.get(lineKey(record.id, file.path, line.n));
+          if (claims === undefined) continue;
+          for (const c of claims) fates.delete(claimKey(c));
+          addLive(file.path, line.h, { claims });
+        }
+      }
+    }
+  }
+  return { fates, derived, paths };
+}
+
+interface WalkSink {
+  readonly fates: Map<string, WalkFate>;
+  readonly derived: Map<string, Claim[]>;
+  readonly addLive: (path: string, h: string, instance: Instance) => void;
+}
+
+function followRemovals(record: CommitRecord, file: CommitFile, hunk: CommitHunk, live: Map<string, Instance[]> | undefined, sink: WalkSink): void {
+  if (live === undefined) return;
+  const taken = new Set<number>();
+  for (const removed of hunk.removed) {
+    const instance = live.get(removed.h)?.shift();
+    if (instance === undefined) continue;
+    const reverting = instance.claims.filter((c) => isRevertOf(record, c) || isInverse(file, c.anchored));
+    for (const c of reverting) sink.fates.set(claimKey(c), { kind: 'reverted', by: record.id });
+    const rest = instance.claims.filter((c) => !reverting.includes(c));
+    if (rest.length === 0) continue;
+    let best: { n: number; h: string; score: number } | null = null;
+    for (const added of hunk.added) {
+      if (taken.has(added.n)) continue;
+      const score = similarity(removed.t, added.t);
+      if (score >= EDIT_SIMILARITY && (best === null || score > best.score)) best = { n: added.n, h: added.h, score };
+    }
+    if (best === null) {
+      for (const c of rest) sink.fates.set(claimKey(c), { kind: 'removed', by: record.id });
+      continue;
+    }
+    taken.add(best.n);
+    for (const c of rest) sink.fates.set(claimKey(c), { kind: 'edited', by: record.id });
+    const k = lineKey(record.id, file.path, best.n);
+    sink.derived.set(k, [...(sink.derived.get(k) ?? []), ...rest]);
+    sink.addLive(file.path, best.h, { claims: rest });
+  }
+}
+
+function isRevertOf(record: CommitRecord, claim: Claim): boolean {
+  const target = record.revertOf;
+  if (target === undefined) return false;
+  return (claim.anchored.lines[claim.index] ?? []).some((a) => a.commit.startsWith(target) || target.startsWith(a.commit));
+}
+
+const inverseMemo = new WeakMap<CommitFile, Map<string, boolean>>();
+
+/**
+ * The commit's change to the file undoes the patch: it removes at least INVERSE_SHARE of the
+ * patch's anchored distinctive lines, and what distinctive lines it adds there (if any) are,
+ * for INVERSE_SHARE of them, lines the patch had removed.
+ */
+function isInverse(file: CommitFile, anchored: AnchoredPatch): boolean {
+  const memo = inverseMemo.get(file) ?? new Map<string, boolean>();
+  inverseMemo.set(file, memo);
+  const known = memo.get(anchored.patch.key);
+  if (known !== undefined) return known;
+  const patch = anchored.patch;
+  const mine = patch.added.filter((l) => !l.common && anchored.onRef.has(l.index)).map((l) => l.h);
+  const removed = new Set(file.hunks.flatMap((h) => h.removed.map((r) => r.h)));
+  const added = file.hunks.flatMap((h) => h.added.filter((a) => !a.common));
+  const restored = new Set(patch.removed.map((r) => r.l));
+  const removesMine = mine.length > 0 && mine.filter((h) => removed.has(h)).length >= INVERSE_SHARE * mine.length;
+  const addsOnlyRestored = added.length === 0 || added.filter((a) => restored.has(a.l)).length >= INVERSE_SHARE * added.length;
+  const result = removesMine && addsOnlyRestored;
+  memo.set(patch.key, result);
+  return result;
+}
+

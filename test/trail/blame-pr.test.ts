@@ -1,0 +1,106 @@
+// blame pr: a branch walked back to its sessions, as a pull request body. Deterministic: the
+// same history gives the same bytes, even with the anchor cache deleted in between.
+
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { MATH, MULTIPLY, ScenarioRun, SUBTRACT } from './scenario.js';
+
+interface PrJson {
+  version: number;
+  base: { ref: string; commit: string };
+  head: { ref: string; commit: string };
+  commits: { id: string; subject: string; message: string; addedLines: number; agentLines: number; steps: { session: string; step: number }[] }[];
+  sessions: { id: string; intent: { step: number; text: string }[]; lineage: { step: number; path: string; lines: number; commits: string[] }[]; evidence: { commands: { command: string; exitCode: number | null }[]; filesRead: string[] } }[];
+  diff: { stat: string; files: { path: string; added: number | null; removed: number | null }[] };
+}
+
+describe('git trace blame pr', () => {
+  const run = new ScenarioRun({
+    name: 'pr',
+    files: { 'src/math.ts': MATH },
+    script: [
+      { commit: 'before the branch', files: { 'NOTES.md': 'notes\n' } },
+      { git: ['checkout', '-q', '-b', 'feature'] },
+      { s: 'A', prompt: 'add a subtract function\n\nkeep it small, and run the tests' },
+      { s: 'A', read: 'src/math.ts' },
+      { s: 'A', edit: 'A1', files: { 'src/math.ts': MATH + SUBTRACT } },
+      { s: 'A', run: 'npm test', output: 'ok' },
+      { s: 'A', run: 'npm run lint', output: 'warning', exit: 2 },
+      { commit: 'Add subtract\n\nThe team asked for it.' },
+      { s: 'B', prompt: 'now multiply' },
+      { s: 'B', edit: 'B1', files: { 'src/math.ts': MATH + SUBTRACT + MULTIPLY } },
+      { commit: 'Add multiply and a hand-written README', files: { 'README.md': 'Math helpers, written by hand.\n' } },
+    ],
+    checks: [],
+  });
+  before(() => run.play());
+  after(() => run.cleanup());
+
+  const pr = (...args: string[]): string => {
+    const result = run.repo.trace(['blame', 'pr', ...args]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    return result.stdout;
+  };
+
+  test('the same history gives byte-identical Markdown and JSON, cache or not', () => {
+    const first = pr();
+    const json = pr('--json');
+    rmSync(join(run.repo.dir, '.git', 'opentraces', 'anchors'), { recursive: true, force: true });
+    assert.equal(pr(), first);
+    assert.equal(pr('--json'), json);
+  });
+
+  test('the default base is the merge-base with main; --base main and main..feature agree', () => {
+    const report = JSON.parse(pr('--json')) as PrJson;
+    assert.equal(report.base.commit, run.repo.git('merge-base', 'main', 'feature').trim());
+    assert.deepEqual(report.commits.map((c) => c.subject), ['Add subtract', 'Add multiply and a hand-written README']);
+    assert.deepEqual((JSON.parse(pr('--json', '--base', 'main')) as PrJson).commits, report.commits);
+    assert.deepEqual((JSON.parse(pr('--json', 'main..feature')) as PrJson).commits, report.commits);
+  });
+
+  test('lineage, intent and evidence: each session to its steps, patches and commits', () => {
+    const report = JSON.parse(pr('--json')) as PrJson;
+    const [first, second] = report.commits;
+    assert.ok(first !== undefined && second !== undefined);
+    assert.deepEqual([first.agentLines, first.addedLines], [4, 4]);
+    assert.deepEqual([second.agentLines, second.addedLines], [4, 5], 'the README line is the human\'s');
+    assert.deepEqual(report.sessions.map((s) => s.id), [run.sessionId('A'), run.sessionId('B')]);
+    const a = report.sessions[0];
+    assert.ok(a !== undefined);
+    assert.deepEqual(a.intent.map((p) => p.text), ['add a subtract function\n\nkeep it small, and run the tests']);
+    assert.deepEqual(a.lineage.map((p) => [p.path, p.lines, p.commits]), [['src/math.ts', 4, [first.id]]]);
+    assert.deepEqual(a.evidence.commands.map((c) => [c.command, c.exitCode]), [['npm test', 0], ['npm run lint', 2]]);
+    assert.deepEqual(a.evidence.filesRead, ['src/math.ts']);
+    assert.deepEqual(report.diff.files, [{ path: 'README.md', added: 1, removed: 0 }, { path: 'src/math.ts', added: 8, removed: 0 }]);
+  });
+
+  test('the Markdown quotes prompts and messages, lists lineage and evidence, next to the diff stat', () => {
+    const md = pr();
+    for (const expected of [
+      '> add a subtract function\n>\n> keep it small, and run the tests',
+      '> Add subtract\n>\n> The team asked for it.',
+      '`npm test` → exit 0',
+      '`npm run lint` → exit 2',
+      '- files read: `src/math.ts`',
+      'src/math.ts | 8 ++++++++',
+      '| `README.md` | 1 | 0 | — |',
+      '8 of 9 added lines trace to 2 agent sessions',
+    ]) {
+      assert.ok(md.includes(expected), `missing: ${expected}\n---\n${md}`);
+    }
+    assert.match(md, /- step #\d+ `Write` → `src\/math\.ts` \(4 lines\) → `[0-9a-f]{8}` Add subtract/);
+    const byCommit = pr('--by', 'commit');
+    assert.match(byCommit, /Prompt behind `scn-a-0000` #\d+ \(step #0\):\n\n> add a subtract function/);
+  });
+
+  test('bad ranges and options are usage errors', () => {
+    for (const args of [['main..feature', '--base', 'main'], ['nonsense...'], ['--by', 'file'], ['no-such-branch..HEAD'], ['a..b', 'c..d']]) {
+      const result = run.repo.trace(['blame', 'pr', ...args]);
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /^error: /);
+    }
+  });
+});
