@@ -2,6 +2,7 @@
 // one `git diff-tree` (renames found, no external diff drivers or text conversions).
 
 import { runGit } from '../../refs/git.js';
+import { unquoteGitPath } from '../../refs/quote.js';
 import type { GitRepo } from '../../refs/repo.js';
 import type { Patch, PatchOp } from '../model/step.js';
 
@@ -27,15 +28,15 @@ export function parseGitDiff(text: string): Patch[] {
     for (const [i, line] of lines.entries()) {
       if (line.startsWith('new file mode')) op = 'add';
       else if (line.startsWith('deleted file mode')) op = 'delete';
-      else if (line.startsWith('rename from ')) oldPath = unquote(line.slice('rename from '.length));
-      else if (line.startsWith('rename to ')) newPath = unquote(line.slice('rename to '.length));
+      else if (line.startsWith('rename from ')) oldPath = unquoteGitPath(line.slice('rename from '.length));
+      else if (line.startsWith('rename to ')) newPath = unquoteGitPath(line.slice('rename to '.length));
       else if (line.startsWith('--- ') || line.startsWith('Binary files ')) {
         body = i;
         break;
       }
     }
     const header = /^diff --git (?:"?a\/(.+?)"? "?b\/(.+?)"?)$/.exec(lines[0] ?? '');
-    const path = newPath ?? pathFromBody(lines, body) ?? unquote(header?.[2] ?? '');
+    const path = newPath ?? pathFromBody(lines, body) ?? unquoteGitPath(header?.[2] ?? '');
     if (path === '') continue;
     if (oldPath !== undefined) op = 'rename';
     const diff = body === -1 ? `--- a/${oldPath ?? path}\n+++ b/${path}\n` : lines.slice(body).join('\n');
@@ -48,30 +49,8 @@ export function parseGitDiff(text: string): Patch[] {
 function pathFromBody(lines: readonly string[], body: number): string | undefined {
   if (body === -1) return undefined;
   const plus = lines[body + 1];
-  if (plus?.startsWith('+++ b/')) return unquote(plus.slice(6));
+  if (plus?.startsWith('+++ b/')) return unquoteGitPath(plus.slice(6));
   const minus = lines[body];
-  if (minus?.startsWith('--- a/')) return unquote(minus.slice(6));
+  if (minus?.startsWith('--- a/')) return unquoteGitPath(minus.slice(6));
   return undefined;
-}
-
-// git quotes paths with unusual bytes: "a\tb" with C escapes.
-function unquote(path: string): string {
-  const trimmed = path.replace(/\t$/, '');
-  if (!trimmed.startsWith('"')) return trimmed;
-  const inner = trimmed.slice(1, trimmed.endsWith('"') ? -1 : undefined);
-  const bytes: number[] = [];
-  for (let i = 0; i < inner.length; i++) {
-    const c = inner[i] ?? '';
-    if (c !== '\\') {
-      bytes.push(...Buffer.from(c, 'utf8'));
-      continue;
-    }
-    const next = inner[++i] ?? '';
-    const octal = /^[0-7]{3}/.exec(inner.slice(i));
-    if (octal !== null) {
-      bytes.push(parseInt(octal[0], 8));
-      i += 2;
-    } else bytes.push(({ n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8, f: 12, v: 11 } as Record<string, number>)[next] ?? next.charCodeAt(0));
-  }
-  return Buffer.from(bytes).toString('utf8');
 }

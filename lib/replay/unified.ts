@@ -2,6 +2,7 @@
 // diffs, concatenated) back into one patch per file. Hunk line counts are honoured, so a removed
 // line that reads "-- x" is never taken for the next file's `---` header.
 
+import { unquoteGitPath } from '../../refs/quote.js';
 import type { Patch, PatchOp } from '../model/step.js';
 
 const HUNK = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
@@ -56,28 +57,7 @@ export function splitUnifiedDiff(text: string): Patch[] {
 function pathOf(field: string, prefix: string): string | null {
   const name = field.replace(/\t.*$/, '');
   if (name === '/dev/null') return null;
-  const unquoted = name.startsWith('"') && name.endsWith('"') ? unquoteC(name) : name;
+  const unquoted = name.startsWith('"') && name.endsWith('"') ? unquoteGitPath(name) : name;
   return unquoted.startsWith(prefix) ? unquoted.slice(prefix.length) : unquoted;
 }
 
-// git's C quoting: "a\tb", octal bytes for the rest.
-function unquoteC(quoted: string): string {
-  const bytes: number[] = [];
-  const inner = quoted.slice(1, -1);
-  for (let i = 0; i < inner.length; i++) {
-    const c = inner[i] ?? '';
-    if (c !== '\\') {
-      bytes.push(...Buffer.from(c, 'utf8'));
-      continue;
-    }
-    const octal = /^[0-7]{3}/.exec(inner.slice(i + 1));
-    if (octal !== null) {
-      bytes.push(parseInt(octal[0], 8));
-      i += 3;
-      continue;
-    }
-    const next = inner[++i] ?? '';
-    bytes.push(({ n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11 } as Record<string, number>)[next] ?? next.charCodeAt(0));
-  }
-  return Buffer.from(bytes).toString('utf8');
-}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
 
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 
 export function indexPath(stateDir: string): string {
   return join(stateDir, 'index.sqlite');
@@ -24,24 +24,26 @@ CREATE TABLE IF NOT EXISTS sessions (
   ended_at TEXT,
   step_count INTEGER NOT NULL
 );
+-- A step's rowid is shared with its row in step_text, so a session's text is found (and
+-- deleted) through the steps index, never by scanning the full-text table.
 CREATE TABLE IF NOT EXISTS steps (
+  id INTEGER PRIMARY KEY,
   session_id TEXT NOT NULL,
   idx INTEGER NOT NULL,
   step_id TEXT NOT NULL,
   kind TEXT NOT NULL,
   ts TEXT,
   tool TEXT,
-  PRIMARY KEY (session_id, idx)
+  UNIQUE (session_id, idx)
 );
 CREATE TABLE IF NOT EXISTS step_paths (
+  step INTEGER NOT NULL,
   session_id TEXT NOT NULL,
-  idx INTEGER NOT NULL,
   path TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS step_paths_path ON step_paths (path);
-CREATE VIRTUAL TABLE IF NOT EXISTS step_text USING fts5 (
-  session_id UNINDEXED, idx UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2'
-);
+CREATE INDEX IF NOT EXISTS step_paths_session ON step_paths (session_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS step_text USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2');
 `;
 
 export type IndexDb = Database.Database;

@@ -28,7 +28,9 @@ export async function syncIndex(repo: TraceRepo, db: IndexDb, options: { rebuild
   for (const ref of refs) {
     if (known.get(ref.id) === ref.tip) continue;
     try {
-      indexSession(db, await repo.sessions.readAt(ref.id, ref.tip));
+      const session = await repo.sessions.readAt(ref.id, ref.tip);
+      if (known.has(ref.id)) indexSession(db, session);
+      else insertSession(db, session);
       indexed++;
     } catch (error) {
       if (!(error instanceof TraceError)) throw error;
@@ -66,29 +68,39 @@ export async function staleSessions(repo: TraceRepo, db: IndexDb): Promise<numbe
 }
 
 function removeSession(db: IndexDb, id: string): void {
-  for (const table of ['sessions', 'steps', 'step_paths', 'step_text']) {
-    db.prepare(`DELETE FROM ${table} WHERE ${table === 'sessions' ? 'id' : 'session_id'} = ?`).run(id);
-  }
+  db.prepare('DELETE FROM step_text WHERE rowid IN (SELECT id FROM steps WHERE session_id = ?)').run(id);
+  db.prepare('DELETE FROM step_paths WHERE session_id = ?').run(id);
+  db.prepare('DELETE FROM steps WHERE session_id = ?').run(id);
+  db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
 }
 
 // Tool output can be megabytes; its head is what people search for.
 const MAX_OUTPUT_INDEXED = 8 * 1024;
 
+/** Re-index a session: its old rows out, its current ones in, in one transaction. */
 export function indexSession(db: IndexDb, session: StoredSession): void {
+  db.transaction(() => {
+    removeSession(db, session.meta.session.id);
+    insertSession(db, session);
+  })();
+}
+
+/** Index a session the index does not hold yet. */
+export function insertSession(db: IndexDb, session: StoredSession): void {
   const meta = session.meta.session;
   const insertStep = db.prepare('INSERT INTO steps (session_id, idx, step_id, kind, ts, tool) VALUES (?, ?, ?, ?, ?, ?)');
-  const insertPath = db.prepare('INSERT INTO step_paths (session_id, idx, path) VALUES (?, ?, ?)');
-  const insertText = db.prepare('INSERT INTO step_text (session_id, idx, body) VALUES (?, ?, ?)');
+  const insertPath = db.prepare('INSERT INTO step_paths (step, session_id, path) VALUES (?, ?, ?)');
+  // OR REPLACE: a row left behind by an interrupted write never blocks the index.
+  const insertText = db.prepare('INSERT OR REPLACE INTO step_text (rowid, body) VALUES (?, ?)');
   db.transaction(() => {
-    removeSession(db, meta.id);
     db.prepare('INSERT INTO sessions (id, tip, agent, title, started_at, ended_at, step_count) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       meta.id, session.tip, meta.agent, meta.title ?? null, meta.startedAt, meta.endedAt, session.steps.length,
     );
     for (const step of session.steps) {
-      insertStep.run(meta.id, step.index, step.id, step.kind, step.timestamp, step.kind === 'tool' ? step.tool.name : null);
-      for (const path of stepPaths(step)) insertPath.run(meta.id, step.index, path);
+      const row = insertStep.run(meta.id, step.index, step.id, step.kind, step.timestamp, step.kind === 'tool' ? step.tool.name : null).lastInsertRowid;
+      for (const path of stepPaths(step)) insertPath.run(row, meta.id, path);
       const body = searchableText(step);
-      if (body !== '') insertText.run(meta.id, step.index, body);
+      if (body !== '') insertText.run(row, body);
     }
   })();
 }
@@ -101,7 +113,7 @@ export function stepPaths(step: IndexedStep): string[] {
   return [...paths];
 }
 
-function searchableText(step: IndexedStep): string {
+export function searchableText(step: IndexedStep): string {
   switch (step.kind) {
     case 'prompt':
     case 'message':

@@ -38,11 +38,18 @@ export function toFtsQuery(query: string): string {
   return terms.join(' AND ');
 }
 
+/**
+ * How many of the newest matches are ranked. Ranking every match of a word found in a quarter
+ * of a million steps takes seconds; ranking the newest few thousand keeps any query fast, and
+ * what is wanted is mostly recent. Rarer words are ranked in full.
+ */
+export const RANKED_MATCHES = 2000;
+
 export function search(db: IndexDb, query: string, options: SearchOptions = {}): SearchHit[] {
   const fts = toFtsQuery(query);
   if (fts === '') return [];
-  const where: string[] = ['step_text MATCH @fts'];
-  const params: Record<string, unknown> = { fts, limit: options.limit ?? 20 };
+  const where: string[] = [];
+  const params: Record<string, unknown> = { fts, limit: options.limit ?? 20, window: RANKED_MATCHES };
   if (options.agent !== undefined) {
     where.push('s.agent = @agent');
     params['agent'] = options.agent;
@@ -52,18 +59,22 @@ export function search(db: IndexDb, query: string, options: SearchOptions = {}):
     params['since'] = options.since.toISOString();
   }
   if (options.file !== undefined) {
-    where.push('EXISTS (SELECT 1 FROM step_paths p WHERE p.session_id = t.session_id AND p.idx = t.idx AND (p.path = @file OR p.path LIKE @filePrefix ESCAPE \'\\\'))');
+    where.push("EXISTS (SELECT 1 FROM step_paths p WHERE p.step = st.id AND (p.path = @file OR p.path LIKE @filePrefix ESCAPE '\\'))");
     const file = options.file.replace(/^\.\//, '').replace(/\/+$/, '');
     params['file'] = file;
     params['filePrefix'] = `${file.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
   }
+  // Filters narrow before ranking: with one, every match that passes it is ranked.
+  const windowed = where.length === 0
+    ? 'AND step_text.rowid >= coalesce((SELECT min(rowid) FROM (SELECT rowid FROM step_text WHERE step_text MATCH @fts ORDER BY rowid DESC LIMIT @window)), 0)'
+    : '';
   const sql = `
-    SELECT t.session_id AS session, s.agent AS agent, s.title AS title, t.idx AS step, st.kind AS kind, st.tool AS tool,
-           st.ts AS timestamp, snippet(step_text, 2, '«', '»', '…', 16) AS snippet
-    FROM step_text t
-    JOIN sessions s ON s.id = t.session_id
-    JOIN steps st ON st.session_id = t.session_id AND st.idx = t.idx
-    WHERE ${where.join(' AND ')}
+    SELECT st.session_id AS session, s.agent AS agent, s.title AS title, st.idx AS step, st.kind AS kind, st.tool AS tool,
+           st.ts AS timestamp, snippet(step_text, 0, '«', '»', '…', 16) AS snippet
+    FROM step_text
+    JOIN steps st ON st.id = step_text.rowid
+    JOIN sessions s ON s.id = st.session_id
+    WHERE step_text MATCH @fts ${windowed} ${where.map((w) => `AND ${w}`).join(' ')}
     ORDER BY bm25(step_text), st.ts DESC
     LIMIT @limit`;
   return db.prepare(sql).all(params) as SearchHit[];

@@ -4,7 +4,7 @@
 import { GitError, runGit } from '../../refs/git.js';
 import { UsageError } from '../errors.js';
 import type { GitRepo } from '../../refs/repo.js';
-import { unquotePath } from './commit-diff.js';
+import { unquoteGitPath } from '../../refs/quote.js';
 
 export interface BlameLine {
   /** Line number at the revision blamed (1-based). */
@@ -80,7 +80,7 @@ export function parseBlamePorcelain(text: string): BlameOutput {
       else if (key === 'author-time') info.authorTime = Number(value);
       else if (key === 'summary') info.summary = value;
       else if (key === 'boundary') info.boundary = true;
-      else if (key === 'filename') filename = unquotePath(value);
+      else if (key === 'filename') filename = unquoteGitPath(value);
       i++;
     }
     info.filename = filename;

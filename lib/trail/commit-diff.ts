@@ -3,6 +3,7 @@
 // or per file). Merge commits show no diff (their lines are the branches' commits'); the root
 // commit is diffed against the empty tree.
 
+import { unquoteGitPath } from '../../refs/quote.js';
 import { runGit } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
 import type { LineHasher, LineKeys } from './lines.js';
@@ -83,8 +84,8 @@ function parseFile(section: string, hasher: LineHasher): CommitFile | null {
   let next = 0;
   for (const line of lines) {
     if (current === null) {
-      if (line.startsWith('rename from ')) oldPath = unquotePath(line.slice(12));
-      else if (line.startsWith('rename to ')) renamedTo = unquotePath(line.slice(10));
+      if (line.startsWith('rename from ')) oldPath = unquoteGitPath(line.slice(12));
+      else if (line.startsWith('rename to ')) renamedTo = unquoteGitPath(line.slice(10));
       else if (line.startsWith('deleted file mode')) deleted = true;
       else if (line.startsWith('--- ')) minus = line.slice(4);
       else if (line.startsWith('+++ ')) plus = line.slice(4);
@@ -108,7 +109,7 @@ function parseFile(section: string, hasher: LineHasher): CommitFile | null {
 
 function sidePath(value: string | undefined, prefix: string): string | undefined {
   if (value === undefined || value === '/dev/null') return undefined;
-  const path = unquotePath(value);
+  const path = unquoteGitPath(value);
   return path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
 }
 
@@ -117,27 +118,3 @@ function headerPath(line: string): string | undefined {
   return match?.[2];
 }
 
-/** git quotes paths with unusual bytes ("a\tb", octal escapes); give the path back. */
-export function unquotePath(path: string): string {
-  const trimmed = path.replace(/\t$/, '');
-  if (!trimmed.startsWith('"')) return trimmed;
-  const inner = trimmed.slice(1, trimmed.endsWith('"') ? -1 : undefined);
-  const bytes: number[] = [];
-  const escapes: Readonly<Record<string, number>> = { n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8, f: 12, v: 11 };
-  for (let i = 0; i < inner.length; i++) {
-    const c = inner[i] ?? '';
-    if (c !== '\\') {
-      bytes.push(...Buffer.from(c, 'utf8'));
-      continue;
-    }
-    const octal = /^[0-7]{3}/.exec(inner.slice(i + 1));
-    if (octal !== null) {
-      bytes.push(parseInt(octal[0], 8));
-      i += 3;
-    } else {
-      const next = inner[++i] ?? '';
-      bytes.push(escapes[next] ?? next.charCodeAt(0));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
