@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
 
-export const INDEX_SCHEMA_VERSION = 2;
+export const INDEX_SCHEMA_VERSION = 3;
 
 export function indexPath(stateDir: string): string {
   return join(stateDir, 'index.sqlite');
@@ -44,6 +44,18 @@ CREATE TABLE IF NOT EXISTS step_paths (
 CREATE INDEX IF NOT EXISTS step_paths_path ON step_paths (path);
 CREATE INDEX IF NOT EXISTS step_paths_session ON step_paths (session_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS step_text USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2');
+-- Token usage of the steps that carry it, so 'git trace cost' answers without decrypting.
+CREATE TABLE IF NOT EXISTS usage (
+  step INTEGER PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  model TEXT,
+  usage_key TEXT,
+  ts TEXT,
+  usage TEXT,
+  cost_usd REAL
+);
+CREATE INDEX IF NOT EXISTS usage_session ON usage (session_id, idx);
 `;
 
 export type IndexDb = Database.Database;

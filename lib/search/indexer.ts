@@ -20,7 +20,7 @@ export interface SyncResult {
 
 /** Bring the index up to date with the refs (everything, when `rebuild`). */
 export async function syncIndex(repo: TraceRepo, db: IndexDb, options: { rebuild?: boolean } = {}): Promise<SyncResult> {
-  if (options.rebuild === true) db.exec('DELETE FROM sessions; DELETE FROM steps; DELETE FROM step_paths; DELETE FROM step_text;');
+  if (options.rebuild === true) db.exec('DELETE FROM sessions; DELETE FROM steps; DELETE FROM step_paths; DELETE FROM step_text; DELETE FROM usage;');
   const refs = await repo.sessions.refs();
   const known = new Map((db.prepare('SELECT id, tip FROM sessions').all() as { id: string; tip: string }[]).map((r) => [r.id, r.tip]));
   const unreadable: { id: string; error: TraceError }[] = [];
@@ -70,6 +70,7 @@ export async function staleSessions(repo: TraceRepo, db: IndexDb): Promise<numbe
 function removeSession(db: IndexDb, id: string): void {
   db.prepare('DELETE FROM step_text WHERE rowid IN (SELECT id FROM steps WHERE session_id = ?)').run(id);
   db.prepare('DELETE FROM step_paths WHERE session_id = ?').run(id);
+  db.prepare('DELETE FROM usage WHERE session_id = ?').run(id);
   db.prepare('DELETE FROM steps WHERE session_id = ?').run(id);
   db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
 }
@@ -92,6 +93,7 @@ export function insertSession(db: IndexDb, session: StoredSession): void {
   const insertPath = db.prepare('INSERT INTO step_paths (step, session_id, path) VALUES (?, ?, ?)');
   // OR REPLACE: a row left behind by an interrupted write never blocks the index.
   const insertText = db.prepare('INSERT OR REPLACE INTO step_text (rowid, body) VALUES (?, ?)');
+  const insertUsage = db.prepare('INSERT INTO usage (step, session_id, idx, model, usage_key, ts, usage, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   db.transaction(() => {
     db.prepare('INSERT INTO sessions (id, tip, agent, title, started_at, ended_at, step_count) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       meta.id, session.tip, meta.agent, meta.title ?? null, meta.startedAt, meta.endedAt, session.steps.length,
@@ -101,6 +103,9 @@ export function insertSession(db: IndexDb, session: StoredSession): void {
       for (const path of stepPaths(step)) insertPath.run(row, meta.id, path);
       const body = searchableText(step);
       if (body !== '') insertText.run(row, body);
+      if (step.usage !== undefined || step.costUSD !== undefined) {
+        insertUsage.run(row, meta.id, step.index, step.model ?? null, step.usageKey ?? null, step.timestamp, step.usage === undefined ? null : JSON.stringify(step.usage), step.costUSD ?? null);
+      }
     }
   })();
 }

@@ -2,8 +2,8 @@
 // writing needs the repository's recipients. Listing ids needs neither.
 
 import type { GitHandle } from '../../refs/handle.js';
-import { Opener, Sealer } from '../crypto/cipher.js';
-import { loadIdentity, type UserIdentity } from '../crypto/identity.js';
+import type { Opener, Sealer } from '../crypto/cipher.js';
+import type { UserIdentity } from '../crypto/identity.js';
 import { KeyError } from '../errors.js';
 import { readSettings } from '../settings.js';
 import { readRecipients } from './recipients.js';
@@ -18,16 +18,18 @@ export function keyringFor(handle: GitHandle, identityFile: string = readSetting
   let identity: Promise<UserIdentity> | null = null;
   let opener: Promise<Opener> | null = null;
   let sealer: Promise<Sealer> | null = null;
-  const loadId = (): Promise<UserIdentity> => (identity ??= loadIdentity(identityFile));
+  // age-encryption costs tens of milliseconds to load: only commands that decrypt or encrypt
+  // pay for it (cost and search answer from the index without it).
+  const loadId = (): Promise<UserIdentity> => (identity ??= import('../crypto/identity.js').then((m) => m.loadIdentity(identityFile)));
   return {
     identity: loadId,
-    opener: () => (opener ??= loadId().then((id) => new Opener(id.secretKeys))),
+    opener: () => (opener ??= Promise.all([loadId(), import('../crypto/cipher.js')]).then(([id, m]) => new m.Opener(id.secretKeys))),
     sealer: () =>
-      (sealer ??= readRecipients(handle).then((recipients) => {
+      (sealer ??= Promise.all([readRecipients(handle), import('../crypto/cipher.js')]).then(([recipients, m]) => {
         if (recipients.length === 0) {
           throw new KeyError('this repository has no recipients yet', { hint: "run 'git trace init' first" });
         }
-        return new Sealer(recipients.map((r) => r.key));
+        return new m.Sealer(recipients.map((r) => r.key));
       })),
   };
 }
