@@ -67,17 +67,44 @@ export function patchFromTexts(change: TextChange): Patch | null {
   if (change.before !== null && change.after !== null && before === after && change.oldPath === undefined) return null;
   const op: PatchOp =
     change.before === null ? 'add' : change.after === null ? 'delete' : change.oldPath !== undefined ? 'rename' : 'modify';
-  const structured = structuredPatch('a', 'b', before, after, '', '', { context: 3 });
+  // Diff only the region that changed (plus context): an edit to one line of a long file must
+  // not cost a diff of the whole file. Line numbers are shifted back afterwards.
+  const region = changedRegion(before, after, CONTEXT_LINES);
+  const structured = structuredPatch('a', 'b', region.before, region.after, '', '', { context: CONTEXT_LINES });
   // git numbers an empty side from 0 ('@@ -0,0 +1,3 @@' for a new file); jsdiff says 1.
   const hunks: Hunk[] = structured.hunks.map((h) => ({
-    oldStart: h.oldLines === 0 && change.before === null ? 0 : h.oldStart,
+    oldStart: h.oldLines === 0 && change.before === null ? 0 : h.oldStart + region.skipped,
     oldLines: h.oldLines,
-    newStart: h.newLines === 0 && change.after === null ? 0 : h.newStart,
+    newStart: h.newLines === 0 && change.after === null ? 0 : h.newStart + region.skipped,
     newLines: h.newLines,
     lines: h.lines,
   }));
   const patch: Patch = { path: change.path, diff: hunksToDiff(change.path, hunks, op, change.oldPath), origin: change.origin, op };
   return change.oldPath === undefined ? patch : { ...patch, oldPath: change.oldPath };
+}
+
+const CONTEXT_LINES = 3;
+
+/**
+ * The two texts without the lines they share at the start and the end, less `context` lines
+ * kept on each side; `skipped` is the number of leading lines dropped.
+ */
+export function changedRegion(before: string, after: string, context: number): { before: string; after: string; skipped: number } {
+  const a = splitKeepingEnds(before);
+  const b = splitKeepingEnds(after);
+  let head = 0;
+  const shorter = Math.min(a.length, b.length);
+  while (head < shorter && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < shorter - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const skipped = Math.max(0, head - context);
+  const keptTail = Math.max(0, tail - context);
+  return { before: a.slice(skipped, a.length - keptTail).join(''), after: b.slice(skipped, b.length - keptTail).join(''), skipped };
+}
+
+function splitKeepingEnds(text: string): string[] {
+  const lines = text.split(/(?<=\n)/);
+  return lines.length === 1 && lines[0] === '' ? [] : lines;
 }
 
 /** Lines a patch adds, without their '+' prefix. */
