@@ -1,31 +1,68 @@
-// The small session the demo stores: a user asks for a fix, the agent reads, edits, tests.
+// The session the demo plays: a Claude Code session that fixes a parser through the Edit tool
+// and bumps a version with a shell command, captured through the real hooks while the demo
+// edits the files between PreToolUse and PostToolUse, with the transcript the agent would write.
 
-import type { SessionInfo } from '../model/session.js';
-import type { Step } from '../model/step.js';
+export const DEMO_SESSION = '5f2c1e9a-d3m0-4c1e-9a2b-0d3e6f5a4b3c';
 
-const T0 = Date.parse('2026-11-20T09:00:00Z');
-const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
+const PARSE_BEFORE = 'export function parse(text) {\n  return text.split(",");\n}\n';
+const PARSE_AFTER = 'export function parse(text) {\n  return text.split(",").map((field) => field.trim());\n}\n';
 
-export function demoSession(): { info: SessionInfo; steps: Step[] } {
-  const info: SessionInfo = { id: 'demo-5f2c1e9a', agent: 'claude-code', startedAt: at(0), endedAt: at(95), agentVersion: '2.1.41', gitBranch: 'main' };
-  const usage = { inputTokens: 1200, outputTokens: 310, cacheReadTokens: 8000, cacheWriteTokens: 900 };
-  const steps: Step[] = [
-    { v: 1, id: 'u1', kind: 'prompt', timestamp: at(0), text: 'parse() should ignore spaces around commas; add a test' },
-    { v: 1, id: 'a1', kind: 'reasoning', timestamp: at(4), model: 'claude-sonnet-4-5', text: 'Read parse.js first, then trim each field.' },
+export interface DemoFiles {
+  readonly [path: string]: string;
+}
+
+export const DEMO_START: DemoFiles = { 'parse.js': PARSE_BEFORE, 'VERSION': '1.0.0\n' };
+
+/** One thing that happens in the session, in order. */
+export type DemoEvent =
+  | { readonly kind: 'hook'; readonly payload: Record<string, unknown> }
+  | { readonly kind: 'transcript'; readonly records: readonly Record<string, unknown>[] }
+  | { readonly kind: 'edit'; readonly files: DemoFiles };
+
+export function demoEvents(workTree: string): DemoEvent[] {
+  const t0 = Date.parse('2026-11-20T09:00:00Z');
+  let clock = 0;
+  const at = (seconds: number): string => new Date(t0 + (clock += seconds) * 1000).toISOString();
+  const base = { session_id: DEMO_SESSION, cwd: workTree };
+  const record = (type: string, uuid: string, parent: string | null, message: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    parentUuid: parent, isSidechain: false, userType: 'external', cwd: workTree, sessionId: DEMO_SESSION, version: '2.1.41', gitBranch: 'main', type, message, uuid, timestamp: at(2), ...extra,
+  });
+  const usage = (input: number, output: number, cacheRead: number): Record<string, number> => ({ input_tokens: input, output_tokens: output, cache_read_input_tokens: cacheRead, cache_creation_input_tokens: 1200 });
+  const model = 'claude-sonnet-4-5-20250929';
+  const prompt = 'parse() should ignore spaces around commas; then bump VERSION to 1.0.1';
+  const edit = { file_path: `${workTree}/parse.js`, old_string: 'return text.split(",");', new_string: 'return text.split(",").map((field) => field.trim());' };
+  const sed = { command: "sed -i 's/1.0.0/1.0.1/' VERSION", description: 'Bump the version' };
+  return [
+    { kind: 'hook', payload: { ...base, hook_event_name: 'SessionStart', source: 'startup' } },
+    { kind: 'hook', payload: { ...base, hook_event_name: 'UserPromptSubmit', prompt } },
     {
-      v: 1, id: 'toolu_01', kind: 'tool', timestamp: at(6), model: 'claude-sonnet-4-5',
-      tool: { name: 'Read', callId: 'toolu_01', input: { file_path: 'parse.js' }, output: 'export function parse(text) {\n  return text.split(",");\n}', status: 'ok', reads: ['parse.js'] },
+      kind: 'transcript',
+      records: [
+        record('user', 'u1', null, { role: 'user', content: prompt }),
+        record('assistant', 'a1', 'u1', { id: 'msg_1', role: 'assistant', model, content: [{ type: 'thinking', thinking: 'Trim each field after splitting, then bump the version with sed.', signature: '' }], usage: usage(900, 40, 8000) }, { requestId: 'req_1' }),
+        record('assistant', 'a2', 'a1', { id: 'msg_1', role: 'assistant', model, content: [{ type: 'tool_use', id: 'toolu_edit', name: 'Edit', input: edit }], usage: usage(900, 160, 8000) }, { requestId: 'req_1' }),
+      ],
     },
+    { kind: 'hook', payload: { ...base, hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: edit, tool_use_id: 'toolu_edit' } },
+    { kind: 'edit', files: { 'parse.js': PARSE_AFTER } },
+    { kind: 'hook', payload: { ...base, hook_event_name: 'PostToolUse', tool_name: 'Edit', tool_input: edit, tool_use_id: 'toolu_edit', tool_response: { filePath: edit.file_path } } },
     {
-      v: 1, id: 'toolu_02', kind: 'tool', timestamp: at(20), model: 'claude-sonnet-4-5', usage, usageKey: 'msg_02',
-      tool: { name: 'Edit', callId: 'toolu_02', input: { file_path: 'parse.js', old_string: 'text.split(",")', new_string: 'text.split(",").map((s) => s.trim())' }, output: 'The file parse.js has been updated.', status: 'ok' },
-      patches: [{ path: 'parse.js', origin: 'reported', op: 'modify', diff: '--- a/parse.js\n+++ b/parse.js\n@@ -1,3 +1,3 @@\n export function parse(text) {\n-  return text.split(",");\n+  return text.split(",").map((s) => s.trim());\n }\n' }],
+      kind: 'transcript',
+      records: [
+        record('user', 'r1', 'a2', { role: 'user', content: [{ tool_use_id: 'toolu_edit', type: 'tool_result', content: `The file ${edit.file_path} has been updated.` }] }, { toolUseResult: { filePath: edit.file_path, oldString: edit.old_string, newString: edit.new_string, originalFile: PARSE_BEFORE, replaceAll: false, userModified: false, structuredPatch: [] } }),
+        record('assistant', 'a3', 'r1', { id: 'msg_2', role: 'assistant', model, content: [{ type: 'tool_use', id: 'toolu_sed', name: 'Bash', input: sed }], usage: usage(1100, 70, 9100) }, { requestId: 'req_2' }),
+      ],
     },
+    { kind: 'hook', payload: { ...base, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: sed, tool_use_id: 'toolu_sed' } },
+    { kind: 'edit', files: { VERSION: '1.0.1\n' } },
+    { kind: 'hook', payload: { ...base, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: sed, tool_use_id: 'toolu_sed', tool_response: { stdout: '', stderr: '', interrupted: false } } },
     {
-      v: 1, id: 'toolu_03', kind: 'tool', timestamp: at(60), model: 'claude-sonnet-4-5',
-      tool: { name: 'Bash', callId: 'toolu_03', input: { command: 'node --test' }, output: '# pass 3\n# fail 0', exitCode: 0, status: 'ok' },
+      kind: 'transcript',
+      records: [
+        record('user', 'r2', 'a3', { role: 'user', content: [{ tool_use_id: 'toolu_sed', type: 'tool_result', content: '' }] }, { toolUseResult: { stdout: '', stderr: '', interrupted: false, isImage: false } }),
+        record('assistant', 'a4', 'r2', { id: 'msg_3', role: 'assistant', model, content: [{ type: 'text', text: 'parse() now trims every field, and VERSION is 1.0.1.' }], usage: usage(1200, 25, 9300) }, { requestId: 'req_3' }),
+      ],
     },
-    { v: 1, id: 'a2', kind: 'message', timestamp: at(95), model: 'claude-sonnet-4-5', text: 'parse() now trims each field; the tests pass.' },
+    { kind: 'hook', payload: { ...base, hook_event_name: 'Stop', stop_hook_active: false } },
   ];
-  return { info, steps };
 }
