@@ -17,6 +17,8 @@ import { fixtureVocabulary, type Vocabulary } from './lib/words.js';
 import { measureHook } from './p1-hook.js';
 import { measureImport } from './p2-import.js';
 import { measureCost } from './p3-cost.js';
+import { measureBlame } from './p4-blame.js';
+import { measureTrack } from './p5-track.js';
 import { measureStorage } from './p6-storage.js';
 import { measureSearch } from './p7-search.js';
 
@@ -32,13 +34,10 @@ const MEASURES: readonly Measure[] = [
   { id: 'P1', what: 'hook cost per tool call', baseline: '`node -e 0` + `git status --porcelain` on the same repository, interleaved', run: measureHook },
   { id: 'P2', what: 'transcript import', baseline: 'reading the files and JSON.parse of each line, in the same process', run: measureImport },
   { id: 'P3', what: 'git trace cost vs ccusage', baseline: '`ccusage daily --json --offline` on the same sessions', run: measureCost },
+  { id: 'P4', what: 'blame', baseline: '`git blame --porcelain FILE` on the same file and revision, interleaved', run: measureBlame },
+  { id: 'P5', what: 'track', baseline: '`git log -p BASE..HEAD` over the session\'s later commits, output to /dev/null, interleaved', run: measureTrack },
   { id: 'P6', what: 'storage under refs/opentraces/', baseline: 'the raw transcript bytes', run: measureStorage },
   { id: 'P7', what: 'search latency', baseline: 'the goal itself (50 ms)', run: measureSearch },
-];
-
-const NOT_BUILT: readonly Row[] = [
-  { id: 'P4', what: 'blame', value: null, baseline: null, ratio: null, goal: null, status: 'not-built' },
-  { id: 'P5', what: 'track', value: null, baseline: null, ratio: null, goal: null, status: 'not-built' },
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -114,7 +113,7 @@ interface Report {
 
 function buildReport(results: ReadonlyMap<MeasureId, MeasureResult>, quick: boolean, seconds: number, loadBefore: number): Report {
   const byId = (id: MeasureId): readonly Row[] => results.get(id)?.rows ?? [];
-  const rows = [...byId('P1'), ...byId('P2'), ...byId('P3'), ...NOT_BUILT, ...byId('P6'), ...byId('P7')];
+  const rows = [...byId('P1'), ...byId('P2'), ...byId('P3'), ...byId('P4'), ...byId('P5'), ...byId('P6'), ...byId('P7')];
   const details = [...results.values()].flatMap((r) => r.details);
   const baselines = MEASURES.filter((m) => results.has(m.id)).map((m) => ({ id: m.id, baseline: m.baseline }));
   const m = machine();

@@ -5,9 +5,10 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RepoError } from '../lib/errors.js';
 import { GIT_PREFIX_ARGS, GitError, gitEnv, git } from './git.js';
 import { setActive } from './keepalive.js';
 import type { TreeEntry } from './object-reader.js';
@@ -113,9 +114,18 @@ export class ObjectWriter {
   }
 
   private async write(type: WritableType, data: Buffer): Promise<string> {
-    mkdirSync(this.tmp, { recursive: true, mode: 0o700 });
     const path = join(this.tmp, `obj-${process.pid}-${randomBytes(4).toString('hex')}-${this.counter++}`);
-    await writeFile(path, data, { mode: 0o600 });
+    try {
+      mkdirSync(this.tmp, { recursive: true, mode: 0o700 });
+      if (this.counter === 1) removeLeftovers(this.tmp);
+      await writeFile(path, data, { mode: 0o600 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new RepoError(`cannot write to '${this.tmp}' (${code})`, {
+        hint: code === 'ENOSPC' ? 'the disk is full: free some space and run the command again' : 'check that the repository is writable, then run the command again',
+        cause: error,
+      });
+    }
     try {
       let writer = this.processes.get(type);
       if (writer === undefined) {
@@ -134,6 +144,20 @@ export class ObjectWriter {
       .then(parseIdent)
       .catch(() => FALLBACK_IDENTITY);
     return this.identity;
+  }
+}
+
+const LEFTOVER_AGE_MS = 10 * 60 * 1000;
+
+/** Temporary files of writers that were killed mid-write (they hold sealed bytes only). */
+function removeLeftovers(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith('obj-')) continue;
+    try {
+      if (Date.now() - statSync(join(dir, name)).mtimeMs > LEFTOVER_AGE_MS) rmSync(join(dir, name), { force: true });
+    } catch {
+      // another writer removed it first
+    }
   }
 }
 

@@ -2,6 +2,7 @@
 // tip, rebuilds on top of it and tries again, a bounded number of times: no flush is dropped,
 // and no writer waits forever.
 
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TraceError } from '../lib/errors.js';
 import { GitError, git, runGit } from './git.js';
@@ -71,14 +72,22 @@ export async function updateRefWithRetry(
   options: CasLoopOptions,
 ): Promise<string | null> {
   const attempts = options.attempts ?? 50;
+  let locked = 0;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const tip = await readRef(repo, ref);
     const next = await build(tip);
     if (next === null || next === tip) return tip;
     const outcome = await compareAndSwapRef(repo, ref, next, tip, options.message);
     if (outcome === 'updated') return next;
+    if (outcome === 'locked') locked++;
     // Back off a little, with jitter, so writers that collided do not collide again in step.
     await sleep(Math.min(200, 2 ** Math.min(attempt, 7)) * Math.random());
+  }
+  if (locked === attempts) {
+    // Never moved, always locked: a lock file left by a git process that was killed.
+    throw new RefContentionError(`cannot update '${ref}': its lock file stays in place`, {
+      hint: `if no git process is running, remove '${join(repo.commonDir, `${ref}.lock`)}' and run the command again`,
+    });
   }
   throw new RefContentionError(`cannot update '${ref}': it kept changing under ${attempts} attempts`, {
     hint: 'another process is writing this session; run the command again',

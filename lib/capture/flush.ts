@@ -4,7 +4,8 @@
 // append in one flush, then remember how far both were read. Runs in the background at stop and
 // session end, and on demand (`git trace flush`); one flush per session at a time.
 
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { TranscriptFile } from '../agents/types.js';
 import type { RedactionConfig } from '../crypto/redact.js';
 import { parseFrom, redactSession, redactSteps } from '../import/transcripts.js';
@@ -48,8 +49,16 @@ export async function flushCaptures(repo: TraceRepo, options: FlushOptions): Pro
   for (const dir of dirs) {
     const info = readInfo(sessionPaths(repo.git.repo, dir).info);
     if (info === null) continue;
-    const result = await withLock(sessionPaths(repo.git.repo, info.sessionId).lock, options.lockTimeoutMs ?? 30_000, () => flushSession(repo, info.sessionId, options));
-    if (result !== null) results.push(result);
+    const paths = sessionPaths(repo.git.repo, info.sessionId);
+    try {
+      const result = await withLock(paths.lock, options.lockTimeoutMs ?? 30_000, () => flushSession(repo, info.sessionId, options));
+      if (result !== null) results.push(result);
+    } catch (error) {
+      // Another flush stored the session's end and removed its folder while we waited for the
+      // lock inside it: nothing is left to do for that session.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(paths.dir)) continue;
+      throw error;
+    }
   }
   return results;
 }
@@ -100,8 +109,22 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
     await saveImportState(dir, importState);
   }
   writeOffset(paths.flushed, spool.end);
-  if (ended) rmSync(paths.dir, { recursive: true, force: true });
+  if (ended) removeCaptureDir(paths.dir);
   return { sessionId, added: result.added, updated: result.updated, observed: tools.length, ended };
+}
+
+/**
+ * A session that ended leaves no capture state. Renamed first (atomic), so a flush waiting for
+ * its lock sees the folder gone rather than half-deleted, then removed.
+ */
+function removeCaptureDir(dir: string): void {
+  const gone = `${dirname(dir)}/.gone-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(dir, gone);
+  } catch {
+    return;
+  }
+  rmSync(gone, { recursive: true, force: true });
 }
 
 /** Attach each spooled tool call's observed patches to the transcript's step for that call. */

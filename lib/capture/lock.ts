@@ -1,11 +1,13 @@
 // A lock file per session (O_EXCL), so two flushes of one session never interleave. A lock left
 // by a process that died is taken over; a live holder is waited for, a bounded time.
 
-import { openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TraceError } from '../errors.js';
 
 export class LockTimeoutError extends TraceError {}
+
+const EMPTY_LOCK_GRACE_MS = 10_000;
 
 export async function withLock<T>(path: string, timeoutMs: number, action: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -33,12 +35,18 @@ export async function withLock<T>(path: string, timeoutMs: number, action: () =>
 }
 
 function holderIsGone(path: string): boolean {
-  let pid: number;
+  let text: string;
+  let age: number;
   try {
-    pid = Number(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
+    age = Date.now() - statSync(path).mtimeMs;
   } catch {
     return false;
   }
+  // Between creating the lock and writing its pid the file is empty: that is a holder at work,
+  // unless it has stayed empty for long (a holder killed at that very moment).
+  if (text === '') return age > EMPTY_LOCK_GRACE_MS;
+  const pid = Number(text);
   if (!Number.isInteger(pid) || pid <= 0) return true;
   try {
     process.kill(pid, 0);

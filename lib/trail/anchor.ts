@@ -166,6 +166,8 @@ function anchorCommonLines(
   found: Map<number, Anchor[]>,
   add: (l: EvidenceLine, t: AddedLine, m: MatchKind) => void,
 ): void {
+  // A common line anchors only beside an anchored distinctive one: with none, nothing can.
+  if (found.size === 0) return;
   const runs = new Map<number, EvidenceLine[]>();
   for (const line of patch.added) push(runs, line.run, line);
   for (const run of runs.values()) {

@@ -90,8 +90,12 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
 
   const raw: { path: string; blamed: Awaited<ReturnType<typeof blamePorcelain>>; claims: { direct: Claim[]; derived: Claim[] }[] }[] = [];
   const liveRuns = new Map<AnchoredPatch, Set<number>>();
-  for (const [path, range] of [...toBlame].sort(([a], [b]) => a.localeCompare(b))) {
-    const blamed = await blamePorcelain(ctx.git, { rev: request.ref, path, ...(range === undefined ? {} : { range }) });
+  // One `git blame` per file, a few at a time: they are independent, and on a multi-core machine
+  // running them side by side is most of what track costs.
+  const wanted = [...toBlame].sort(([a], [b]) => a.localeCompare(b));
+  const blames = await mapLimit(wanted, BLAME_CONCURRENCY, ([path, range]) => blamePorcelain(ctx.git, { rev: request.ref, path, ...(range === undefined ? {} : { range }) }));
+  for (const [i, [path]] of wanted.entries()) {
+    const blamed = blames[i] ?? null;
     const claims = (blamed?.lines ?? []).map((line) => {
       const k = lineKey(line.commit, line.origPath, line.origLine);
       const direct = anchorIndex.get(k) ?? [];
@@ -162,3 +166,19 @@ function lineClaims(direct: readonly Claim[], derived: readonly Claim[]): LineCl
   return out.sort((x, y) => Number(x.edited) - Number(y.edited) || y.step - x.step || x.session.localeCompare(y.session));
 }
 
+
+const BLAME_CONCURRENCY = 4;
+
+/** `fn` over `items`, at most `limit` at once, results in the items' order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -45,8 +45,8 @@ interface CallStart {
 
 function startCall(h: Handling, record: CodexRecord, line: number, start: CallStart): void {
   const t = h.t;
-  // Call ids are unique in real rollouts; a reused one (curated files) gets a line id instead.
-  const id = t.isKnown(start.callId) ? t.lineId(line) : start.callId;
+  // Call ids are unique in real rollouts; a reused one (curated files) or an empty one gets a line id instead.
+  const id = start.callId === '' || t.isKnown(start.callId) ? t.lineId(line) : start.callId;
   t.add(toolStep(h, record, id, { name: start.name, callId: start.callId, input: start.input, status: 'pending' }));
   const patch = extractPatchText(start.name, start.input);
   const cwd = patch?.workdir ?? t.cwd;

@@ -94,7 +94,8 @@ class PiParse {
     if (issues.length > 0) this.bad(json.line, issues.join('; '));
     const base = entry.base;
     this.seen(base.timestamp);
-    const key = base.id ?? `${this.sessionId}:${json.line}`;
+    // An empty id is no id: fall back to the line, as for v1 entries.
+    const key = base.id !== undefined && base.id !== '' ? base.id : `${this.sessionId}:${json.line}`;
     switch (entry.kind) {
       case 'user':
         this.count('content/image', entry.images);
