@@ -5,7 +5,7 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGit } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
@@ -63,6 +63,20 @@ export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: 
   }
 }
 
+// Tools that change exactly the file their input names: after them, that file is all the
+// snapshot needs to look at (the snapshot before the call walked the whole tree).
+const FILE_TOOLS: ReadonlySet<string> = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit', 'write_file', 'replace', 'edit', 'write']);
+
+/** The repository-relative file a file-editing tool changed, when its payload says so. */
+function editedFile(repo: GitRepo, event: HookEvent): string | undefined {
+  if (event.toolName === undefined || !FILE_TOOLS.has(event.toolName) || repo.workTree === null) return undefined;
+  const input = event.toolInput;
+  const named = isRecord(input) ? (input['file_path'] ?? input['notebook_path'] ?? input['path']) : undefined;
+  if (typeof named !== 'string' || named === '') return undefined;
+  const rel = relative(repo.workTree, isAbsolute(named) ? named : join(event.cwd, named));
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
+}
+
 /** Gemini sends no call id: its tool calls run one at a time, so the tool name pairs them. */
 function callKey(event: HookEvent): string {
   return event.callId ?? `tool:${event.toolName ?? ''}`;
@@ -72,7 +86,7 @@ async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureI
   const started = await ensureStarted(repo, paths, info, event);
   const pendingFile = join(paths.pending, pendingName(callKey(event)));
   const before = readText(pendingFile) ?? readText(join(paths.dir, 'last-tree'));
-  const after = started ?? (await snap(repo, paths));
+  const after = started ?? (await snap(repo, paths, before === undefined ? undefined : editedFile(repo, event)));
   rmSync(pendingFile, { force: true });
   const patches = before === undefined ? [] : await diffTrees(repo, before, after.tree);
   const record = {
@@ -91,8 +105,8 @@ async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureI
   appendSpool(paths.spool, record);
 }
 
-async function snap(repo: GitRepo, paths: SessionPaths): Promise<Snapshot> {
-  const snapshot = await snapshotWorkTree(repo, { indexFile: paths.index });
+async function snap(repo: GitRepo, paths: SessionPaths, only?: string): Promise<Snapshot> {
+  const snapshot = await snapshotWorkTree(repo, { indexFile: paths.index, ...(only === undefined ? {} : { only: [only] }) });
   writeFileSync(join(paths.dir, 'last-tree'), snapshot.tree, { mode: PRIVATE_FILE_MODE });
   return snapshot;
 }

@@ -18,6 +18,11 @@ export interface Snapshot {
 
 export interface SnapshotOptions {
   readonly indexFile: string;
+  /**
+   * Only these repository-relative paths can have changed since the index was last brought up
+   * to date (a file-editing tool's own file): look at them alone instead of walking the tree.
+   */
+  readonly only?: readonly string[];
   /** Longest the walk may take before the snapshot is recorded as cut short. */
   readonly timeoutMs?: number;
 }
@@ -32,7 +37,7 @@ export async function snapshotWorkTree(repo: GitRepo, options: SnapshotOptions):
   if (!existsSync(options.indexFile)) await seedIndex(repo, options.indexFile, env);
   let truncated = false;
   try {
-    await run(['add', '-A', '--ignore-errors', '--', '.']);
+    await run(['add', '-A', '--ignore-errors', '--', ...(options.only !== undefined && options.only.length > 0 ? options.only.map((p) => `:(literal)${p}`) : ['.'])]);
   } catch (error) {
     if (!(error instanceof GitError && error.timedOut)) throw error;
     truncated = true;

@@ -56,6 +56,30 @@ describe('three sessions hooked into one repository at once', () => {
   });
 });
 
+describe('a file-editing tool', () => {
+  test('is snapshotted after the call on its own file only; other changes are absorbed, not attributed', () => {
+    testIdentityFile();
+    const r = tempRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    try {
+      assert.equal(r.trace(['init']).status, 0);
+      const live = new LiveSession(r, 'claude-code', 'scoped', null);
+      live.hook('PreToolUse', { tool_name: 'Edit', tool_input: { file_path: join(r.dir, 'a.txt') }, tool_use_id: 'e1' });
+      writeFileSync(join(r.dir, 'a.txt'), 'a changed by the Edit tool\n');
+      writeFileSync(join(r.dir, 'b.txt'), 'b changed by someone else meanwhile\n');
+      live.hook('PostToolUse', { tool_name: 'Edit', tool_input: { file_path: join(r.dir, 'a.txt') }, tool_use_id: 'e1' });
+      live.hook('PreToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 'b1' });
+      live.hook('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 'b1' });
+      live.hook('Stop', {});
+      assert.equal(r.trace(['flush']).status, 0);
+      const steps = shown(r, 'scoped').steps;
+      assert.deepEqual(steps.find((s) => s.tool?.callId === 'e1')?.patches?.map((p) => p.path), ['a.txt']);
+      assert.equal(steps.find((s) => s.tool?.callId === 'b1')?.patches, undefined, "someone else's change is no tool's patch");
+    } finally {
+      r.cleanup();
+    }
+  });
+});
+
 describe('a hook never breaks the agent', () => {
   let r: TempRepo;
   before(() => {
