@@ -3,10 +3,8 @@
 import { aggregateCost, COST_GROUPINGS, type CostGrouping, type CostReport, type CostRules } from '../analysis/cost.js';
 import { UsageError } from '../errors.js';
 import { AGENTS } from '../model/session.js';
-import { openIndex } from '../search/db.js';
-import { syncIndex } from '../search/indexer.js';
+import { openSyncedIndex } from '../search/refresh.js';
 import { usageSessions } from '../search/usage.js';
-import { stateDir } from '../../refs/repo.js';
 import { openRepo } from '../trace-repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import { table } from './format.js';
@@ -42,11 +40,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const repo = await openRepo(process.cwd());
   // The index keeps each session's usage: brought up to date with the refs (decrypting only
   // sessions that changed), it answers without decrypting the rest.
-  const db = await openIndex(stateDir(repo.git.repo));
+  const { db } = await openSyncedIndex(repo, warn);
   try {
-    const sync = await syncIndex(repo, db);
-    for (const u of sync.unreadable) warn(`cannot read session '${u.id}': ${u.error.message}`);
-    for (const id of sync.restored) warn(`session '${id}' had been deleted from refs/opentraces (by 'git fetch --prune'?); restored it`);
     const report = aggregateCost(usageSessions(db, filter), by, { rules });
     if (args.values.json === true) outJson({ version: 1, ...report });
     else out(renderCost(report));

@@ -1,7 +1,7 @@
 // git trace index [--rebuild]: bring the local search index up to date with the refs.
 
-import { openIndex, indexPath } from '../search/db.js';
-import { syncIndex } from '../search/indexer.js';
+import { indexPath } from '../search/db.js';
+import { openSyncedIndex } from '../search/refresh.js';
 import { stateDir } from '../../refs/repo.js';
 import { openRepo } from '../trace-repo.js';
 import { parseCommand } from './args.js';
@@ -21,11 +21,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (args === null) return 0;
   const repo = await openRepo(process.cwd());
   const dir = stateDir(repo.git.repo);
-  const db = await openIndex(dir);
+  const { db, sync: result } = await openSyncedIndex(repo, warn, { rebuild: args.values.rebuild === true });
   try {
-    const result = await syncIndex(repo, db, { rebuild: args.values.rebuild === true });
-    for (const u of result.unreadable) warn(`cannot read session '${u.id}': ${u.error.message}`);
-    for (const id of result.restored) warn(`session '${id}' had been deleted from refs/opentraces (by 'git fetch --prune'?); restored it`);
     const summary = { version: 1, path: indexPath(dir), indexed: result.indexed, removed: result.removed, unreadable: result.unreadable.length };
     if (args.values.json === true) outJson(summary);
     else out(`indexed ${plural(result.indexed, 'session')}${result.removed > 0 ? `, removed ${result.removed}` : ''} (${summary.path})`);

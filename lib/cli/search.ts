@@ -3,10 +3,8 @@
 
 import { UsageError } from '../errors.js';
 import { AGENTS } from '../model/session.js';
-import { openIndex } from '../search/db.js';
-import { syncIndex } from '../search/indexer.js';
+import { openSyncedIndex } from '../search/refresh.js';
 import { search, type SearchHit } from '../search/query.js';
-import { stateDir } from '../../refs/repo.js';
 import { openRepo } from '../trace-repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import { formatTime, oneLine } from './format.js';
@@ -36,11 +34,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit needs a positive number, not '${args.values.limit}'`);
   const filter = parseSessionFilter(args.values);
   const repo = await openRepo(process.cwd());
-  const db = await openIndex(stateDir(repo.git.repo));
+  const { db } = await openSyncedIndex(repo, warn);
   try {
-    const sync = await syncIndex(repo, db);
-    for (const u of sync.unreadable) warn(`cannot read session '${u.id}': ${u.error.message}`);
-    for (const id of sync.restored) warn(`session '${id}' had been deleted from refs/opentraces (by 'git fetch --prune'?); restored it`);
     const hits = search(db, query, { ...filter, limit, ...(args.values.file === undefined ? {} : { file: args.values.file }) });
     if (args.values.json === true) outJson(hits.map((h) => ({ version: 1, ...h })));
     else if (hits.length > 0) out(renderHits(hits));
