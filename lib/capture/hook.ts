@@ -1,7 +1,8 @@
 // The hook's hot path: one event in, at most a snapshot, a diff and a spool line out. No
 // crypto, no SQLite, no transcript parsing here (flush does those, in the background): the
 // agent waits for this on every tool call. A constant number of git processes per event:
-// session start 3 (rev-parse, add, write-tree), before a tool 2, after a tool 3.
+// session start 3 (rev-parse, add, write-tree), before a tool 2, after a tool 3; none around a
+// tool that only reads, and one file instead of the whole tree around a file-editing tool.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,12 @@ export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: 
       if (event.prompt !== undefined) appendSpool(paths.spool, { t: 'prompt', ts: event.timestamp, text: event.prompt });
       return;
     case 'pre-tool': {
-      const snapshot = (await ensureStarted(repo, paths, info, event)) ?? (await snap(repo, paths));
+      const started = await ensureStarted(repo, paths, info, event);
+      if (isReadOnly(event)) return;
+      // A file-editing tool can change only its file: looking at that file now (and again after
+      // the call) is enough; everything else is left for the next full walk, which absorbs it
+      // before any other call, so it is never taken for this call's change.
+      const snapshot = started ?? (await snap(repo, paths, editedFile(repo, event)));
       writeFileSync(join(paths.pending, pendingName(callKey(event))), snapshot.tree, { mode: PRIVATE_FILE_MODE });
       return;
     }
@@ -63,8 +69,20 @@ export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: 
   }
 }
 
-// Tools that change exactly the file their input names: after them, that file is all the
-// snapshot needs to look at (the snapshot before the call walked the whole tree).
+// Tools that only read, in each agent's names: no snapshot around them (a constant saving on
+// the commonest calls); a change made meanwhile is absorbed by the next call's walk.
+const READ_ONLY_TOOLS: ReadonlySet<string> = new Set([
+  'Read', 'Grep', 'Glob', 'LS', 'WebFetch', 'WebSearch', 'TodoWrite', 'NotebookRead', 'BashOutput', 'ExitPlanMode', 'AskUserQuestion',
+  'view_image', 'update_plan',
+  'read_file', 'read_many_files', 'glob', 'search_file_content', 'list_directory', 'web_fetch', 'google_web_search',
+  'read', 'grep', 'find', 'ls',
+]);
+
+function isReadOnly(event: HookEvent): boolean {
+  return event.toolName !== undefined && READ_ONLY_TOOLS.has(event.toolName);
+}
+
+// Tools that change exactly the file their input names.
 const FILE_TOOLS: ReadonlySet<string> = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit', 'write_file', 'replace', 'edit', 'write']);
 
 /** The repository-relative file a file-editing tool changed, when its payload says so. */
@@ -84,6 +102,12 @@ function callKey(event: HookEvent): string {
 
 async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureInfo, event: HookEvent): Promise<void> {
   const started = await ensureStarted(repo, paths, info, event);
+  if (isReadOnly(event)) {
+    // The call is still worth a line (a session without a transcript shows it), not a snapshot.
+    const tree = started?.tree ?? readText(join(paths.dir, 'last-tree')) ?? '';
+    appendSpool(paths.spool, { t: 'tool', ts: event.timestamp, call: callKey(event), ...toolFields(event), before: tree, after: tree, patches: [] });
+    return;
+  }
   const pendingFile = join(paths.pending, pendingName(callKey(event)));
   const before = readText(pendingFile) ?? readText(join(paths.dir, 'last-tree'));
   const after = started ?? (await snap(repo, paths, before === undefined ? undefined : editedFile(repo, event)));
@@ -93,16 +117,22 @@ async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureI
     t: 'tool' as const,
     ts: event.timestamp,
     call: callKey(event),
-    ...(event.toolName === undefined ? {} : { name: event.toolName }),
-    ...(event.toolInput === undefined ? {} : { input: event.toolInput }),
-    ...(event.toolOutput === undefined ? {} : { output: event.toolOutput }),
-    ...(event.failed === true ? { failed: true } : {}),
+    ...toolFields(event),
     before: before ?? after.tree,
     after: after.tree,
     patches,
     ...(after.truncated === true ? { truncated: true } : {}),
   };
   appendSpool(paths.spool, record);
+}
+
+function toolFields(event: HookEvent): { name?: string; input?: unknown; output?: string; failed?: boolean } {
+  return {
+    ...(event.toolName === undefined ? {} : { name: event.toolName }),
+    ...(event.toolInput === undefined ? {} : { input: event.toolInput }),
+    ...(event.toolOutput === undefined ? {} : { output: event.toolOutput }),
+    ...(event.failed === true ? { failed: true } : {}),
+  };
 }
 
 async function snap(repo: GitRepo, paths: SessionPaths, only?: string): Promise<Snapshot> {

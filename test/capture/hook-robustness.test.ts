@@ -80,6 +80,32 @@ describe('a file-editing tool', () => {
   });
 });
 
+describe('a tool that only reads', () => {
+  test('gets no snapshot: a change made meanwhile is no patch of it, nor of the next call', () => {
+    testIdentityFile();
+    const r = tempRepo({ 'a.txt': 'a\n' });
+    try {
+      assert.equal(r.trace(['init']).status, 0);
+      const live = new LiveSession(r, 'claude-code', 'reading', null);
+      live.hook('SessionStart', { source: 'startup' });
+      live.hook('PreToolUse', { tool_name: 'Read', tool_input: { file_path: join(r.dir, 'a.txt') }, tool_use_id: 'r1' });
+      writeFileSync(join(r.dir, 'a.txt'), 'changed by the user while the agent read\n');
+      live.hook('PostToolUse', { tool_name: 'Read', tool_input: { file_path: join(r.dir, 'a.txt') }, tool_use_id: 'r1', tool_response: { type: 'text' } });
+      live.hook('PreToolUse', { tool_name: 'Bash', tool_input: { command: 'true' }, tool_use_id: 'b1' });
+      live.hook('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'true' }, tool_use_id: 'b1' });
+      live.hook('Stop', {});
+      assert.equal(r.trace(['flush']).status, 0);
+      const steps = shown(r, 'reading').steps;
+      const read = steps.find((s) => s.tool?.callId === 'r1');
+      assert.equal(read?.tool?.name, 'Read', 'the call is stored');
+      assert.equal(read?.patches, undefined);
+      assert.equal(steps.find((s) => s.tool?.callId === 'b1')?.patches, undefined);
+    } finally {
+      r.cleanup();
+    }
+  });
+});
+
 describe('a hook never breaks the agent', () => {
   let r: TempRepo;
   before(() => {
