@@ -117,3 +117,21 @@ export async function* readJsonLines(
   }
   return { next };
 }
+
+/**
+ * Call `onLine` for every JSON line from `from` (see readJsonLines for torn and bad lines) and
+ * resolve to where the next read should start: the loop every adapter needs, written once.
+ */
+export async function eachJsonLine(
+  file: string,
+  from: ReadFrom | undefined,
+  warn: (warning: LineWarning) => void,
+  onLine: (line: JsonLine) => void,
+): Promise<ReadFrom> {
+  const lines = readJsonLines(file, from, warn);
+  for (;;) {
+    const item = await lines.next();
+    if (item.done === true) return item.value.next;
+    onLine(item.value);
+  }
+}

@@ -9,7 +9,7 @@
 // is reported with its file and line number and skipped; the rest imports.
 
 import { stat } from 'node:fs/promises';
-import { readJsonLines, type LineWarning, type ReadFrom } from '../agents/lines.js';
+import { eachJsonLine, type LineWarning } from '../agents/lines.js';
 import { InputError } from '../errors.js';
 import { isRecord } from '../model/json.js';
 import type { SessionInfo } from '../model/session.js';
@@ -43,48 +43,41 @@ export async function readStepsFile(file: string, warn: (warning: LineWarning) =
     badLines++;
     warn({ file, line, message });
   };
-  const lines = readJsonLines(file, undefined, (w) => bad(w.line, w.message));
-  let end: ReadFrom;
-  for (;;) {
-    const next = await lines.next();
-    if (next.done === true) {
-      end = next.value.next;
-      break;
-    }
-    const { value, line } = next.value;
+  const end = await eachJsonLine(file, undefined, (w) => bad(w.line, w.message), (item) => {
+    const { value, line } = item;
     if (!isRecord(value)) {
       bad(line, 'not a JSON object');
-      continue;
+      return;
     }
     if (value['type'] === 'session') {
       const info = validateSessionInfo(value);
       if (!info.ok) {
         bad(line, `bad session: ${info.error}`);
         current = undefined;
-        continue;
+        return;
       }
       current = sessions.get(info.value.id) ?? { info: info.value, steps: [] };
       sessions.set(info.value.id, current);
       validLines++;
-      continue;
+      return;
     }
     if (value['type'] !== 'step') {
       bad(line, `unknown line type ${JSON.stringify(value['type'])} (expected "session" or "step")`);
-      continue;
+      return;
     }
     const named = typeof value['session'] === 'string' ? sessions.get(value['session']) : current;
     if (named === undefined) {
       bad(line, 'step before any session line');
-      continue;
+      return;
     }
     const step = validateStep(value);
     if (!step.ok) {
       bad(line, `bad step: ${step.error}`);
-      continue;
+      return;
     }
     named.steps.push(step.value);
     validLines++;
-  }
+  });
   if (end.offset < size) bad(end.line + 1, 'incomplete last line (cut off mid-record)');
   return { sessions: [...sessions.values()], validLines, badLines };
 }

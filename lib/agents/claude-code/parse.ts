@@ -8,8 +8,8 @@
 import { basename, dirname } from 'node:path';
 import { compact } from '../../model/json.js';
 import { isValidSessionId, type SessionInfo } from '../../model/session.js';
-import type { LineWarning, ReadFrom } from '../lines.js';
-import { readJsonLines } from '../lines.js';
+import type { LineWarning } from '../lines.js';
+import { eachJsonLine } from '../lines.js';
 import type { ParseOptions, ParseResult } from '../types.js';
 import { parseRecord, type Parsed, type RecordMeta } from './records.js';
 import { rememberSummary, restoreState, saveState, type ParseState } from './state.js';
@@ -92,41 +92,39 @@ export async function parseTranscript(file: string, options: ParseOptions): Prom
   const unknownKinds = new Set<string>();
   const timeline = new Timeline({ repoRoot: options.repoRoot, state, steps, skip: (key) => stats.skip(key) });
   const warn = (warning: LineWarning): void => options.warn(warning);
-  const lines = readJsonLines(file, options.from?.from, (warning) => {
-    stats.lines += 1;
-    stats.badLines += 1;
-    warn(warning);
-  });
-  let next: ReadFrom;
-  for (;;) {
-    const item = await lines.next();
-    if (item.done === true) {
-      next = item.value.next;
-      break;
-    }
-    stats.lines += 1;
-    const line = item.value.line;
-    let parsed: Parsed;
-    try {
-      parsed = parseRecord(item.value.value);
-      if (parsed.record.kind !== 'bad') session.note(parsed.meta);
-      apply(parsed, timeline, session, stats, (key) => {
-        if (unknownKinds.has(key)) return;
-        unknownKinds.add(key);
-        warn({ file, line, message: `unknown record kind '${key}' skipped` });
-      });
-    } catch (error) {
-      // A bug in mapping must not lose the rest of the file: report it like a bad line.
+  const next = await eachJsonLine(
+    file,
+    options.from?.from,
+    (warning) => {
+      stats.lines += 1;
       stats.badLines += 1;
-      warn({ file, line, message: `internal error mapping the record: ${error instanceof Error ? error.message : String(error)}` });
-      continue;
-    }
-    const problems = parsed.record.kind === 'bad' ? [parsed.record.reason, ...parsed.issues] : parsed.issues;
-    if (problems.length > 0) {
-      stats.badLines += 1;
-      warn({ file, line, message: problems.join('; ') });
-    }
-  }
+      warn(warning);
+    },
+    (item) => {
+      stats.lines += 1;
+      const line = item.line;
+      let parsed: Parsed;
+      try {
+        parsed = parseRecord(item.value);
+        if (parsed.record.kind !== 'bad') session.note(parsed.meta);
+        apply(parsed, timeline, session, stats, (key) => {
+          if (unknownKinds.has(key)) return;
+          unknownKinds.add(key);
+          warn({ file, line, message: `unknown record kind '${key}' skipped` });
+        });
+      } catch (error) {
+        // A bug in mapping must not lose the rest of the file: report it like a bad line.
+        stats.badLines += 1;
+        warn({ file, line, message: `internal error mapping the record: ${error instanceof Error ? error.message : String(error)}` });
+        return;
+      }
+      const problems = parsed.record.kind === 'bad' ? [parsed.record.reason, ...parsed.issues] : parsed.issues;
+      if (problems.length > 0) {
+        stats.badLines += 1;
+        warn({ file, line, message: problems.join('; ') });
+      }
+    },
+  );
   return {
     session: session.info(file),
     steps: steps.list(),

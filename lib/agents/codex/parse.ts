@@ -9,8 +9,8 @@
 // name when a step needed an id before any session_meta came (see Timeline.sid).
 
 import { basename } from 'node:path';
-import type { LineWarning, ReadFrom } from '../lines.js';
-import { readJsonLines } from '../lines.js';
+import type { LineWarning } from '../lines.js';
+import { eachJsonLine } from '../lines.js';
 import type { ParseOptions, ParseResult } from '../types.js';
 import { compact } from '../../model/json.js';
 import { isValidSessionId } from '../../model/session.js';
@@ -111,21 +111,14 @@ export async function parseRollout(file: string, options: ParseOptions): Promise
     tally.badLines += 1;
     options.warn(warning);
   };
-  const reader = readJsonLines(file, options.from?.from, onBadJson);
-  let next: ReadFrom;
-  for (;;) {
-    const item = await reader.next();
-    if (item.done === true) {
-      next = item.value.next;
-      break;
-    }
+  const next = await eachJsonLine(file, options.from?.from, onBadJson, (item) => {
     tally.lines += 1;
-    const problem = handleLine(h, item.value.value, item.value.line, tally);
+    const problem = handleLine(h, item.value, item.line, tally);
     if (problem !== undefined) {
       tally.badLines += 1;
-      options.warn({ file, line: item.value.line, message: problem });
+      options.warn({ file, line: item.line, message: problem });
     }
-  }
+  });
   // A parse that read no record decides nothing: the next one may still find the session_meta.
   const id = t.sessionId ?? sessionIdFromFileName(file);
   return {

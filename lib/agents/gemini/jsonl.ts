@@ -9,7 +9,7 @@
 // rebuild too: messages the new text no longer holds are withdrawn.
 
 import { stat } from 'node:fs/promises';
-import { readJsonLines, type JsonLine, type ReadFrom } from '../lines.js';
+import { eachJsonLine, type JsonLine, type ReadFrom } from '../lines.js';
 import { asString, isRecord, type JsonRecord } from '../../model/json.js';
 import type { ParseOptions, ParseResult } from '../types.js';
 import { Run } from './run.js';
@@ -31,20 +31,18 @@ export async function parseJsonl(file: string, options: ParseOptions): Promise<P
   const rereading = previous !== undefined && (from === undefined || from.offset === 0);
   if (rereading) timeline.beginRebuild();
   let meta: GeminiMeta = previous?.meta ?? {};
-  const lines = readJsonLines(file, from, (warning) => {
-    run.badLines += 1;
-    options.warn(warning);
-  });
-  let next: ReadFrom;
-  for (;;) {
-    const item = await lines.next();
-    if (item.done === true) {
-      next = item.value.next;
-      break;
-    }
-    run.lines += 1;
-    meta = applyRecord(item.value, run, meta);
-  }
+  const next = await eachJsonLine(
+    file,
+    from,
+    (warning) => {
+      run.badLines += 1;
+      options.warn(warning);
+    },
+    (item) => {
+      run.lines += 1;
+      meta = applyRecord(item, run, meta);
+    },
+  );
   if (rereading) timeline.endRebuild();
   if (size > next.offset) run.warn(next.line + 1, 'the last line is incomplete (being written, or the file was cut); it is left for the next read');
   const state = timeline.state('jsonl', meta);

@@ -13,7 +13,7 @@
 //   (`model_change`, `thinking_level_change`, `session_info`); bad lines are warned with file:line.
 
 import type { JsonLine, LineWarning, ReadFrom } from '../lines.js';
-import { readJsonLines } from '../lines.js';
+import { eachJsonLine } from '../lines.js';
 import { compact } from '../../model/json.js';
 import type { SessionInfo } from '../../model/session.js';
 import { STEP_VERSION, type CompactionStep, type Step, type ToolStep } from '../../model/step.js';
@@ -32,16 +32,7 @@ interface Pending {
 
 export async function parsePiSession(file: string, options: ParseOptions): Promise<ParseResult> {
   const parse = new PiParse(file, options);
-  const lines = readJsonLines(file, options.from?.from, (warning) => parse.notJson(warning));
-  let next: ReadFrom;
-  for (;;) {
-    const item = await lines.next();
-    if (item.done === true) {
-      next = item.value.next;
-      break;
-    }
-    parse.line(item.value);
-  }
+  const next = await eachJsonLine(file, options.from?.from, (warning) => parse.notJson(warning), (item) => parse.line(item));
   return parse.result(next);
 }
 
