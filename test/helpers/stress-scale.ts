@@ -6,6 +6,9 @@
 // and GIT_TRACE_STRESS_SEED=N replays it.
 
 import { createHash } from 'node:crypto';
+import { seededRandom, type Random } from './random.js';
+
+export type { Random };
 
 export const STRESS_FULL: boolean = process.env['GIT_TRACE_STRESS'] === 'full';
 
@@ -23,18 +26,6 @@ export function stressSeed(): number {
   return Number.isSafeInteger(n) ? n : DEFAULT_SEED;
 }
 
-export interface Random {
-  readonly seed: number;
-  /** Uniform in [0, 1). */
-  next(): number;
-  /** An integer in [lo, hi]. */
-  int(lo: number, hi: number): number;
-  chance(p: number): boolean;
-  pick<T>(items: readonly T[]): T;
-  shuffle<T>(items: readonly T[]): T[];
-  bytes(n: number): Buffer;
-}
-
 /** How to replay a run, for test diagnostics: the variable and value that give the same choices. */
 export function seedNote(): string {
   return `GIT_TRACE_STRESS_SEED=${stressSeed()}`;
@@ -46,38 +37,3 @@ export function randomFor(name: string, seed: number = stressSeed()): Random {
   return seededRandom((seed ^ salt) >>> 0);
 }
 
-/** mulberry32: tiny, fast and good enough to choose test inputs. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
-  return {
-    seed,
-    next,
-    int,
-    chance: (p) => next() < p,
-    pick: <T>(items: readonly T[]): T => {
-      if (items.length === 0) throw new Error('pick from an empty list');
-      return items[int(0, items.length - 1)] as T;
-    },
-    shuffle: <T>(items: readonly T[]): T[] => {
-      const out = [...items];
-      for (let i = out.length - 1; i > 0; i--) {
-        const j = int(0, i);
-        [out[i], out[j]] = [out[j] as T, out[i] as T];
-      }
-      return out;
-    },
-    bytes: (n) => {
-      const out = Buffer.alloc(n);
-      for (let i = 0; i < n; i++) out[i] = int(0, 255);
-      return out;
-    },
-  };
-}
