@@ -11,7 +11,7 @@ import { loadIdentity } from './crypto/identity.js';
 import { TraceError } from './errors.js';
 import { hookStatus } from './hooks/index.js';
 import type { HookStatus } from './hooks/types.js';
-import { indexPath } from './search/db.js';
+import { catalogPath } from './catalog/db.js';
 import { readRecipients } from './store/recipients.js';
 import type { TraceRepo } from './trace-repo.js';
 import { git } from '../refs/git.js';
@@ -121,15 +121,16 @@ function spoolBacklog(repo: TraceRepo): Check {
 }
 
 async function indexFreshness(repo: TraceRepo, dir: string): Promise<Check> {
-  if (!existsSync(indexPath(dir))) return ok('index', "not built yet: 'git trace search' builds it");
-  const { openIndex } = await import('./search/db.js');
-  const { staleSessions } = await import('./search/indexer.js');
-  const db = await openIndex(dir);
+  if (!existsSync(catalogPath(dir))) return ok('catalog', "not built yet: the first command that reads sessions builds it");
+  const refs = await repo.sessions.refs();
+  const { Catalog } = await import('./catalog/catalog.js');
+  const catalog = await Catalog.open(dir, () => undefined);
   try {
-    const stale = await staleSessions(repo, db);
-    return stale === 0 ? ok('index', 'up to date with the refs') : warn('index', `${stale} session(s) behind the refs`, "run 'git trace index' (search does it too)");
+    const known = new Map((catalog.db.prepare('SELECT id, tip FROM sessions UNION ALL SELECT id, tip FROM unreadable').all() as { id: string; tip: string }[]).map((r) => [r.id, r.tip]));
+    const stale = refs.filter((r) => known.get(r.id) !== r.tip).length + [...known.keys()].filter((id) => !refs.some((r) => r.id === id)).length;
+    return stale === 0 ? ok('catalog', 'up to date with the refs') : warn('catalog', `${stale} session(s) behind the refs`, "run 'git trace index' (every read does it too)");
   } finally {
-    db.close();
+    catalog.close();
   }
 }
 

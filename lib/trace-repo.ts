@@ -1,7 +1,12 @@
 // The typed entry point for programs, and what every CLI command opens:
 //   const repo = await openRepo(process.cwd()); … repo.close();
+// The catalog is opened (and brought up to date with the refs) on first use only, so commands
+// that never read it, and hooks above all, never load SQLite.
 
 import { openGit, type GitHandle } from '../refs/handle.js';
+import { stateDir } from '../refs/repo.js';
+import type { Catalog } from './catalog/catalog.js';
+import type { RefreshOptions, RefreshResult } from './catalog/refresh.js';
 import { keyringFor, type Keyring } from './store/keyring.js';
 import { SessionStore } from './store/session-store.js';
 
@@ -9,16 +14,88 @@ export interface TraceRepo {
   readonly git: GitHandle;
   readonly keys: Keyring;
   readonly sessions: SessionStore;
+  /**
+   * The catalog, opened and brought up to date with the refs on the first call (later calls
+   * return the same one); the store uses it as its cache from then on.
+   */
+  catalog(options?: CatalogOptions): Promise<Catalog>;
+  /** Bring the catalog up to date with the refs again (after this process moved them from outside the store: fetch, push). */
+  refreshCatalog(options?: RefreshOptions): Promise<Catalog>;
+  /** What the latest refresh of the catalog found (null before the first). */
+  readonly refreshed: RefreshResult | null;
   close(): void;
 }
 
 export interface OpenRepoOptions {
   /** The age identity file; default from GIT_TRACE_IDENTITY or the user's config directory. */
   readonly identityFile?: string;
+  /** Where warnings go (a damaged catalog set aside, a session restored); default: nowhere. */
+  readonly warn?: (message: string) => void;
+  /** Where notes go (waiting for a background flush); default: nowhere. */
+  readonly note?: (message: string) => void;
+}
+
+export interface CatalogOptions extends RefreshOptions {
+  /**
+   * Before reading, wait for (or do) the flush of sessions whose agent just stopped, so they are
+   * seen (default true). Writers that flush themselves say false.
+   */
+  readonly settleFlushes?: boolean;
 }
 
 export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Promise<TraceRepo> {
   const handle = await openGit(cwd);
   const keys = keyringFor(handle, options.identityFile);
-  return { git: handle, keys, sessions: new SessionStore(handle, keys), close: () => handle.close() };
+  const sessions = new SessionStore(handle, keys);
+  const warn = options.warn ?? ((): void => undefined);
+  const note = options.note ?? ((): void => undefined);
+  let opened: Promise<Catalog> | null = null;
+  let refreshed: RefreshResult | null = null;
+  let catalog: Catalog | null = null;
+  const repo: TraceRepo = {
+    git: handle,
+    keys,
+    sessions,
+    get refreshed() {
+      return refreshed;
+    },
+    catalog: (refreshOptions = {}) =>
+      (opened ??= (async () => {
+        if (refreshOptions.settleFlushes !== false) await settleFlushes(repo, warn, note);
+        const [{ Catalog }, { refreshCatalog }] = await Promise.all([import('./catalog/catalog.js'), import('./catalog/refresh.js')]);
+        catalog = await Catalog.open(stateDir(handle.repo), warn);
+        sessions.useCache(catalog);
+        refreshed = await refreshCatalog(catalog, repo, warn, refreshOptions);
+        return catalog;
+      })()),
+    refreshCatalog: async (refreshOptions = {}) => {
+      const opened = await repo.catalog(refreshOptions);
+      const { refreshCatalog } = await import('./catalog/refresh.js');
+      refreshed = await refreshCatalog(opened, repo, warn, refreshOptions);
+      return opened;
+    },
+    close: () => {
+      sessions.useCache(null);
+      catalog?.close();
+      handle.close();
+    },
+  };
+  return repo;
+}
+
+/** Sessions whose agent just stopped: wait for their background flush, or do it here. */
+async function settleFlushes(repo: TraceRepo, warn: (message: string) => void, note: (message: string) => void): Promise<void> {
+  const { pendingFlushes, settlePendingFlushes } = await import('./capture/pending.js');
+  if (pendingFlushes(repo.git.repo).length === 0) return;
+  await settlePendingFlushes(repo.git.repo, {
+    note,
+    flush: async (name) => {
+      const [{ flushCaptures }, { readRedactionConfig }] = await Promise.all([import('./capture/flush.js'), import('./import/redaction-config.js')]);
+      try {
+        await flushCaptures(repo, { sessionId: name, redaction: await readRedactionConfig(repo.git.repo), warn });
+      } catch (error) {
+        warn(`could not store the session that just ended (${(error as Error).message}); 'git trace flush' will retry`);
+      }
+    },
+  });
 }

@@ -138,6 +138,12 @@ export class ObjectWriter {
     }
   }
 
+  /** `Name <email>` of the user, as commits we write carry it. */
+  async committerIdent(): Promise<string> {
+    const who = await this.committer();
+    return `${who.name} <${who.email}>`;
+  }
+
   /** The user's identity from git config, or a fallback when none is set. */
   private committer(): Promise<Identity> {
     this.identity ??= git(['var', 'GIT_COMMITTER_IDENT'], { cwd: this.repo.gitDir, env: { GIT_DIR: this.repo.gitDir } })

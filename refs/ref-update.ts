@@ -53,6 +53,46 @@ export async function compareAndSwapRef(repo: GitRepo, ref: string, newOid: stri
   }
 }
 
+export interface RefUpdate {
+  readonly ref: string;
+  readonly newOid: string;
+  /** What the ref must point at now; null: it must not exist. */
+  readonly oldOid: string | null;
+}
+
+/**
+ * Move many refs in ONE transaction (`update-ref --stdin`): each only if it still points at its
+ * `oldOid`, all or none. 'raced' when any of them moved (or is locked): nothing was changed, and
+ * the caller re-reads and retries the ones that moved.
+ */
+export async function updateRefs(repo: GitRepo, updates: readonly RefUpdate[], message: string): Promise<'updated' | 'raced'> {
+  if (updates.length === 0) return 'updated';
+  const zero = zeroOid(repo);
+  const input = updates.map((u) => `update ${u.ref} ${u.newOid} ${u.oldOid ?? zero}\n`).join('');
+  const result = await runGit(['update-ref', '-m', message, '--stdin'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, input, okExitCodes: [128] });
+  if (result.exitCode === 0) return 'updated';
+  if (/cannot lock ref|is at .* but expected|reference already exists|unable to resolve|\.lock'?: File exists|Unable to create/i.test(result.stderr)) return 'raced';
+  throw new GitError(['git', 'update-ref', '--stdin'], result.exitCode, result.stderr);
+}
+
+/** The tips of the given refs now (null for a ref that does not exist), in one git process. */
+export async function readRefs(repo: GitRepo, refs: readonly string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>(refs.map((r) => [r, null]));
+  if (refs.length === 0) return out;
+  // for-each-ref takes patterns: an exact ref name matches itself (our names hold no glob
+  // characters). In slices, to stay far below the limit on a command line's length.
+  for (let i = 0; i < refs.length; i += 500) {
+    const text = await git(['for-each-ref', '--format=%(objectname) %(refname)', ...refs.slice(i, i + 500)], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir } });
+    for (const line of text.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space === -1) continue;
+      const ref = line.slice(space + 1);
+      if (out.has(ref)) out.set(ref, line.slice(0, space));
+    }
+  }
+  return out;
+}
+
 export class RefContentionError extends TraceError {}
 
 export interface CasLoopOptions {

@@ -2,12 +2,16 @@
 // adding a chunk to a long session touches a few small trees, never the whole session.
 
 import type { ObjectReader, TreeEntry } from './object-reader.js';
-import type { ObjectWriter } from './object-writer.js';
+
+/** Where new trees go: the object writer (at once) or a pack batch (later, in one go). */
+export interface TreeSink {
+  writeTree(entries: readonly TreeEntry[]): Promise<string> | string;
+}
 
 /** Path ('a/b/c.age') to the blob id it should hold. Stores here only add and replace. */
 export type TreeChanges = ReadonlyMap<string, string>;
 
-export async function editTree(reader: ObjectReader, writer: ObjectWriter, baseTree: string | null, changes: TreeChanges): Promise<string> {
+export async function editTree(reader: ObjectReader, writer: TreeSink, baseTree: string | null, changes: TreeChanges): Promise<string> {
   const base = baseTree === null ? [] : ((await reader.readTree(baseTree)) ?? []);
   const entries = new Map<string, TreeEntry>(base.map((entry) => [entry.name, entry]));
   const nested = new Map<string, Map<string, string>>();

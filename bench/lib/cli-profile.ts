@@ -43,7 +43,7 @@ export function coldProfile(ctx: BenchContext, cwd: string, args: readonly strin
 }
 
 export function dropAnchorCache(dir: string): void {
-  rmSync(join(dir, '.git', 'opentraces', 'anchors'), { recursive: true, force: true });
+  rmSync(join(dir, '.git', 'opentraces', 'catalog.sqlite'), { force: true });
 }
 
 function cpuShares(file: string): { groups: Share[]; functions: Share[] } {

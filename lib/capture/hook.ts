@@ -5,7 +5,7 @@
 // tool that only reads, and one file instead of the whole tree around a file-editing tool.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGit } from '../../refs/git.js';
@@ -17,6 +17,7 @@ import type { HookEvent } from './payload.js';
 import { pendingName, sessionPaths, type SessionPaths } from './paths.js';
 import { snapshotWorkTree, type Snapshot } from './snapshot.js';
 import { appendSpool } from './spool.js';
+import { markFlushWanted } from './pending.js';
 
 /** What flush needs to know about a live session, written by the first hook that sees it. */
 export interface CaptureInfo {
@@ -62,6 +63,8 @@ export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: 
     case 'stop':
     case 'session-end':
       appendSpool(paths.spool, { t: 'stop', ts: event.timestamp, end: event.kind === 'session-end' });
+      // A reader from now on must see this session: it waits for (or does) the flush.
+      markFlushWanted(paths.dir, statSync(paths.spool).size);
       if (options.backgroundFlush) startBackgroundFlush(repo, event.sessionId);
       return;
     case 'other':

@@ -3,8 +3,8 @@
 // git trace blame pr [BASE..HEAD | --base BRANCH]: the same for a branch, as a pull request body.
 
 import { UsageError } from '../errors.js';
-import { openRepo } from '../trace-repo.js';
-import type { LineRange } from '../trail/blame-porcelain.js';
+import { openCliRepo } from './repo.js';
+import { startBlame, type LineRange } from '../trail/blame-porcelain.js';
 import { blameFile, type BlameResult } from '../trail/blame.js';
 import { blamePr } from '../trail/blame-pr.js';
 import { renderPrMarkdown } from '../trail/pr-markdown.js';
@@ -34,9 +34,12 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (args === null) return 0;
   const { file, rev } = fileAndRev(args.positionals, dashes === -1 ? null : argv.slice(dashes + 1));
   const range = args.values.L === undefined ? undefined : parseRange(args.values.L);
-  const repo = await openRepo(process.cwd());
+  // git blame first: it runs while the repository and the catalog are opened. With -L, blameFile
+  // runs it itself, so that a range past the end is reported its way.
+  const started = range === undefined ? startBlame(process.cwd(), rev ?? 'HEAD', file) : undefined;
+  const repo = await openCliRepo();
   try {
-    const result = await blameFile(repo, file, { ...(rev === undefined ? {} : { rev }), ...(range === undefined ? {} : { range }), cwd: process.cwd(), warn });
+    const result = await blameFile(repo, file, { ...(rev === undefined ? {} : { rev }), ...(range === undefined ? {} : { range }), ...(started === undefined ? {} : { started }), cwd: process.cwd(), warn });
     if (args.values.json === true) process.stdout.write(`${JSON.stringify(result.lines, null, 2)}\n`);
     else out(renderBlame(result));
     return 0;
@@ -117,7 +120,7 @@ async function runPr(argv: readonly string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError('blame pr takes at most one range', { hint: 'usage: git trace blame pr [BASE..HEAD | --base BRANCH]' });
   const by = args.values.by ?? 'session';
   if (by !== 'session' && by !== 'commit') throw new UsageError(`--by takes 'session' or 'commit', not '${by}'`);
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const report = await blamePr(repo, { ...(range === undefined ? {} : { range }), ...(args.values.base === undefined ? {} : { base: args.values.base }), warn });
     if (args.values.json === true) outJson(report);

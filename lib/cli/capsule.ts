@@ -16,7 +16,7 @@ import { readRedactionConfig } from '../import/redaction-config.js';
 import { loadSession } from '../replay/load.js';
 import { parseStepSpec } from '../replay/step-spec.js';
 import { readSettings } from '../settings.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { formatTime, oneLine, plural } from './format.js';
 import { out, outJson, paint, warn } from './output.js';
@@ -113,7 +113,7 @@ async function seal(argv: readonly string[]): Promise<number> {
     throw new UsageError('refusing to seal without consent: there is no terminal to ask on', { hint: 'see what would leave with --dry-run, then seal with --yes' });
   }
   const step = v.step === undefined ? undefined : wholeNumber(v.step, '--step');
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   let built: BuiltCapsule;
   try {
     const spec = parseStepSpec(specText);

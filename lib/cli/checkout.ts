@@ -11,7 +11,7 @@ import { loadSession, requireBase } from '../replay/load.js';
 import { parseStepSpec, requireStep } from '../replay/step-spec.js';
 import { reliesOnReported, trailUpTo } from '../replay/trail.js';
 import { addDetachedWorktree, applyEpisode, hasCommit } from '../replay/worktree.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
@@ -36,7 +36,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const spec = parseStepSpec(specText);
   const dir = args.values.worktree === undefined ? null : resolve(args.values.worktree);
   if (dir !== null && existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`'${dir}' is not empty`, { hint: 'name a new or empty folder with --worktree' });
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const loaded = await loadSession(repo, spec.id);
     const { step } = requireStep({ ...spec, id: loaded.id }, loaded.stored.steps.length, SYNOPSIS);

@@ -8,7 +8,7 @@ import { priorContext } from '../ctx/prior-context.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { RepoError, UsageError } from '../errors.js';
 import { repoRelativePath } from '../model/patch.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { outJson } from './output.js';
 
@@ -41,7 +41,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (error instanceof RepoError) return 0;
     throw error;
   }
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const asked = [...(args.values.files ?? []), ...args.positionals];
     const workTree = repo.git.repo.workTree;

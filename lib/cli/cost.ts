@@ -3,12 +3,11 @@
 import { aggregateCost, COST_GROUPINGS, type CostGrouping, type CostReport, type CostRules } from '../analysis/cost.js';
 import { UsageError } from '../errors.js';
 import { AGENTS } from '../model/session.js';
-import { openSyncedIndex } from '../search/refresh.js';
-import { usageSessions } from '../search/usage.js';
-import { openRepo } from '../trace-repo.js';
+import { usageSessions } from '../catalog/usage.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import { table } from './format.js';
-import { out, outJson, paint, warn } from './output.js';
+import { out, outJson, paint, reportUnreadable } from './output.js';
 
 const HELP = `usage: git trace cost [--by session|model|day|agent] [--rules ccusage|published]
                       [--agent AGENT] [--since DATE] [--json]
@@ -37,17 +36,17 @@ export async function run(argv: readonly string[]): Promise<number> {
   const rules = (args.values.rules ?? 'ccusage') as CostRules;
   if (rules !== 'ccusage' && rules !== 'published') throw new UsageError(`unknown rules '${args.values.rules}'`, { hint: 'use ccusage or published' });
   const filter = parseSessionFilter(args.values);
-  const repo = await openRepo(process.cwd());
-  // The index keeps each session's usage: brought up to date with the refs (decrypting only
-  // sessions that changed), it answers without decrypting the rest.
-  const { db } = await openSyncedIndex(repo, warn);
+  const repo = await openCliRepo();
   try {
-    const report = aggregateCost(usageSessions(db, filter), by, { rules });
+    // The catalog keeps each step's usage: up to date with the refs (decrypting only sessions
+    // that changed), it answers without decrypting the rest.
+    const catalog = await repo.catalog();
+    reportUnreadable(repo);
+    const report = aggregateCost(usageSessions(catalog.db, filter), by, { rules });
     if (args.values.json === true) outJson({ version: 1, ...report });
     else out(renderCost(report));
     return 0;
   } finally {
-    db.close();
     repo.close();
   }
 }

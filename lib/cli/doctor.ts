@@ -1,7 +1,7 @@
 // git trace doctor: is capture wired and healthy? One line per check, each ok or what to do.
 
 import { runDoctor, type Check } from '../doctor.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { out, outJson, paint, type Style } from './output.js';
 
@@ -19,7 +19,7 @@ const STYLE: Readonly<Record<Check['status'], Style>> = { ok: 'green', warn: 'ye
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseCommand(argv, { json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const checks = await runDoctor(repo, process.env);
     if (args.values.json === true) outJson({ version: 1, checks });

@@ -3,9 +3,8 @@
 
 import { flushCaptures, type SessionFlush } from '../capture/flush.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
-import { refreshIndex } from '../search/refresh.js';
 import { anchorNewCommits } from '../trail/anchor-new.js';
-import { openRepo } from '../trace-repo.js';
+import { openCatalogForWrites, openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
@@ -23,14 +22,15 @@ the same session already running. Safe to run at any time.
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseCommand(argv, { session: { type: 'string' }, quiet: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const redaction = await readRedactionConfig(repo.git.repo);
+    // With the catalog open, appends learn what sessions hold from it, and it learns each write.
+    await openCatalogForWrites(repo);
     const results = await flushCaptures(repo, { ...(args.values.session === undefined ? {} : { sessionId: args.values.session }), redaction, warn });
-    if (results.some((r) => r.added + r.updated > 0)) await refreshIndex(repo, warn);
     // The post-commit hook runs this flush: anchor the new commits while we are here. The
     // anchors are a cache, so a failure costs only time later.
-    await anchorNewCommits(repo.git.repo).catch((error: unknown) => warn(`anchoring new commits failed (${(error as Error).message}); blame will do it`));
+    await anchorNewCommits(repo).catch((error: unknown) => warn(`anchoring new commits failed (${(error as Error).message}); blame will do it`));
     if (args.values.json === true) outJson({ version: 1, sessions: results });
     else if (args.values.quiet !== true) out(renderFlush(results));
     return 0;

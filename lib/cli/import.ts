@@ -4,10 +4,12 @@
 import { readStepsFile } from '../import/steps-file.js';
 import { importTranscripts, type TranscriptImportResult } from '../import/transcripts.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
-import { refreshIndex } from '../search/refresh.js';
 import { UsageError } from '../errors.js';
 import { AGENTS, isAgentName, type AgentName } from '../model/session.js';
-import { openRepo, type TraceRepo } from '../trace-repo.js';
+import type { TraceRepo } from '../trace-repo.js';
+import { openCatalogForWrites, openCliRepo } from './repo.js';
+import { progressBar } from './progress.js';
+import type { SessionAppend } from '../store/session-store.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
@@ -28,6 +30,7 @@ nothing at all could be read.
 
     --agent AGENT    only this agent's transcripts
     --format steps   the input is normalized steps JSONL
+    --quiet          no progress on the terminal
     --json           print the result as JSON`;
 
 export interface ImportSummary {
@@ -40,30 +43,34 @@ export interface ImportSummary {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const args = parseCommand(argv, { format: { type: 'string' }, agent: { type: 'string' }, json: { type: 'boolean' } }, HELP);
+  const args = parseCommand(argv, { format: { type: 'string' }, agent: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
   const agent = args.values.agent;
   if (agent !== undefined && !isAgentName(agent)) throw new UsageError(`unknown agent '${agent}'`, { hint: `agents: ${AGENTS.join(', ')}` });
   if (args.values.format === undefined) return importAgentTranscripts(args.positionals, agent, args.values.json === true);
   if (args.values.format !== 'steps') throw new UsageError(`unknown format '${args.values.format}'`, { hint: 'the only format is steps (normalized steps JSONL)' });
   if (args.positionals.length === 0) throw new UsageError('no FILE to import', { hint: 'usage: git trace import --format steps FILE...' });
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
+    await openCatalogForWrites(repo);
     let valid = 0;
     const summary = { sessions: 0, added: 0, updated: 0, unchanged: 0, badLines: 0 };
+    const appends: SessionAppend[] = [];
     for (const file of args.positionals) {
       const parsed = await readStepsFile(file, (w) => warn(`${w.file}:${w.line}: ${w.message}`));
       valid += parsed.validLines;
       summary.badLines += parsed.badLines;
-      for (const session of parsed.sessions) {
-        const result = await repo.sessions.append(session.info, session.steps);
-        summary.sessions++;
-        summary.added += result.added;
-        summary.updated += result.updated;
-        summary.unchanged += result.unchanged;
-      }
+      for (const session of parsed.sessions) appends.push({ info: session.info, steps: session.steps });
     }
-    await refreshIndex(repo, warn);
+    const progress = progressBar('storing sessions', { quiet: args.values.quiet === true });
+    const results = await repo.sessions.appendMany(appends, { progress: progress.update });
+    progress.done();
+    summary.sessions = new Set(appends.map((a) => a.info.id)).size;
+    for (const result of results) {
+      summary.added += result.added;
+      summary.updated += result.updated;
+      summary.unchanged += result.unchanged;
+    }
     const result: ImportSummary = { version: 1, ...summary };
     if (args.values.json === true) outJson(result);
     else out(`imported ${result.sessions} session${result.sessions === 1 ? '' : 's'}: ${result.added} new steps, ${result.updated} updated, ${result.unchanged} already stored${result.badLines > 0 ? `, ${result.badLines} bad lines skipped` : ''}`);
@@ -74,9 +81,10 @@ export async function run(argv: readonly string[]): Promise<number> {
 }
 
 async function importAgentTranscripts(paths: readonly string[], agent: AgentName | undefined, json: boolean): Promise<number> {
-  const repo: TraceRepo = await openRepo(process.cwd());
+  const repo: TraceRepo = await openCliRepo();
   try {
     const redaction = await readRedactionConfig(repo.git.repo);
+    await openCatalogForWrites(repo);
     const tty = process.stderr.isTTY === true;
     const result = await importTranscripts(repo, {
       ...(agent === undefined ? {} : { agent }),
@@ -88,7 +96,6 @@ async function importAgentTranscripts(paths: readonly string[], agent: AgentName
         if (tty && total > 1) process.stderr.write(done === total ? '\r\x1b[K' : `\rimporting ${done + 1}/${total}`);
       },
     });
-    await refreshIndex(repo, warn);
     if (json) outJson({ version: 1, ...result });
     else out(renderTranscriptImport(result));
     return result.files.length === 0 && result.failed > 0 ? 1 : 0;

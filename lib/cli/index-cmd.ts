@@ -1,34 +1,41 @@
-// git trace index [--rebuild]: bring the local search index up to date with the refs.
+// git trace index [--rebuild]: bring the catalog up to date with the refs.
 
-import { indexPath } from '../search/db.js';
-import { openSyncedIndex } from '../search/refresh.js';
+import { catalogPath } from '../catalog/db.js';
 import { stateDir } from '../../refs/repo.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
-import { out, outJson, warn } from './output.js';
+import { out, outJson, reportUnreadable } from './output.js';
+import { progressBar } from './progress.js';
 
-const HELP = `usage: git trace index [--rebuild] [--json]
+const HELP = `usage: git trace index [--rebuild] [--quiet] [--json]
 
-Bring the local search index (<git-common-dir>/opentraces/index.sqlite) up to date with
-the sessions under refs/opentraces/. The index is derived: deleting it loses nothing.
+Bring the catalog (<git-common-dir>/opentraces/catalog.sqlite: search, summaries, patches and
+anchors) up to date with the sessions under refs/opentraces/. Every command does this itself;
+the catalog is derived, and deleting it loses nothing.
 
-    --rebuild   empty it and index every session again
+    --rebuild   empty it and read every session again
+    --quiet     no progress on the terminal
     --json      print the result as JSON`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const args = parseCommand(argv, { rebuild: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
+  const args = parseCommand(argv, { rebuild: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const repo = await openRepo(process.cwd());
-  const dir = stateDir(repo.git.repo);
-  const { db, sync: result } = await openSyncedIndex(repo, warn, { rebuild: args.values.rebuild === true });
+  const repo = await openCliRepo();
+  const progress = progressBar('reading sessions', { quiet: args.values.quiet === true });
   try {
-    const summary = { version: 1, path: indexPath(dir), indexed: result.indexed, removed: result.removed, unreadable: result.unreadable.length };
+    await repo.catalog({ rebuild: args.values.rebuild === true, progress: progress.update });
+    progress.done();
+    const result = repo.refreshed;
+    if (result === null) return 1;
+    reportUnreadable(repo);
+    const path = catalogPath(stateDir(repo.git.repo));
+    const summary = { version: 1, path, sessions: result.total, indexed: result.indexed, removed: result.removed, unreadable: result.unreadable.length };
     if (args.values.json === true) outJson(summary);
-    else out(`indexed ${plural(result.indexed, 'session')}${result.removed > 0 ? `, removed ${result.removed}` : ''} (${summary.path})`);
+    else out(`indexed ${plural(result.indexed, 'session')}${result.removed > 0 ? `, removed ${result.removed}` : ''}; ${plural(result.total, 'session')} in all (${path})`);
     return result.unreadable.length > 0 ? 1 : 0;
   } finally {
-    db.close();
+    progress.done();
     repo.close();
   }
 }

@@ -1,32 +1,46 @@
-// git trace list: the sessions stored in this repository.
+// git trace list: the sessions stored in this repository, from the catalog (nothing decrypted).
 
 import { listSessions, type SessionSummary } from '../store/queries.js';
 import { UsageError } from '../errors.js';
 import { AGENTS } from '../model/session.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
-import { formatDuration, formatTime, oneLine, table } from './format.js';
-import { out, outJson, paint, warn } from './output.js';
+import { formatDuration, formatTime, oneLine, plural, table } from './format.js';
+import { info, out, outJson, paint, warn } from './output.js';
 
-const HELP = `usage: git trace list [--agent AGENT] [--since DATE] [--json]
+/** Sessions listed when no --limit is given: the newest first, like `gh pr list`. */
+export const DEFAULT_LIST_LIMIT = 100;
 
-List the sessions stored in this repository, newest first.
+const HELP = `usage: git trace list [--agent AGENT] [--since DATE] [-n N | --all] [--json]
+
+List the sessions stored in this repository, newest first (the newest ${DEFAULT_LIST_LIMIT} unless
+-n or --all says otherwise).
 
     --agent AGENT   only sessions of this agent (${AGENTS.join(', ')})
     --since DATE    only sessions active since DATE (2026-11-01, or an age: 7d, 12h, 2w)
+    -n, --limit N   at most N sessions (default ${DEFAULT_LIST_LIMIT})
+    --all           every session
     --json          print an array of sessions as JSON`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const args = parseCommand(argv, { agent: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } }, HELP);
+  const args = parseCommand(
+    argv,
+    { agent: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string', short: 'n' }, all: { type: 'boolean' }, json: { type: 'boolean' } },
+    HELP,
+  );
   if (args === null) return 0;
   const filter = parseSessionFilter(args.values);
-  const repo = await openRepo(process.cwd());
+  if (args.values.all === true && args.values.limit !== undefined) throw new UsageError('give either --limit or --all, not both');
+  const limit = args.values.all === true ? undefined : args.values.limit === undefined ? DEFAULT_LIST_LIMIT : Number(args.values.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit needs a positive number, not '${args.values.limit}'`);
+  const repo = await openCliRepo();
   try {
-    const { sessions, unreadable } = await listSessions(repo, filter);
-    for (const u of unreadable) warn(`cannot read session '${u.id}': ${u.error.message}`);
+    const { sessions, total, unreadable } = await listSessions(repo, filter, limit);
+    for (const u of unreadable) warn(`cannot read session '${u.id}': ${u.message}`);
     if (args.values.json === true) outJson(sessions.map(toJson));
     else if (sessions.length > 0) out(renderList(sessions));
-    else if (unreadable.length === 0) process.stderr.write('no sessions yet\n');
+    else if (unreadable.length === 0) info('no sessions yet');
+    if (total > sessions.length) info(`showing the newest ${sessions.length} of ${plural(total, 'session')}; use -n N or --all for more`);
     return 0;
   } finally {
     repo.close();

@@ -27,6 +27,11 @@ export function info(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
+/** Name each session the catalog could not read (after `repo.catalog()`), on stderr. */
+export function reportUnreadable(repo: { readonly refreshed: { readonly unreadable: readonly { readonly id: string; readonly message: string }[] } | null }): void {
+  for (const u of repo.refreshed?.unreadable ?? []) warn(`cannot read session '${u.id}': ${u.message}`);
+}
+
 /** Print `--json` output: stable, no colour, two-space indent. */
 export function outJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -2,7 +2,7 @@
 
 import { UsageError } from '../errors.js';
 import { addRecipients, readRecipients, removeRecipient } from '../store/recipients.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { out, outJson, info } from './output.js';
 
@@ -20,7 +20,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (args === null) return 0;
   const [action = 'list', target, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError('too many arguments', { hint: HELP.split('\n')[0] ?? '' });
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     switch (action) {
       case 'list': {

@@ -2,7 +2,7 @@
 
 import { TraceError } from '../errors.js';
 import { rekeySession } from '../store/rekey.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
@@ -16,7 +16,7 @@ A removed recipient keeps whatever it already fetched: rekey protects what comes
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseCommand(argv, { json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const refs = await repo.sessions.refs();
     const failed: { id: string; error: string }[] = [];

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { loadSession } from '../replay/load.js';
 import { checkStep } from '../replay/step-spec.js';
 import { DEFAULT_MAX_DELAY_MS, playbackDelays, stepBlock, type StepBlock } from '../replay/timeline.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { outJson, paint, type Style } from './output.js';
 
@@ -33,7 +33,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const speed = args.values.speed === undefined ? 1 : Number(args.values.speed);
   if (!Number.isFinite(speed) || speed <= 0) throw new UsageError(`--speed needs a positive number, not '${args.values.speed}'`);
   const from = stepNumber(args.values.from, '--from') ?? 0;
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const loaded = await loadSession(repo, id);
     const steps = loaded.stored.steps;

@@ -9,7 +9,7 @@ import { survivalAfter } from '../ctx/survival-after.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { loadSession } from '../replay/load.js';
 import { checkStep, parseStepSpec } from '../replay/step-spec.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { out, outJson } from './output.js';
 
@@ -30,7 +30,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (specText === undefined || extra.length > 0) throw new UsageError('resume takes one ID[@N]', { hint: 'usage: git trace resume [--json] ID[@N]' });
   const spec = parseStepSpec(specText);
   if (spec.kind === 'range') throw new UsageError('resume takes one step, not a range', { hint: 'usage: git trace resume [--json] ID[@N]' });
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const loaded = await loadSession(repo, spec.id);
     const count = loaded.stored.steps.length;

@@ -3,12 +3,11 @@
 
 import { UsageError } from '../errors.js';
 import { AGENTS } from '../model/session.js';
-import { openSyncedIndex } from '../search/refresh.js';
-import { search, type SearchHit } from '../search/query.js';
-import { openRepo } from '../trace-repo.js';
+import { search, type SearchHit } from '../catalog/search.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import { formatTime, oneLine } from './format.js';
-import { out, outJson, paint, warn } from './output.js';
+import { out, outJson, paint, reportUnreadable } from './output.js';
 
 const HELP = `usage: git trace search [--agent AGENT] [--since DATE] [--file PATH] [--limit N] [--json] QUERY
 
@@ -33,16 +32,16 @@ export async function run(argv: readonly string[]): Promise<number> {
   const limit = args.values.limit === undefined ? 20 : Number(args.values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit needs a positive number, not '${args.values.limit}'`);
   const filter = parseSessionFilter(args.values);
-  const repo = await openRepo(process.cwd());
-  const { db } = await openSyncedIndex(repo, warn);
+  const repo = await openCliRepo();
   try {
-    const hits = search(db, query, { ...filter, limit, ...(args.values.file === undefined ? {} : { file: args.values.file }) });
+    const catalog = await repo.catalog();
+    reportUnreadable(repo);
+    const hits = search(catalog.db, query, { ...filter, limit, ...(args.values.file === undefined ? {} : { file: args.values.file }) });
     if (args.values.json === true) outJson(hits.map((h) => ({ version: 1, ...h })));
     else if (hits.length > 0) out(renderHits(hits));
     else process.stderr.write('no matches\n');
     return 0;
   } finally {
-    db.close();
     repo.close();
   }
 }

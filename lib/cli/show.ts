@@ -5,7 +5,7 @@ import type { IndexedStep, Step } from '../model/step.js';
 import { isRecord } from '../model/json.js';
 import { resolveSessionId, summarize } from '../store/queries.js';
 import type { StoredSession } from '../store/session-store.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { addedLines, removedLines } from '../model/patch.js';
 import { aggregateCost } from '../analysis/cost.js';
@@ -35,7 +35,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const stepIndex = args.values.step === undefined ? undefined : Number(args.values.step);
   if (stepIndex !== undefined && (!Number.isInteger(stepIndex) || stepIndex < 0)) throw new UsageError(`--step needs a step number, not '${args.values.step}'`);
   if (args.values.ctx === true && stepIndex === undefined) throw new UsageError('--ctx needs --step N', { hint: 'usage: git trace show --step N --ctx ID' });
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const id = await resolveSessionId(repo, idArg);
     const session = await repo.sessions.read(id);

@@ -2,8 +2,8 @@
 // travels, with explicit refspecs: the remote's config and the user's branches are untouched.
 
 import { fetchSessions, pushSessions, resolveRemote, type FetchResult, type PushResult } from '../sync/sync.js';
-import { refreshIndex } from '../search/refresh.js';
-import { openRepo, type TraceRepo } from '../trace-repo.js';
+import type { TraceRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
@@ -32,7 +32,7 @@ function remoteArg(positionals: readonly string[], help: string): string | undef
 }
 
 async function withRepo<T>(action: (repo: TraceRepo) => Promise<T>): Promise<T> {
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     return await action(repo);
   } finally {
@@ -45,7 +45,7 @@ export async function runPush(argv: readonly string[]): Promise<number> {
   if (args === null) return 0;
   return withRepo(async (repo) => {
     const result = await pushSessions(repo, await resolveRemote(repo, remoteArg(args.positionals, PUSH_HELP)));
-    await refreshIndex(repo, warn);
+    await repo.refreshCatalog({ quietUnreadable: true });
     if (args.values.json === true) outJson({ version: 1, ...result });
     else out(renderPush(result));
     return 0;
@@ -58,7 +58,7 @@ export async function runFetch(argv: readonly string[]): Promise<number> {
   return withRepo(async (repo) => {
     const result = await fetchSessions(repo, await resolveRemote(repo, remoteArg(args.positionals, FETCH_HELP)));
     reportUnreadable(result);
-    await refreshIndex(repo, warn);
+    await repo.refreshCatalog({ quietUnreadable: true });
     if (args.values.json === true) outJson({ version: 1, ...result });
     else out(renderFetch(result));
     return 0;
@@ -73,7 +73,7 @@ export async function runSync(argv: readonly string[]): Promise<number> {
     const fetched = await fetchSessions(repo, remote);
     reportUnreadable(fetched);
     const pushed = await pushSessions(repo, remote);
-    await refreshIndex(repo, warn);
+    await repo.refreshCatalog({ quietUnreadable: true });
     if (args.values.json === true) outJson({ version: 1, fetch: fetched, push: pushed });
     else out(`${renderFetch(fetched)}\n${renderPush(pushed)}`);
     return 0;

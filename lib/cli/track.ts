@@ -2,7 +2,7 @@
 // its state at REF, and the counts per state.
 
 import { UsageError } from '../errors.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { SURVIVAL_STATES, type Survival } from '../trail/survival.js';
 import { trackSession, type TrackResult } from '../trail/track.js';
 import { parseCommand } from './args.js';
@@ -30,7 +30,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (args === null) return 0;
   const [id, ...extra] = args.positionals;
   if (id === undefined || extra.length > 0) throw new UsageError('track takes one session ID', { hint: 'usage: git trace track [--at REF] [--json] ID' });
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const result = await trackSession(repo, id, args.values.at === undefined ? {} : { at: args.values.at });
     if (args.values.json === true) outJson(result);

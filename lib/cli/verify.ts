@@ -2,7 +2,7 @@
 
 import { resolveSessionId } from '../store/queries.js';
 import { verifyStore, type VerifyReport } from '../store/verify.js';
-import { openRepo } from '../trace-repo.js';
+import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, paint } from './output.js';
@@ -18,7 +18,7 @@ refs/opentraces/. Exits 1 when anything is wrong, naming it.
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseCommand(argv, { json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const repo = await openRepo(process.cwd());
+  const repo = await openCliRepo();
   try {
     const idArg = args.positionals[0];
     const id = idArg === undefined ? undefined : await resolveSessionId(repo, idArg);

@@ -59,8 +59,15 @@ export function compress(bytes: Buffer): Buffer {
       [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
       [constants.BROTLI_PARAM_QUALITY]: 9,
       [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+      // A window no larger than the input: the same output, without setting up a 4 MiB window
+      // for a 2 KB record (that alone cost ~1.5 ms a record).
+      [constants.BROTLI_PARAM_LGWIN]: windowBits(bytes.length),
     },
   });
+}
+
+function windowBits(size: number): number {
+  return Math.min(constants.BROTLI_MAX_WINDOW_BITS, Math.max(constants.BROTLI_MIN_WINDOW_BITS, Math.ceil(Math.log2(size + 1))));
 }
 
 /** Map age-encryption's plain Errors to our kinds. */

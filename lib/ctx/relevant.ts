@@ -3,9 +3,6 @@
 // recent first, each told in a few lines: what it changed there, what failed, what it undid.
 // Bounded in size; empty when nothing is relevant.
 
-import { stateDir } from '../../refs/repo.js';
-import { openIndex } from '../search/db.js';
-import { syncIndex } from '../search/indexer.js';
 import { listSessions } from '../store/queries.js';
 import type { TraceRepo } from '../trace-repo.js';
 import type { StoredSession } from '../store/session-store.js';
@@ -72,11 +69,10 @@ export async function findRelevant(repo: TraceRepo, query: RelevantQuery): Promi
   });
 }
 
-/** Session ids with a step that changed or read one of the paths, from the search index. */
+/** Session ids with a step that changed or read one of the paths, from the catalog. */
 async function sessionsTouching(repo: TraceRepo, files: readonly string[]): Promise<string[]> {
-  const db = await openIndex(stateDir(repo.git.repo));
-  try {
-    await syncIndex(repo, db);
+  const { db } = await repo.catalog({ quietUnreadable: true });
+  {
     const statement = db.prepare("SELECT DISTINCT session_id AS id FROM step_paths WHERE path = ? OR path LIKE ? ESCAPE '\\'");
     const ids = new Set<string>();
     for (const file of files) {
@@ -84,8 +80,6 @@ async function sessionsTouching(repo: TraceRepo, files: readonly string[]): Prom
       for (const row of statement.all(clean, `${clean.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`) as { id: string }[]) ids.add(row.id);
     }
     return [...ids];
-  } finally {
-    db.close();
   }
 }
 

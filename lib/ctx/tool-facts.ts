@@ -30,6 +30,24 @@ export function shellCommand(step: Step): string | null {
   return null;
 }
 
+// Keys under which tools take a command, whatever the tool (shell tools, task runners, MCP tools).
+const COMMAND_KEYS = ['command', 'cmd', 'script'];
+
+/**
+ * The command a tool step ran, from any tool whose input names one (`command`, `cmd` or
+ * `script`, as text or argv words joined by spaces); null for other steps. Broader than
+ * shellCommand: it is what `blame pr` shows as evidence.
+ */
+export function toolCommand(step: Step): string | null {
+  if (step.kind !== 'tool' || !isRecord(step.tool.input)) return null;
+  for (const key of COMMAND_KEYS) {
+    const value = step.tool.input[key];
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return value.join(' ');
+  }
+  return null;
+}
+
 /** Codex writes `["bash", "-lc", "npm test"]`: the script is the command; else quote the words. */
 function fromArgv(argv: readonly string[]): string {
   const [shell, flag, script] = argv;

@@ -13,6 +13,7 @@ import type { AgentName, SessionInfo } from '../model/session.js';
 import type { Step } from '../model/step.js';
 import { stateDir } from '../../refs/repo.js';
 import type { TraceRepo } from '../trace-repo.js';
+import type { SessionAppend } from '../store/session-store.js';
 import { loadImportState, saveImportState, type FileState } from './state.js';
 
 export interface TranscriptImportOptions {
@@ -57,21 +58,40 @@ export async function importTranscripts(repo: TraceRepo, options: TranscriptImpo
   const results: FileImport[] = [];
   let failed = explicit ? options.paths.length - files.length : 0;
   let redactions: Record<string, number> = {};
+  // Files are parsed one by one and stored a slice at a time (one pack, one ref transaction per
+  // slice); their checkpoints are saved once the slice is stored.
+  let slice: ParsedFile[] = [];
+  let sliceBytes = 0;
+  const store = async (): Promise<void> => {
+    const parsed = slice;
+    slice = [];
+    sliceBytes = 0;
+    const toAppend = parsed.filter((p) => p.append !== null);
+    const stored = await repo.sessions.appendMany(toAppend.map((p) => p.append as SessionAppend));
+    const byFile = new Map(toAppend.map((p, i) => [p, stored[i]]));
+    for (const p of parsed) {
+      const r = byFile.get(p) ?? { added: 0, updated: 0, unchanged: 0 };
+      results.push({ ...p.summary, added: r.added, updated: r.updated, unchanged: r.unchanged });
+      redactions = { ...addCounts(redactions, p.redactions) };
+      state.files[p.file.path] = p.state;
+    }
+    if (parsed.length > 0) await saveImportState(dir, state);
+  };
   for (const [i, file] of files.entries()) {
     options.progress?.(i, files.length);
     try {
-      const done = await importFile(repo, file, state.files[file.path], { ...options, workTree, explicit });
-      if (done === null) continue;
-      results.push(done.summary);
-      redactions = { ...addCounts(redactions, done.redactions) };
-      state.files[file.path] = done.state;
-      await saveImportState(dir, state);
+      const parsed = await parseFile(file, state.files[file.path], { ...options, workTree, explicit });
+      if (parsed === null) continue;
+      slice.push(parsed);
+      sliceBytes += parsed.bytes;
+      if (slice.length >= SLICE_FILES || sliceBytes >= SLICE_BYTES) await store();
     } catch (error) {
       if (!(error instanceof Error) || !('code' in error || error.name.endsWith('Error'))) throw error;
       failed++;
       options.warn(`cannot import '${file.path}': ${error.message}`);
     }
   }
+  await store();
   options.progress?.(files.length, files.length);
   return {
     files: results,
@@ -124,12 +144,22 @@ interface FileContext extends TranscriptImportOptions {
   readonly explicit: boolean;
 }
 
-async function importFile(
-  repo: TraceRepo,
-  file: TranscriptFile,
-  previous: FileState | undefined,
-  context: FileContext,
-): Promise<{ summary: FileImport; state: FileState; redactions: Record<string, number> } | null> {
+/** Files stored per pass, and the transcript bytes read per pass, at most. */
+const SLICE_FILES = 200;
+const SLICE_BYTES = 32 * 1024 * 1024;
+
+interface ParsedFile {
+  readonly file: TranscriptFile;
+  readonly summary: Omit<FileImport, 'added' | 'updated' | 'unchanged'>;
+  /** What to store; null when a resumed read found nothing new. */
+  readonly append: SessionAppend | null;
+  readonly state: FileState;
+  readonly redactions: Record<string, number>;
+  /** Bytes of the transcript read. */
+  readonly bytes: number;
+}
+
+async function parseFile(file: TranscriptFile, previous: FileState | undefined, context: FileContext): Promise<ParsedFile | null> {
   const read = await parseFrom(file, previous, context.workTree, context.warn);
   if (read === null) return null;
   const { parsed, resumed } = read;
@@ -138,20 +168,14 @@ async function importFile(
   }
   const { steps, counts } = redactSteps(parsed.steps, context.redaction);
   const session = redactSession(parsed.session, context.redaction);
-  const result = parsed.steps.length === 0 && resumed ? { added: 0, updated: 0, unchanged: 0 } : await repo.sessions.append(session, steps, parsed.context);
+  const from = resumed && previous !== undefined ? previous.checkpoint.from.offset : 0;
   return {
-    summary: {
-      path: file.path,
-      agent: file.agent,
-      sessionId: parsed.session.id,
-      added: result.added,
-      updated: result.updated,
-      unchanged: result.unchanged,
-      skipped: parsed.stats.skipped,
-      badLines: parsed.stats.badLines,
-    },
+    file,
+    summary: { path: file.path, agent: file.agent, sessionId: parsed.session.id, skipped: parsed.stats.skipped, badLines: parsed.stats.badLines },
+    append: parsed.steps.length === 0 && resumed ? null : { info: session, steps, context: parsed.context },
     state: read.state,
     redactions: counts,
+    bytes: Math.max(0, read.state.size - from),
   };
 }
 

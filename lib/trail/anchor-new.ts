@@ -1,22 +1,23 @@
-// For git's post-commit hook: anchor the commits just made, so `blame` and `track` find them
-// already diffed. Two git processes whatever the history's size: a bounded rev-list from HEAD
-// and one diff-tree for the commits the cache lacks. No session is decrypted.
+// For git's post-commit hook (through `git trace flush`): take the commits just made into the
+// catalog (graph and paths) and diff those that touch a file some session patched, so `blame`
+// and `track` find them ready. A few git processes whatever the history's size; no session is
+// decrypted.
 
-import { runGit } from '../../refs/git.js';
-import type { GitRepo } from '../../refs/repo.js';
-import { AnchorCache } from './anchor-cache.js';
+import type { TraceRepo } from '../trace-repo.js';
+import { openTrail } from './scope.js';
 
 export interface AnchorNewResult {
   /** Commits diffed now. */
   readonly anchored: number;
 }
 
-/** Diff the newest commits on HEAD (up to `depth`) that the anchor cache does not have yet. */
-export async function anchorNewCommits(repo: GitRepo, depth = 50): Promise<AnchorNewResult> {
-  const listed = await runGit(['rev-list', `--max-count=${depth}`, 'HEAD', '--'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [128] });
-  if (listed.exitCode !== 0) return { anchored: 0 };
-  const commits = listed.stdout.toString('utf8').split('\n').filter((l) => l !== '');
-  const cache = AnchorCache.open(repo);
-  await cache.ensure(commits);
-  return { anchored: cache.diffed };
+/** Bring the commit graph up to date and diff the new commits that touch a patched path. */
+export async function anchorNewCommits(repo: TraceRepo): Promise<AnchorNewResult> {
+  const ctx = await openTrail(repo);
+  if (ctx.added.length === 0) return { anchored: 0 };
+  const touching = new Set<string>();
+  const query = ctx.db.prepare('SELECT 1 FROM commit_paths c WHERE c.commit_id = ? AND (EXISTS (SELECT 1 FROM patches p WHERE p.path = c.path) OR EXISTS (SELECT 1 FROM patches p WHERE p.path = c.old_path)) LIMIT 1');
+  for (const id of ctx.added) if (query.get(id) !== undefined) touching.add(id);
+  await ctx.cache.ensure(touching);
+  return { anchored: ctx.cache.diffed };
 }

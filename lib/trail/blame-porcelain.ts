@@ -59,6 +59,19 @@ export async function blamePorcelain(repo: GitRepo, request: BlameRequest): Prom
   }
 }
 
+/**
+ * Start `git blame --porcelain REV -- FILE` from `cwd` as the user typed them, before anything
+ * else is known (git resolves both); errors are left for the caller to report its own way.
+ */
+export function startBlame(cwd: string, rev: string, file: string, range?: LineRange): Promise<BlameOutput | null> | undefined {
+  // Something that looks like an option is not started: the caller reports it as a bad revision.
+  if (rev.startsWith('-')) return undefined;
+  const args = ['blame', '--porcelain', ...(range === undefined ? [] : ['-L', `${range.from},${range.to ?? ''}`]), rev, '--', file];
+  const started = runGit(args, { cwd, okExitCodes: [128] }).then((r) => (r.exitCode === 0 ? parseBlamePorcelain(r.stdout.toString('utf8')) : null));
+  started.catch(() => undefined);
+  return started;
+}
+
 export function parseBlamePorcelain(text: string): BlameOutput {
   const lines: BlameLine[] = [];
   const commits = new Map<string, { author: string; authorTime: number; summary: string; filename: string; boundary: boolean }>();

@@ -3,18 +3,21 @@
 // and the evidence (commands and tests run with their exit codes, files read); per commit its
 // message; next to the diff. Deterministic: nothing depends on the time of the run, and every
 // list has a stable order, so the same history gives the same bytes.
+//
+// Scoped to the range: only the sessions with a patch on a path the range's commits touched are
+// read, from the catalog (prompts, commands and exit codes included); nothing is decrypted.
 
 import { runGit } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
 import { UsageError } from '../errors.js';
 import type { AgentName } from '../model/session.js';
-import type { IndexedStep } from '../model/step.js';
+import { drivingPrompt, nextPrompt, stepFacts, stepModel, type ToolFact } from '../catalog/steps.js';
+import type { CatalogDb } from '../catalog/db.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { anchorPatch } from './anchor.js';
-import { allSessions } from './blame.js';
-import { resolveCommit } from './history.js';
-import { FileLookup, openTrail, prepare, type SessionScope } from './scope.js';
-import { drivingPrompt, stepModel } from './steps.js';
+import { commitsTouching, renameClosure } from './path-index.js';
+import { resolveCommit } from './revision.js';
+import { FileLookup, openTrail, prepare, scopeSession, sessionsOnPaths, type SessionScope } from './scope.js';
 
 export const PR_VERSION = 1;
 
@@ -92,9 +95,14 @@ export async function blamePr(repo: TraceRepo, options: PrOptions = {}): Promise
   const range = await resolveRange(git, options);
   const commits = await rangeCommits(git, range.base.commit, range.head.commit);
   const ctx = await openTrail(repo, { include: [range.head.commit] });
-  const scopes = await allSessions(ctx, options.warn ?? (() => undefined));
   const inRange = new Set(commits.map((c) => c.id));
   await prepare(ctx, [], inRange);
+  // The sessions that can reach the range: a patch on a path its commits touched.
+  const touched = new Set<string>();
+  for (const id of inRange) for (const file of ctx.cache.get(id)?.files ?? []) touched.add(file.path);
+  const paths = renameClosure(ctx.db, touched);
+  const universe = new Set([...commitsTouching(ctx.db, paths)].filter((c) => inRange.has(c)));
+  const scopes = sessionsOnPaths(ctx, paths).map((evidence) => scopeSession(ctx, evidence, universe));
   const lookup = new FileLookup(ctx, inRange);
 
   const claimed = new Map<string, Set<string>>(); // commit → "path\0line" claimed by some patch
@@ -117,17 +125,16 @@ export async function blamePr(repo: TraceRepo, options: PrOptions = {}): Promise
           stepsByCommit.set(a.commit, bySession);
         }
       }
-      const step = scope.evidence.steps[patch.step];
       lineage.push({
         step: patch.step,
         stepId: patch.stepId,
-        tool: step?.kind === 'tool' ? step.tool.name : null,
+        tool: stepFacts(ctx.db, patch.session, patch.step, patch.step + 1)[0]?.tool ?? null,
         path: patch.path,
         lines,
         commits: commits.filter((c) => touched.has(c.id)).map((c) => c.id),
       });
     }
-    if (lineage.length > 0) sessions.push(prSession(scope, lineage));
+    if (lineage.length > 0) sessions.push(prSession(ctx.db, scope, lineage));
   }
 
   const prCommits = commits.map((c): PrCommit => {
@@ -146,22 +153,21 @@ function firstCommit(s: PrSession, order: ReadonlyMap<string, number>): number {
   return Math.min(...s.lineage.flatMap((p) => p.commits.map((c) => order.get(c) ?? Infinity)));
 }
 
-function prSession(scope: SessionScope, lineage: readonly PrPatch[]): PrSession {
-  const { meta, steps } = scope.evidence;
+function prSession(db: CatalogDb, scope: SessionScope, lineage: readonly PrPatch[]): PrSession {
+  const { meta } = scope.evidence;
   const contributing = [...new Set(lineage.map((p) => p.step))].sort((a, b) => a - b);
   const prompts = new Map<number, PrPrompt>();
   const models = new Set<string>();
   for (const index of contributing) {
-    const prompt = drivingPrompt(steps, index);
-    if (prompt !== null && prompt.kind === 'prompt') prompts.set(prompt.index, { step: prompt.index, text: prompt.text });
-    const model = stepModel(steps, index);
+    const prompt = drivingPrompt(db, meta.id, index);
+    if (prompt !== null) prompts.set(prompt.index, { step: prompt.index, text: prompt.text });
+    const model = stepModel(db, meta.id, index);
     if (model !== null) models.add(model);
   }
   // The work's window: from the first prompt that drove a patch, to the prompt after the last patch.
   const first = Math.min(...[...prompts.keys(), ...contributing]);
   const last = contributing[contributing.length - 1] ?? first;
-  const nextPrompt = steps.find((s) => s.index > last && s.kind === 'prompt' && s.sidechain === undefined)?.index ?? steps.length;
-  const window = steps.filter((s) => s.index >= first && s.index < nextPrompt);
+  const window = stepFacts(db, meta.id, first, nextPrompt(db, meta.id, last) ?? Number.MAX_SAFE_INTEGER);
   return {
     id: meta.id,
     agent: meta.agent,
@@ -169,26 +175,13 @@ function prSession(scope: SessionScope, lineage: readonly PrPatch[]): PrSession 
     models: [...models].sort(),
     intent: [...prompts.values()].sort((a, b) => a.step - b.step),
     lineage: [...lineage].sort((a, b) => a.step - b.step || a.path.localeCompare(b.path)),
-    evidence: { commands: window.flatMap(commandOf), filesRead: [...new Set(window.flatMap((s) => (s.kind === 'tool' ? (s.tool.reads ?? []) : [])))].sort() },
+    evidence: { commands: window.flatMap(commandOf), filesRead: [...new Set(window.flatMap((s) => (s.kind === 'tool' ? s.reads : [])))].sort() },
   };
 }
 
-const COMMAND_KEYS = ['command', 'cmd', 'script'];
-
-function commandOf(step: IndexedStep): PrCommand[] {
-  if (step.kind !== 'tool') return [];
-  const input = step.tool.input;
-  let command: string | undefined;
-  if (typeof input === 'object' && input !== null) {
-    for (const k of COMMAND_KEYS) {
-      const v = (input as Record<string, unknown>)[k];
-      if (typeof v === 'string') command = v;
-      else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) command = v.join(' ');
-      if (command !== undefined) break;
-    }
-  }
-  if (command === undefined) return [];
-  return [{ step: step.index, tool: step.tool.name, command, exitCode: step.tool.exitCode ?? null, status: step.tool.status }];
+function commandOf(step: ToolFact): PrCommand[] {
+  if (step.kind !== 'tool' || step.command === null) return [];
+  return [{ step: step.index, tool: step.tool ?? '', command: step.command, exitCode: step.exitCode, status: step.status ?? 'ok' }];
 }
 
 interface Range {

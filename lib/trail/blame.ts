@@ -1,15 +1,21 @@
 // `blame`: `git blame --porcelain` composed with the anchors. Per line, the commit and, when an
 // agent wrote it, the session, step, agent, model and the prompt that drove it.
+//
+// Scoped to what it prints: git blame runs at once, beside the catalog's refresh; then only the
+// sessions with a patch on the file (under any name it had) are read, from the catalog, and
+// only the commits that touched the file are looked at. The cost follows the file's history,
+// never the number of sessions.
 
 import { repoRelativePath } from '../model/patch.js';
 import type { AgentName } from '../model/session.js';
-import { TraceError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { drivingPrompt, stepModel } from '../catalog/steps.js';
 import type { TraceRepo } from '../trace-repo.js';
-import type { LineRange } from './blame-porcelain.js';
-import { sessionEvidence } from './evidence.js';
-import { resolveCommit } from './history.js';
-import { openTrail, prepare, scopeSession, type SessionScope, type TrailContext } from './scope.js';
-import { drivingPrompt, excerpt, stepModel } from './steps.js';
+import { blamePorcelain, type BlameOutput, type LineRange } from './blame-porcelain.js';
+import { resolveCommit } from './revision.js';
+import { commitsTouching, renameClosure } from './path-index.js';
+import { openTrail, prepare, scopeSession, sessionsOnPaths } from './scope.js';
+import { excerpt } from './steps.js';
 import { judge, type LineClaim } from './survival.js';
 
 export interface BlamedLine {
@@ -40,6 +46,11 @@ export interface BlameResult {
 
 export interface BlameOptions {
   readonly rev?: string;
+  /**
+   * `git blame --porcelain` of the file at `rev`, started by the caller before the repository
+   * was even opened (startBlame): it is most of the cost, so it runs beside everything else.
+   */
+  readonly started?: Promise<BlameOutput | null>;
   readonly range?: LineRange;
   /** The directory FILE is relative to; default the work tree's top. */
   readonly cwd?: string;
@@ -52,27 +63,33 @@ export async function blameFile(repo: TraceRepo, file: string, options: BlameOpt
   if (path === null) throw new UsageError(`'${file}' is outside the repository`);
   const rev = options.rev ?? 'HEAD';
   const commit = await resolveCommit(git, rev);
+  // git blame is most of the cost: it runs while the catalog is brought up to date.
+  const range = options.range;
+  const blamed = options.started ?? blamePorcelain(git, { rev: commit, path, ...(range === undefined ? {} : { range }) });
+  blamed.catch(() => undefined);
   const ctx = await openTrail(repo, { include: [commit] });
-  const scopes = await allSessions(ctx, options.warn ?? (() => undefined));
+  const output = await blamed;
+  if (output === null) throw new UsageError(`no such path '${path}' in ${rev}`);
+  const paths = renameClosure(ctx.db, [path, ...new Set(output.lines.map((l) => l.origPath))]);
+  const universe = commitsTouching(ctx.db, paths);
+  const scopes = sessionsOnPaths(ctx, paths).map((evidence) => scopeSession(ctx, evidence, universe));
   await prepare(ctx, scopes);
-  const result = await judge(ctx, { ref: commit, refName: rev, scopes, judge: new Set(), files: [{ path, ...(options.range === undefined ? {} : { range: options.range }) }] });
+  const result = await judge(ctx, { ref: commit, refName: rev, scopes, judge: new Set(), files: [{ path, ...(range === undefined ? {} : { range }), blamed: output }] });
   const attributed = result.files.get(path);
   if (attributed === undefined || !attributed.exists) throw new UsageError(`no such path '${path}' in ${rev}`);
-  const byId = new Map(scopes.map((s) => [s.evidence.meta.id, s]));
+  const agents = new Map(scopes.map((s) => [s.evidence.meta.id, s.evidence.meta.agent]));
   const lines = attributed.lines.map((l): BlamedLine => {
     const claim = l.claims[0];
-    const scope = claim === undefined ? undefined : byId.get(claim.session);
-    const steps = scope?.evidence.steps ?? [];
-    const prompt = claim === undefined ? null : drivingPrompt(steps, claim.step);
+    const prompt = claim === undefined ? null : drivingPrompt(ctx.db, claim.session, claim.step);
     return {
       line: l.line,
       commit: l.commit,
       session: claim?.session ?? null,
       step: claim?.step ?? null,
       stepId: claim?.stepId ?? null,
-      agent: scope?.evidence.meta.agent ?? null,
-      model: claim === undefined ? null : stepModel(steps, claim.step),
-      prompt: prompt !== null && prompt.kind === 'prompt' ? excerpt(prompt.text) : null,
+      agent: claim === undefined ? null : (agents.get(claim.session) ?? null),
+      model: claim === undefined ? null : stepModel(ctx.db, claim.session, claim.step),
+      prompt: prompt === null ? null : excerpt(prompt.text),
       edited: claim?.edited ?? false,
       claims: l.claims,
       author: attributed.commits.get(l.commit)?.author ?? '',
@@ -80,21 +97,4 @@ export async function blameFile(repo: TraceRepo, file: string, options: BlameOpt
     };
   });
   return { path, rev, commit, lines };
-}
-
-/** Every readable session, scoped; one that cannot be read is named in a warning and skipped. */
-export async function allSessions(ctx: TrailContext, warn: (message: string) => void): Promise<SessionScope[]> {
-  const refs = await ctx.repo.sessions.refs();
-  const scopes: SessionScope[] = [];
-  for (const ref of [...refs].sort((a, b) => a.id.localeCompare(b.id))) {
-    try {
-      const stored = await ctx.repo.sessions.readAt(ref.id, ref.tip);
-      const evidence = sessionEvidence(stored.meta.session, stored.steps, ctx.cache.hasher);
-      if (evidence.patches.length > 0) scopes.push(scopeSession(ctx, evidence));
-    } catch (error) {
-      if (!(error instanceof TraceError)) throw error;
-      warn(`session '${ref.id}' skipped: ${error.message}`);
-    }
-  }
-  return scopes;
 }

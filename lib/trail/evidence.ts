@@ -3,7 +3,6 @@
 // removed lines. A step that has observed patches is taken from those alone: they are what
 // really changed on disk; the agent's reported patches are used only for steps without any.
 
-import type { SessionMeta } from '../model/session.js';
 import type { IndexedStep, Patch, PatchOp, PatchOrigin } from '../model/step.js';
 import type { LineHasher, LineKeys } from './lines.js';
 
@@ -29,12 +28,6 @@ export interface PatchEvidence {
   readonly removed: readonly LineKeys[];
 }
 
-export interface SessionEvidence {
-  readonly meta: SessionMeta;
-  readonly steps: readonly IndexedStep[];
-  readonly patches: readonly PatchEvidence[];
-}
-
 /** The patches a step contributes: its observed ones when it has any, else its reported ones. */
 export function effectivePatches(step: IndexedStep): readonly Patch[] {
   const patches = step.patches ?? [];
@@ -42,21 +35,7 @@ export function effectivePatches(step: IndexedStep): readonly Patch[] {
   return observed.length > 0 ? observed : patches.filter((p) => p.origin === 'reported');
 }
 
-export function sessionEvidence(meta: SessionMeta, steps: readonly IndexedStep[], hasher: LineHasher): SessionEvidence {
-  const patches: PatchEvidence[] = [];
-  for (const step of steps) {
-    const seen = new Set<string>();
-    for (const patch of effectivePatches(step)) {
-      // Two patches of one step on one path (a malformed record) are read as one.
-      if (seen.has(patch.path)) continue;
-      seen.add(patch.path);
-      patches.push(patchEvidence(meta.id, step, patch, hasher));
-    }
-  }
-  return { meta, steps, patches };
-}
-
-function patchEvidence(session: string, step: IndexedStep, patch: Patch, hasher: LineHasher): PatchEvidence {
+export function patchEvidence(session: string, step: IndexedStep, patch: Patch, hasher: LineHasher): PatchEvidence {
   const added: EvidenceLine[] = [];
   const removed: LineKeys[] = [];
   let run = -1;

@@ -1,26 +1,45 @@
-// What attribution works over: the repository's commit graph (one rev-list), the anchor cache,
-// and, per session, its evidence and its candidate commits (those after its base).
+// What attribution works over, all from the catalog: the commit graph (extended with what is new
+// since the last command), the paths each commit touched, the commits' diffs as hashed lines,
+// and per session its patches as evidence. A command asks for the part it prints: the sessions
+// whose patches touch some paths, and among the commits touching those paths, the ones after
+// each session's base. Nothing here decrypts a session.
 
 import type { GitRepo } from '../../refs/repo.js';
+import type { CatalogDb } from '../catalog/db.js';
+import { decodeEvidence, type PatchRow } from '../catalog/evidence-codec.js';
+import { requireReadable, sessionMeta } from '../catalog/sessions.js';
+import type { SessionMeta } from '../model/session.js';
 import type { TraceRepo } from '../trace-repo.js';
-import { AnchorCache } from './anchor-cache.js';
+import { CommitCache } from './commit-cache.js';
 import type { CommitFile, CommitRecord } from './commit-diff.js';
-import { sessionEvidence, type SessionEvidence } from './evidence.js';
-import { History, type HistoryOptions } from './history.js';
+import type { PatchEvidence } from './evidence.js';
+import { CommitGraph, currentTips, decodeGraph, EMPTY_GRAPH, encodeGraph, extendGraph } from './graph.js';
+import { indexCommitPaths } from './path-index.js';
 
 /** Without a base commit, commits this long before the session's start still count. */
 const WINDOW_SLACK_SECONDS = 3600;
+const GRAPH_KEY = 'commit-graph';
+const QUERY_SLICE = 500;
 
 export interface TrailContext {
   readonly repo: TraceRepo;
   readonly git: GitRepo;
-  readonly history: History;
-  readonly cache: AnchorCache;
+  readonly db: CatalogDb;
+  readonly graph: CommitGraph;
+  readonly cache: CommitCache;
+  /** Commits that joined the graph when it was opened (new since the last command). */
+  readonly added: readonly string[];
+}
+
+/** A session's patches as evidence, with what attribution needs of its metadata. */
+export interface SessionEvidence {
+  readonly meta: SessionMeta;
+  readonly patches: readonly PatchEvidence[];
 }
 
 export interface SessionScope {
   readonly evidence: SessionEvidence;
-  /** Commits that may carry the session's work. */
+  /** Commits that may carry the session's work (among those the command looks at). */
   readonly candidates: ReadonlySet<string>;
   /**
    * The candidates are all the commits after the session's base. False when the base is unknown
@@ -30,31 +49,85 @@ export interface SessionScope {
   readonly complete: boolean;
 }
 
-export async function openTrail(repo: TraceRepo, options: HistoryOptions = {}): Promise<TrailContext> {
+export interface TrailOptions {
+  /** Commits to take in besides HEAD, branches and remote-tracking branches. */
+  readonly include?: readonly string[];
+  /** Commits indexed so far, of how many (a long history the first time). */
+  readonly progress?: (done: number, total: number) => void;
+}
+
+/** The catalog, with the commit graph and path index extended to what is new. */
+export async function openTrail(repo: TraceRepo, options: TrailOptions = {}): Promise<TrailContext> {
   const git = repo.git.repo;
-  const history = await History.load(git, options);
-  return { repo, git, history, cache: AnchorCache.open(git) };
+  const catalog = await repo.catalog();
+  const stored = catalog.getMeta(GRAPH_KEY);
+  let data = (stored === null ? null : decodeGraph(Buffer.isBuffer(stored) ? stored : Buffer.from(stored), git.oidLength)) ?? EMPTY_GRAPH;
+  const tips = [...new Set([...(await currentTips(git)), ...(options.include ?? [])])];
+  const extension = await extendGraph(git, data, tips);
+  if (extension.added.length > 0) {
+    await indexCommitPaths(catalog.db, git, extension.added, options.progress);
+    data = extension.data;
+    // Saved once the paths are indexed: a command killed in between extends again next time.
+    catalog.setMeta(GRAPH_KEY, encodeGraph(data, git.oidLength));
+  }
+  return { repo, git, db: catalog.db, graph: new CommitGraph(data), cache: new CommitCache(catalog.db, git, catalog.hasher), added: extension.added };
 }
 
-/** Read a session and scope it; its candidate commits are diffed by `prepare`. */
-export async function loadSession(ctx: TrailContext, id: string): Promise<SessionScope> {
-  const stored = await ctx.repo.sessions.read(id);
-  return scopeSession(ctx, sessionEvidence(stored.meta.session, stored.steps, ctx.cache.hasher));
+const PATCH_COLUMNS = 'session_id, idx, step_id, path, old_path, origin, op, evidence';
+
+/** Every session with a patch on one of `paths` (or renamed from one), with those patches only. */
+export function sessionsOnPaths(ctx: TrailContext, paths: ReadonlySet<string>): SessionEvidence[] {
+  const list = [...paths];
+  const bySession = new Map<string, PatchEvidence[]>();
+  const seen = new Set<string>();
+  for (let i = 0; i < list.length; i += QUERY_SLICE) {
+    const slice = list.slice(i, i + QUERY_SLICE);
+    const marks = slice.map(() => '?').join(',');
+    const rows = ctx.db.prepare(`SELECT ${PATCH_COLUMNS} FROM patches WHERE path IN (${marks}) UNION SELECT ${PATCH_COLUMNS} FROM patches WHERE old_path IN (${marks})`).all(...slice, ...slice) as PatchRow[];
+    for (const row of rows) {
+      const evidence = decodeEvidence(row);
+      if (seen.has(evidence.key)) continue;
+      seen.add(evidence.key);
+      const list2 = bySession.get(row.session_id) ?? [];
+      list2.push(evidence);
+      bySession.set(row.session_id, list2);
+    }
+  }
+  const out: SessionEvidence[] = [];
+  for (const id of [...bySession.keys()].sort()) {
+    const meta = sessionMeta(ctx.db, id);
+    if (meta !== null) out.push({ meta, patches: (bySession.get(id) ?? []).sort(byStepAndPath) });
+  }
+  return out;
 }
 
-export function scopeSession(ctx: TrailContext, evidence: SessionEvidence): SessionScope {
-  const { history } = ctx;
+/** One session's patches, all of them. */
+export function sessionPatches(ctx: TrailContext, id: string): SessionEvidence {
+  const meta = requireReadable(ctx.db, id);
+  const rows = ctx.db.prepare(`SELECT ${PATCH_COLUMNS} FROM patches WHERE session_id = ? ORDER BY idx, path`).all(id) as PatchRow[];
+  return { meta, patches: rows.map(decodeEvidence).sort(byStepAndPath) };
+}
+
+function byStepAndPath(a: PatchEvidence, b: PatchEvidence): number {
+  return a.step - b.step || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+
+/**
+ * The session among `universe` (the commits the command looks at): the commits after its base,
+ * or, without a base in the graph, those committed since an hour before it started.
+ */
+export function scopeSession(ctx: TrailContext, evidence: SessionEvidence, universe: ReadonlySet<string>): SessionScope {
   const base = evidence.meta.baseCommit;
-  if (base !== undefined && history.has(base)) {
-    const before = history.ancestors(base);
-    return { evidence, candidates: new Set(history.order.filter((n) => !before.has(n.id)).map((n) => n.id)), complete: true };
+  if (base !== undefined && ctx.graph.has(base)) {
+    const before = ctx.graph.ancestorsAmong(base, universe);
+    return { evidence, candidates: new Set([...universe].filter((c) => !before.has(c))), complete: true };
   }
   const started = evidence.meta.startedAt === null ? NaN : Date.parse(evidence.meta.startedAt) / 1000;
   const from = Number.isNaN(started) ? -Infinity : started - WINDOW_SLACK_SECONDS;
-  return { evidence, candidates: new Set(history.order.filter((n) => n.time >= from).map((n) => n.id)), complete: false };
+  return { evidence, candidates: new Set([...universe].filter((c) => (ctx.graph.time(c) ?? -Infinity) >= from)), complete: false };
 }
 
-/** Diff (once, cached) every commit the scopes may need. */
+/** Load (diffing once, cached) every commit the scopes may need. */
 export async function prepare(ctx: TrailContext, scopes: readonly SessionScope[], extra: Iterable<string> = []): Promise<void> {
   const all = new Set<string>(extra);
   for (const s of scopes) if (s.evidence.patches.length > 0) for (const c of s.candidates) all.add(c);

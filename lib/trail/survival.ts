@@ -9,8 +9,9 @@
 // 3. Each evidence line gets a fate, and the fates give the patch its state (states.ts).
 //
 // Blame is the ground truth for what is alive; the walk only explains what is not.
+import { mapLimit } from '../concurrency.js';
 import { anchorPatch } from './anchor.js';
-import { blamePorcelain, type BlameCommitInfo, type BlameLine, type LineRange } from './blame-porcelain.js';
+import { blamePorcelain, type BlameCommitInfo, type BlameLine, type BlameOutput, type LineRange } from './blame-porcelain.js';
 import { addTo, lineKey, pushTo, type AnchoredPatch, type Claim } from './claims.js';
 import { FileLookup, type SessionScope, type TrailContext } from './scope.js';
 import { decide, decideRemoval, superseded, type PatchSurvival } from './states.js';
@@ -47,8 +48,8 @@ export interface SurvivalRequest {
   readonly scopes: readonly SessionScope[];
   /** Compute the state of these sessions' patches (default every scope's). */
   readonly judge?: ReadonlySet<string>;
-  /** Files to attribute besides those the judged patches live in. */
-  readonly files?: readonly { readonly path: string; readonly range?: LineRange }[];
+  /** Files to attribute besides those the judged patches live in (with their blame, when the caller ran it already). */
+  readonly files?: readonly { readonly path: string; readonly range?: LineRange; readonly blamed?: BlameOutput | null }[];
 }
 
 export interface SurvivalResult {
@@ -58,9 +59,10 @@ export interface SurvivalResult {
 
 
 export async function judge(ctx: TrailContext, request: SurvivalRequest): Promise<SurvivalResult> {
-  const onRef = ctx.history.ancestors(request.ref);
   const allCandidates = new Set<string>();
   for (const s of request.scopes) for (const c of s.candidates) allCandidates.add(c);
+  // Every anchor is a candidate commit: which of them are on the ref is all that is asked.
+  const onRef = ctx.graph.ancestorsAmong(request.ref, allCandidates);
   const lookup = new FileLookup(ctx, allCandidates);
 
   const anchored: AnchoredPatch[] = [];
@@ -87,13 +89,16 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
   const toBlame = new Map<string, LineRange | undefined>();
   for (const a of judged) for (const p of walk.paths.get(a) ?? []) toBlame.set(p, undefined);
   for (const f of request.files ?? []) toBlame.set(f.path, f.range);
+  const given = new Map((request.files ?? []).filter((f) => f.blamed !== undefined && f.range === toBlame.get(f.path)).map((f) => [f.path, f.blamed ?? null]));
 
   const raw: { path: string; blamed: Awaited<ReturnType<typeof blamePorcelain>>; claims: { direct: Claim[]; derived: Claim[] }[] }[] = [];
   const liveRuns = new Map<AnchoredPatch, Set<number>>();
   // One `git blame` per file, a few at a time: they are independent, and on a multi-core machine
   // running them side by side is most of what track costs.
   const wanted = [...toBlame].sort(([a], [b]) => a.localeCompare(b));
-  const blames = await mapLimit(wanted, BLAME_CONCURRENCY, ([path, range]) => blamePorcelain(ctx.git, { rev: request.ref, path, ...(range === undefined ? {} : { range }) }));
+  const blames = await mapLimit(wanted, BLAME_CONCURRENCY, async ([path, range]) =>
+    given.has(path) ? (given.get(path) ?? null) : blamePorcelain(ctx.git, { rev: request.ref, path, ...(range === undefined ? {} : { range }) }),
+  );
   for (const [i, [path]] of wanted.entries()) {
     const blamed = blames[i] ?? null;
     const claims = (blamed?.lines ?? []).map((line) => {
@@ -168,17 +173,3 @@ function lineClaims(direct: readonly Claim[], derived: readonly Claim[]): LineCl
 
 
 const BLAME_CONCURRENCY = 4;
-
-/** `fn` over `items`, at most `limit` at once, results in the items' order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

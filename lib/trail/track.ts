@@ -4,8 +4,9 @@ import type { AgentName } from '../model/session.js';
 import type { PatchOp, PatchOrigin } from '../model/step.js';
 import { resolveSessionId } from '../store/queries.js';
 import type { TraceRepo } from '../trace-repo.js';
-import { resolveCommit } from './history.js';
-import { loadSession, openTrail, prepare } from './scope.js';
+import { resolveCommit } from './revision.js';
+import { commitsTouching, renameClosure } from './path-index.js';
+import { openTrail, prepare, scopeSession, sessionPatches } from './scope.js';
 import { judge, SURVIVAL_STATES, type AnchorGroup, type LineFate, type Survival } from './survival.js';
 
 export const TRACK_VERSION = 1;
@@ -47,7 +48,10 @@ export async function trackSession(repo: TraceRepo, idOrPrefix: string, options:
   const refName = options.at ?? 'HEAD';
   const commit = await resolveCommit(repo.git.repo, refName);
   const ctx = await openTrail(repo, { include: [commit] });
-  const scope = await loadSession(ctx, id);
+  // One session, and only the commits that touched its files (under any name they had).
+  const evidence = sessionPatches(ctx, id);
+  const paths = renameClosure(ctx.db, evidence.patches.flatMap((p) => (p.oldPath === undefined ? [p.path] : [p.path, p.oldPath])));
+  const scope = scopeSession(ctx, evidence, commitsTouching(ctx.db, paths));
   await prepare(ctx, [scope]);
   const result = await judge(ctx, { ref: commit, refName, scopes: [scope] });
   const counts = Object.fromEntries(SURVIVAL_STATES.map((s) => [s, 0])) as Record<Survival, number>;
@@ -75,6 +79,6 @@ export async function trackSession(repo: TraceRepo, idOrPrefix: string, options:
     at: { ref: refName, commit },
     patches,
     counts,
-    historyTruncated: ctx.history.truncated,
+    historyTruncated: ctx.graph.truncated,
   };
 }

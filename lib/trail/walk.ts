@@ -45,7 +45,7 @@ export function walkHistory(ctx: TrailContext, commits: readonly string[], ancho
     live.set(path, byHash);
     seenOn(instance.claims, path);
   };
-  for (const node of ctx.history.oldestFirst(new Set(commits))) {
+  for (const node of ctx.graph.oldestFirst(commits)) {
     const record = ctx.cache.get(node.id);
     if (record === undefined) continue;
     for (const file of record.files) {

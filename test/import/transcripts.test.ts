@@ -129,7 +129,7 @@ describe('secrets planted in a transcript never reach the store', { skip: skipWi
       assert.equal(hits.status, 0, hits.stderr);
       assert.match(hits.stdout, /REDACTED/);
       const dir = join(r.dir, '.git', 'opentraces');
-      const index = Buffer.concat(readdirSync(dir).filter((f) => f.startsWith('index.sqlite')).map((f) => readFileSync(join(dir, f))));
+      const index = Buffer.concat(readdirSync(dir).filter((f) => f.startsWith('catalog.sqlite')).map((f) => readFileSync(join(dir, f))));
       assert.ok(index.length > 0);
       assert.equal(index.includes(Buffer.from(token)), false);
       assert.equal(index.includes(Buffer.from(awsKey)), false);

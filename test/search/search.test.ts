@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { toFtsQuery } from '../../lib/search/query.js';
+import { toFtsQuery } from '../../lib/catalog/search.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { tempRepo, type TempRepo } from '../helpers/repo.js';
 import { testIdentityFile } from '../helpers/store.js';
@@ -55,8 +55,8 @@ describe('search over the local index', () => {
     assert.deepEqual(search('NEAR(', ')', '*', 'AND'), []);
   });
 
-  test('the index is private and rebuilt from the refs when deleted', () => {
-    const path = join(r.dir, '.git', 'opentraces', 'index.sqlite');
+  test('the catalog is private and rebuilt from the refs when deleted', () => {
+    const path = join(r.dir, '.git', 'opentraces', 'catalog.sqlite');
     assert.equal(statSync(path).mode & 0o777, 0o600);
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
     assert.deepEqual(search('verbose', 'flag').map((h) => h.step), [0]);

@@ -26,9 +26,9 @@ const FANOUT = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, 
 
 const BLOCKERS: readonly Blocker[] = [
   {
-    // Every object git writes goes to objects/<xx>/: with a file there, `hash-object -w` fails
-    // ("unable to create temporary file: Not a directory") as it would on a full or read-only
-    // disk. Everything already stored is packed first, so reads keep working.
+    // Every loose object git writes goes to objects/<xx>/: with a file there, `unpack-objects`
+    // fails ("unable to create temporary file: Not a directory") as it would on a full or
+    // read-only disk. Everything already stored is packed first, so reads keep working.
     name: 'the object store refuses new objects (fan-out directories replaced by files)',
     block: (r) => {
       r.git('repack', '-a', '-d', '-q', '--keep-unreachable');
@@ -41,17 +41,6 @@ const BLOCKERS: readonly Blocker[] = [
       return () => {
         for (const xx of FANOUT) rmSync(join(objects, xx), { force: true });
       };
-    },
-  },
-  {
-    // git-trace stages each sealed object in <common>/opentraces/tmp before handing it to git:
-    // that write is the first to fail when the disk is full (ENOSPC) or the folder is blocked.
-    name: "git-trace's temporary folder cannot be written (a file in its place)",
-    block: (r) => {
-      const tmp = join(r.dir, '.git', 'opentraces', 'tmp');
-      rmSync(tmp, { recursive: true, force: true });
-      writeFileSync(tmp, 'blocked\n');
-      return () => rmSync(tmp, { force: true });
     },
   },
 ];

@@ -1,16 +1,26 @@
-// The anchor cache and the cost of a command: hashes only, commits diffed once (new ones only),
-// damage skipped; track and blame run one rev-list, at most one diff-tree, one blame per file.
+// The catalog's history (graph, paths, diffs as hashes) and the cost of a command: commits
+// indexed and diffed once (new ones only), damage diffed again; warm track and blame run no
+// rev-list and no diff-tree, one blame per file.
 
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AnchorCache, anchorDir } from '../../lib/trail/anchor-cache.js';
 import { anchorNewCommits } from '../../lib/trail/anchor-new.js';
-import { findRepo } from '../../refs/repo.js';
+import { openTrail } from '../../lib/trail/scope.js';
+import { openRepo, type TraceRepo } from '../../lib/trace-repo.js';
 import { MATH, MULTIPLY, ScenarioRun, SUBTRACT, UPPER } from './scenario.js';
 
-describe('the anchor cache', () => {
+async function withRepo<T>(dir: string, use: (repo: TraceRepo) => Promise<T>): Promise<T> {
+  const repo = await openRepo(dir);
+  try {
+    return await use(repo);
+  } finally {
+    repo.close();
+  }
+}
+
+describe('the catalog of history', () => {
   const run = new ScenarioRun({
     name: 'cache',
     files: { 'src/math.ts': MATH },
@@ -35,70 +45,77 @@ describe('the anchor cache', () => {
   };
   const count = (calls: readonly string[], name: string): number => calls.filter((c) => c === name).length;
 
-  test('track runs one rev-list, one diff-tree (cold), then none (warm), and one blame per file', () => {
-    // flush (run by the scenario) anchors new commits already: start from an empty cache.
-    rmSync(join(run.repo.dir, '.git', 'opentraces', 'anchors'), { recursive: true, force: true });
+  const dropCatalog = (): void => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(run.repo.dir, '.git', 'opentraces', `catalog.sqlite${suffix}`), { force: true });
+  };
+
+  test('track indexes the history once (cold), then runs no rev-list and no diff-tree (warm), and one blame per file', () => {
+    dropCatalog();
     const cold = gitCalls(['track', run.sessionId('A')]);
-    assert.equal(count(cold, 'rev-list'), 1);
-    assert.equal(count(cold, 'diff-tree'), 1);
+    assert.equal(count(cold, 'rev-list'), 1, 'the graph, walked once');
+    assert.equal(count(cold, 'diff-tree'), 2, 'paths of every commit, then the diffs of those touching the session files');
     assert.equal(count(cold, 'blame'), 2, 'src/math.ts and src/str.ts');
     const warm = gitCalls(['track', run.sessionId('A')]);
-    assert.equal(count(warm, 'rev-list'), 1);
+    assert.equal(count(warm, 'rev-list'), 0);
     assert.equal(count(warm, 'diff-tree'), 0);
   });
 
-  test('blame runs one rev-list and one blame for the file asked', () => {
+  test('blame runs one blame for the file asked and nothing else that walks history', () => {
     const calls = gitCalls(['blame', 'src/math.ts']);
-    assert.equal(count(calls, 'rev-list'), 1);
+    assert.equal(count(calls, 'rev-list'), 0);
     assert.equal(count(calls, 'blame'), 1);
     assert.equal(count(calls, 'diff-tree'), 0);
   });
 
-  test('the cache holds hashes, never the text of a line', () => {
-    const text = readFileSync(join(run.repo.dir, '.git', 'opentraces', 'anchors', 'v1', 'commits.jsonl'), 'utf8');
-    assert.ok(text.length > 0);
-    for (const plain of ['subtract', 'toUpperCase', 'return a - b', 'number']) assert.ok(!text.includes(plain), plain);
+  test('the diffs are kept as hashes, never the text of a line', async () => {
+    await withRepo(run.repo.dir, async (repo) => {
+      const { db } = await repo.catalog();
+      const records = (db.prepare('SELECT record FROM commits').all() as { record: string }[]).map((r) => r.record).join('\n');
+      assert.ok(records.length > 0);
+      for (const plain of ['subtract', 'toUpperCase', 'return a - b', 'number']) assert.ok(!records.includes(plain), plain);
+    });
   });
 
-  test('a new commit is the only one diffed next time; anchorNewCommits diffs it right away', async () => {
-    run.repo.commit('multiply', { 'src/math.ts': MATH + SUBTRACT + MULTIPLY });
-    const repo = await findRepo(run.repo.dir);
-    const head = run.repo.git('rev-parse', 'HEAD').trim();
-    assert.equal(AnchorCache.open(repo).has(head), false);
-    assert.ok((await anchorNewCommits(repo)).anchored >= 1);
-    assert.equal(AnchorCache.open(repo).has(head), true);
-    assert.deepEqual(await anchorNewCommits(repo), { anchored: 0 });
+  test('a new commit joins the graph and is diffed by anchorNewCommits (the post-commit flush), once', async () => {
+    const head = run.repo.commit('multiply', { 'src/math.ts': MATH + SUBTRACT + MULTIPLY });
+    await withRepo(run.repo.dir, async (repo) => {
+      assert.equal((await anchorNewCommits(repo)).anchored, 1);
+      const ctx = await openTrail(repo);
+      assert.equal(ctx.graph.has(head), true);
+      assert.equal(ctx.cache.has(head), true);
+      assert.deepEqual(await anchorNewCommits(repo), { anchored: 0 });
+    });
     const calls = gitCalls(['track', run.sessionId('A')]);
     assert.equal(count(calls, 'diff-tree'), 0);
   });
 
-  test('a torn or foreign line in the cache is skipped and its commit diffed again', async () => {
-    const repo = await findRepo(run.repo.dir);
-    const file = join(anchorDir(repo), 'commits.jsonl');
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  test('a damaged diff record is diffed again', async () => {
     const head = run.repo.git('rev-parse', 'HEAD').trim();
-    const kept = lines.filter((l) => !l.includes(head));
-    rmSync(file);
-    appendFileSync(file, `${kept.join('\n')}\n{"c":"${head}","f":[{"p":1}]}\nnot json at all\n{"c":"torn`);
-    const cache = AnchorCache.open(repo);
-    assert.equal(cache.has(head), false);
-    await cache.ensure([head]);
-    assert.equal(cache.diffed, 1);
-    assert.equal(AnchorCache.open(repo).has(head), true);
+    await withRepo(run.repo.dir, async (repo) => {
+      const { db } = await repo.catalog();
+      db.prepare('UPDATE commits SET record = ? WHERE id = ?').run('{"c":"torn', head);
+      const ctx = await openTrail(repo);
+      await ctx.cache.ensure([head]);
+      assert.equal(ctx.cache.diffed, 1);
+      assert.ok(ctx.cache.get(head)?.files.some((f) => f.path === 'src/math.ts'));
+    });
   });
 
   test('paths git quotes (tab, quote, non-ASCII) are read back as they are', async () => {
     const name = 'src/odd "näme"\tx.ts';
     const id = run.repo.commit('odd name', { [name]: 'export const oddity = computeOddity();\n' });
-    const repo = await findRepo(run.repo.dir);
-    const cache = AnchorCache.open(repo);
-    await cache.ensure([id]);
-    assert.deepEqual(cache.get(id)?.files.map((f) => [f.path, f.hunks.map((h) => h.added.map((a) => a.n))]), [[name, [[1]]]]);
+    await withRepo(run.repo.dir, async (repo) => {
+      const ctx = await openTrail(repo);
+      await ctx.cache.ensure([id]);
+      assert.deepEqual(ctx.cache.get(id)?.files.map((f) => [f.path, f.hunks.map((h) => h.added.map((a) => a.n))]), [[name, [[1]]]]);
+      const paths = ctx.db.prepare("SELECT path FROM commit_paths WHERE commit_id = ? AND path != ''").all(id) as { path: string }[];
+      assert.deepEqual(paths.map((p) => p.path), [name]);
+    });
   });
 
-  test('deleting the cache loses nothing: the same states come back', () => {
+  test('deleting the catalog loses nothing: the same states come back', () => {
     const before = run.repo.trace(['track', '--json', run.sessionId('A')]).stdout;
-    rmSync(join(run.repo.dir, '.git', 'opentraces', 'anchors'), { recursive: true });
+    dropCatalog();
     const after = run.repo.trace(['track', '--json', run.sessionId('A')]).stdout;
     assert.deepEqual(JSON.parse(after), JSON.parse(before));
   });

@@ -2,10 +2,10 @@
 // reduced to what cost needs. Lets `git trace cost` answer without decrypting any session.
 
 import type { CostSession } from '../analysis/cost.js';
-import type { SessionFilter } from '../store/queries.js';
+import { filterConditions, type SessionFilter } from './sessions.js';
 import { tryParseJson } from '../model/json.js';
 import type { Step, Usage } from '../model/step.js';
-import type { IndexDb } from './db.js';
+import type { CatalogDb } from './db.js';
 
 interface UsageRow {
   readonly session_id: string;
@@ -19,17 +19,8 @@ interface UsageRow {
 }
 
 /** Sessions (oldest first, as ccusage reads them) with their usage-bearing steps. */
-export function usageSessions(db: IndexDb, filter: SessionFilter = {}): CostSession[] {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.agent !== undefined) {
-    where.push('s.agent = @agent');
-    params['agent'] = filter.agent;
-  }
-  if (filter.since !== undefined) {
-    where.push('coalesce(s.ended_at, s.started_at) >= @since');
-    params['since'] = filter.since.toISOString();
-  }
+export function usageSessions(db: CatalogDb, filter: SessionFilter = {}): CostSession[] {
+  const { where, params } = filterConditions(filter, 's');
   const rows = db
     .prepare(
       `SELECT u.session_id, s.agent, u.idx, u.model, u.usage_key, u.ts, u.usage, u.cost_usd

@@ -1,8 +1,8 @@
 // Searching the index: full-text over prompts, replies, reasoning, commands, tool output and
 // paths (FTS5, ranked by bm25), filtered by agent, time and file.
 
-import type { SessionFilter } from '../store/queries.js';
-import type { IndexDb } from './db.js';
+import { filterConditions, type SessionFilter } from './sessions.js';
+import type { CatalogDb } from './db.js';
 
 export interface SearchHit {
   readonly session: string;
@@ -45,19 +45,12 @@ export function toFtsQuery(query: string): string {
  */
 export const RANKED_MATCHES = 2000;
 
-export function search(db: IndexDb, query: string, options: SearchOptions = {}): SearchHit[] {
+export function search(db: CatalogDb, query: string, options: SearchOptions = {}): SearchHit[] {
   const fts = toFtsQuery(query);
   if (fts === '') return [];
-  const where: string[] = [];
-  const params: Record<string, unknown> = { fts, limit: options.limit ?? 20, window: RANKED_MATCHES };
-  if (options.agent !== undefined) {
-    where.push('s.agent = @agent');
-    params['agent'] = options.agent;
-  }
-  if (options.since !== undefined) {
-    where.push('coalesce(st.ts, s.ended_at, s.started_at) >= @since');
-    params['since'] = options.since.toISOString();
-  }
+  const filter = filterConditions(options, 's', 'coalesce(st.ts, s.ended_at, s.started_at)');
+  const where = filter.where;
+  const params: Record<string, unknown> = { ...filter.params, fts, limit: options.limit ?? 20, window: RANKED_MATCHES };
   if (options.file !== undefined) {
     where.push("EXISTS (SELECT 1 FROM step_paths p WHERE p.step = st.id AND (p.path = @file OR p.path LIKE @filePrefix ESCAPE '\\'))");
     const file = options.file.replace(/^\.\//, '').replace(/\/+$/, '');
