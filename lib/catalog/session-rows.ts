@@ -5,7 +5,7 @@
 
 import type { IndexedStep, Step } from '../model/step.js';
 import type { SessionWrite } from '../store/cache.js';
-import { stepDigest } from '../store/records.js';
+import { canonicalJson, stepDigest } from '../store/records.js';
 import { toolCommand } from '../ctx/tool-facts.js';
 import { effectivePatches, patchEvidence } from '../trail/evidence.js';
 import type { LineHasher } from '../trail/lines.js';
@@ -36,7 +36,7 @@ export function applySession(db: CatalogDb, hasher: LineHasher, write: SessionWr
     cwd: meta.cwd ?? null,
     gitBranch: meta.gitBranch ?? null,
     baseCommit: meta.baseCommit ?? null,
-    record: JSON.stringify(write.record),
+    record: canonicalJson(write.record),
     chunks: JSON.stringify(write.chunks),
   });
   db.prepare('DELETE FROM unreadable WHERE id = ?').run(write.id);
