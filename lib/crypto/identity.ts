@@ -1,11 +1,12 @@
 // The user's age identity: an X25519 secret key in a file of mode 0600, in the format the `age`
 // CLI reads (`age -d -i FILE`). Post-quantum identities are not used: the age CLI cannot read them.
+// Keys are made and read with the native age code, so loading an identity never loads age-encryption.
 
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { KeyError } from '../errors.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
+import { generateX25519Identity, x25519RecipientOf } from './age-x25519.js';
 
 export interface UserIdentity {
   /** The file it was read from. */
@@ -41,7 +42,7 @@ export async function loadIdentity(file: string): Promise<UserIdentity> {
   }
   let recipient: string;
   try {
-    recipient = await identityToRecipient(x25519[0] ?? '');
+    recipient = x25519RecipientOf(x25519[0] ?? '');
   } catch (error) {
     throw new KeyError(`malformed identity in '${file}'`, { cause: error, hint: 'the file must hold an AGE-SECRET-KEY-1… line' });
   }
@@ -55,8 +56,8 @@ export async function ensureIdentity(file: string): Promise<{ identity: UserIden
   } catch (error) {
     if (!(error instanceof KeyError) || !error.message.startsWith('no identity at')) throw error;
   }
-  const secret = await generateX25519Identity();
-  const recipient = await identityToRecipient(secret);
+  const secret = generateX25519Identity();
+  const recipient = x25519RecipientOf(secret);
   await mkdir(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
   const text = `# created: ${new Date().toISOString()} by git-trace\n# public key: ${recipient}\n${secret}\n`;
   // 'wx': never overwrite an identity another process created a moment ago.
