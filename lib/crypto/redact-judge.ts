@@ -1,7 +1,8 @@
 // Judgements the redaction rules share: is this value a placeholder, a reference to a secret
 // kept elsewhere, a name that says "secret", a token random enough to be a key?
 // They decide on text a rule has already matched, so they may take their time: they run only
-// on hits, never on every character of a string.
+// on hits, never on every character of a string. Still linear in the value and with no open
+// `{n,}` repetition (see `atLeast` in redact-rules.ts): a hit may be a run of many megabytes.
 
 /** Shannon entropy of the string's characters, in bits per character. */
 export function shannonEntropy(text: string): number {
@@ -27,6 +28,9 @@ const PLACEHOLDER_VALUES = new Set([
   'username', 'user', 'admin', 'root', 'guest', 'postgres', 'mysql', 'sk', 'xxx',
 ]);
 
+// Lower-casing never shortens a string: a longer value is none of them.
+const LONGEST_PLACEHOLDER_VALUE = [...PLACEHOLDER_VALUES].reduce((longest, value) => Math.max(longest, value.length), 0);
+
 // Words that, standing alone between separators, mark a template ("sk-your-key-here").
 const PLACEHOLDER_WORDS = new Set([
   'your', 'my', 'example', 'sample', 'placeholder', 'dummy', 'fake', 'replace', 'insert', 'here',
@@ -41,8 +45,9 @@ const PLACEHOLDER_WORDS = new Set([
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
   if (v === '') return true;
-  if (/\.\.\.|…|\*\*\*|x{4,}|X{4,}|•••|<[^>]*>|\{\{|\}\}|EXAMPLE|example|REPLACE|PLACEHOLDER|REDACTED|^\[[^\]]*\]$/.test(v)) return true;
-  if (PLACEHOLDER_VALUES.has(v.toLowerCase())) return true;
+  // `<[^<>]*>` finds the same `<…>` as `<[^>]*>` without rescanning from every `<`.
+  if (/\.\.\.|…|\*\*\*|x{4}|X{4}|•••|<[^<>]*>|\{\{|\}\}|EXAMPLE|example|REPLACE|PLACEHOLDER|REDACTED|^\[[^\]]*\]$/.test(v)) return true;
+  if (v.length <= LONGEST_PLACEHOLDER_VALUE && PLACEHOLDER_VALUES.has(v.toLowerCase())) return true;
   const words = v.split(/[-_.\s/:]+/).filter((w) => w !== '');
   // Two or more words, all plain letters, one of them a template word: "your-api-key-here".
   const isTemplate =

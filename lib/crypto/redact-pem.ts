@@ -71,7 +71,10 @@ function base64LinesEnd(text: string, from: number, limit: number): number {
 
 export type Span = readonly [start: number, end: number];
 
-/** Spans of the armored blocks that hold no private key: certificates, public keys, signatures. */
+/**
+ * Spans of the armored blocks that hold no private key: certificates, public keys, signatures.
+ * In text order and disjoint (a body holds no `-----`, so the next header starts past the footer).
+ */
 export function publicArmorSpans(text: string): readonly Span[] {
   if (!text.includes('-----BEGIN ')) return [];
   const spans: Span[] = [];
@@ -84,4 +87,20 @@ export function publicArmorSpans(text: string): readonly Span[] {
     ANY_HEADER.lastIndex = Math.max(ANY_HEADER.lastIndex, from);
   }
   return spans;
+}
+
+/**
+ * Whether `index` lies in one of `spans`, which are in order and disjoint (as `publicArmorSpans`
+ * returns them). A binary search: a text with many blocks and many tokens stays linear.
+ */
+export function isInSpans(spans: readonly Span[], index: number): boolean {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((spans[mid]?.[0] ?? 0) <= index) lo = mid + 1;
+    else hi = mid;
+  }
+  const span = spans[lo - 1];
+  return span !== undefined && index < span[1];
 }

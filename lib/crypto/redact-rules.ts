@@ -5,8 +5,10 @@
 // Rules for backtracking (the engine scans every string of every step, up to hundreds of MB):
 // every token rule starts with a lookbehind on its own character class, so a run of token
 // characters offers one start, not one per character; every other repetition is bounded or
-// followed by something its class cannot contain. A rule whose match may run on (a private key
-// block) extends its hit by a plain character loop, not by regex.
+// followed by something its class cannot contain. An open repetition is written `atLeast(…)`,
+// never `{n,}` (see there: V8 would need stack in proportion to the run). A rule whose match
+// may run on (a private key block) extends its hit by a plain character loop, not by regex.
+// Judges see whole matches, which may be a token of hundreds of MB: they check the length first.
 
 import {
   isCodeExpression,
@@ -20,7 +22,7 @@ import {
   shannonEntropy,
   wordShare,
 } from './redact-judge.js';
-import { privateKeyBlockEnd, publicArmorSpans, type Span } from './redact-pem.js';
+import { isInSpans, privateKeyBlockEnd, publicArmorSpans, type Span } from './redact-pem.js';
 
 /** Every kind of secret, as named in `[REDACTED:<kind>]` and in `trace.redactDisable`. */
 export const REDACTION_KINDS = [
@@ -90,6 +92,19 @@ export interface RedactionRule {
   readonly judge: (m: RuleMatch, ctx: JudgeContext) => RuleHit | null;
 }
 
+/**
+ * `charClass{min,}`, spelled `charClass{min}charClass*`. V8 unrolls `{n,}` only for n up to 3;
+ * above that it counts iterations and keeps one backtrack entry per character, so a run of a
+ * few million characters overflows its stack ("Maximum call stack size exceeded"). A `*` loop
+ * over one character class backtracks by moving its position back: no stack, however long.
+ */
+function atLeast(charClass: string, min: number): string {
+  return `${charClass}{${min}}${charClass}*`;
+}
+
+const KEY_CHAR = '[A-Za-z0-9_-]';
+const ALNUM = '[A-Za-z0-9]';
+
 /** Case-insensitive spelling of a literal word, for rules that must stay case-sensitive elsewhere. */
 function ci(word: string): string {
   return word.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
@@ -131,23 +146,23 @@ const ageRule = keyRule('private-key', `AGE-SECRET-KEY-1${BECH32_UPPER}{58}(?![A
 // ---- provider keys -------------------------------------------------------------------------
 
 const providerRules: readonly RedactionRule[] = [
-  keyRule('anthropic', `${NOT_AFTER_TOKEN}sk-ant-[a-z]{2,8}\\d{2}-[A-Za-z0-9_-]{20,}`, /^sk-ant-[a-z]+\d+-/),
+  keyRule('anthropic', `${NOT_AFTER_TOKEN}sk-ant-[a-z]{2,8}\\d{2}-${atLeast(KEY_CHAR, 20)}`, /^sk-ant-[a-z]+\d+-/),
   // `sk-proj-`, `sk-svcacct-`, `sk-admin-`, legacy `sk-` + 48, and OpenAI-compatible `sk-…` keys.
-  keyRule('openai', `${NOT_AFTER_TOKEN}sk-(?:[a-z0-9]{2,10}-){0,2}[A-Za-z0-9_-]{20,}`, /^sk-(?:[a-z0-9]{2,10}-){0,2}/),
-  keyRule('google', `${NOT_AFTER_TOKEN}(?:AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])|ya29\\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,})`, /^(?:AIza|ya29\.|GOCSPX-)/),
-  keyRule('github', `${NOT_AFTER_TOKEN}(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})`, /^(?:gh[pousr]_|github_pat_)/),
-  keyRule('gitlab', `${NOT_AFTER_TOKEN}gl(?:pat|ptt|dt|rt|soat|ft|cbt|imt|oas)-[A-Za-z0-9_-]{20,}`, /^gl[a-z]+-/),
-  keyRule('slack', `${NOT_AFTER_TOKEN}(?:xox[baprs]-[A-Za-z0-9-]{10,}|xapp-\\d-[A-Za-z0-9-]{10,})`, /^(?:xox[a-z]-|xapp-\d-)/),
+  keyRule('openai', `${NOT_AFTER_TOKEN}sk-(?:[a-z0-9]{2,10}-){0,2}${atLeast(KEY_CHAR, 20)}`, /^sk-(?:[a-z0-9]{2,10}-){0,2}/),
+  keyRule('google', `${NOT_AFTER_TOKEN}(?:AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])|ya29\\.${atLeast(KEY_CHAR, 20)}|GOCSPX-${atLeast(KEY_CHAR, 20)})`, /^(?:AIza|ya29\.|GOCSPX-)/),
+  keyRule('github', `${NOT_AFTER_TOKEN}(?:gh[pousr]_${atLeast(ALNUM, 36)}|github_pat_${atLeast('[A-Za-z0-9_]', 50)})`, /^(?:gh[pousr]_|github_pat_)/),
+  keyRule('gitlab', `${NOT_AFTER_TOKEN}gl(?:pat|ptt|dt|rt|soat|ft|cbt|imt|oas)-${atLeast(KEY_CHAR, 20)}`, /^gl[a-z]+-/),
+  keyRule('slack', `${NOT_AFTER_TOKEN}(?:xox[baprs]-${atLeast('[A-Za-z0-9-]', 10)}|xapp-\\d-${atLeast('[A-Za-z0-9-]', 10)})`, /^(?:xox[a-z]-|xapp-\d-)/),
   {
     kind: 'slack',
-    pattern: 'hooks\\.slack\\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,}',
+    pattern: `hooks\\.slack\\.com/services/T${atLeast('[A-Z0-9]', 6)}/B${atLeast('[A-Z0-9]', 6)}/${atLeast(ALNUM, 16)}`,
     classifies: false,
     judge: (m) => {
       const start = m.match.indexOf('/services/') + '/services/'.length;
       return isPlaceholder(m.match.slice(start)) ? null : { kind: 'slack', start: m.index + start, end: m.index + m.match.length };
     },
   },
-  keyRule('stripe', `${NOT_AFTER_TOKEN}(?:sk|rk)_live_[A-Za-z0-9]{20,}`, /^[a-z]{2}_live_/),
+  keyRule('stripe', `${NOT_AFTER_TOKEN}(?:sk|rk)_live_${atLeast(ALNUM, 20)}`, /^[a-z]{2}_live_/),
   {
     kind: 'aws',
     pattern: '(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])',
@@ -155,10 +170,10 @@ const providerRules: readonly RedactionRule[] = [
     judge: (m) => (isPlaceholder(m.match) || shannonEntropy(m.match.slice(4)) < 2.5 ? null : wholeMatch('aws', m)),
   },
   keyRule('npm', `${NOT_AFTER_TOKEN}npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, /^npm_/),
-  keyRule('huggingface', `${NOT_AFTER_TOKEN}hf_[A-Za-z0-9]{30,}`, /^hf_/),
+  keyRule('huggingface', `${NOT_AFTER_TOKEN}hf_${atLeast(ALNUM, 30)}`, /^hf_/),
   {
     kind: 'jwt',
-    pattern: `${NOT_AFTER_TOKEN}eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}`,
+    pattern: `${NOT_AFTER_TOKEN}eyJ${atLeast(KEY_CHAR, 8)}\\.eyJ${atLeast(KEY_CHAR, 8)}\\.${atLeast(KEY_CHAR, 16)}`,
     classifies: true,
     judge: (m) =>
       m.match.length <= MAX_CREDENTIAL_LENGTH && isJwtHeader(m.match.slice(0, m.match.indexOf('.'))) ? wholeMatch('jwt', m) : null,
@@ -189,7 +204,7 @@ const urlCredentialRule: RedactionRule = {
 
 const authHeaderRule: RedactionRule = {
   kind: 'auth-header',
-  pattern: `${NOT_AFTER_TOKEN}(?:[Bb]earer|[Bb]asic|BEARER|BASIC)[ \\t]{1,8}[A-Za-z0-9._~+/=-]{8,}`,
+  pattern: `${NOT_AFTER_TOKEN}(?:[Bb]earer|[Bb]asic|BEARER|BASIC)[ \\t]{1,8}${atLeast('[A-Za-z0-9._~+/=-]', 8)}`,
   classifies: false,
   judge: (m, ctx) => {
     const scheme = /^\S+/.exec(m.match)?.[0] ?? '';
@@ -254,18 +269,36 @@ const BASE64_PEM = 'LS0tLS1CRUdJTi';
 
 const highEntropyRule: RedactionRule = {
   kind: 'high-entropy',
-  pattern: '(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/=_-])',
+  pattern: `(?<![A-Za-z0-9+/_-])${atLeast('[A-Za-z0-9+/_-]', 32)}={0,2}(?![A-Za-z0-9+/=_-])`,
   classifies: false,
   judge: (m, ctx) => {
     const token = m.match;
     if (token.startsWith(BASE64_PEM) && ctx.isEnabled('private-key')) {
-      return Buffer.from(token, 'base64').toString('latin1').includes('PRIVATE KEY') ? wholeMatch('private-key', m) : null;
+      return base64Includes(token, 'PRIVATE KEY') ? wholeMatch('private-key', m) : null;
     }
     if (token.length > MAX_ENTROPY_TOKEN || isPrefixedId(token) || isPublicMaterial(m)) return null;
     if (!token.includes('/')) return looksRandom(token, 32) ? wholeMatch('high-entropy', m) : null;
     return judgeSlashed(m);
   },
 };
+
+/** Characters decoded at a time: a multiple of 4, so each piece decodes to its own whole bytes. */
+const BASE64_PIECE = 65_536;
+
+/**
+ * Whether the base64 `token` decodes to bytes holding `needle` (ASCII). Decoded piece by piece,
+ * keeping the tail that may begin a match across pieces: a token of 100 MB needs 48 KB of bytes
+ * at a time, not 75 MB (and as many again for a decoded string).
+ */
+function base64Includes(token: string, needle: string): boolean {
+  let carry = Buffer.alloc(0);
+  for (let i = 0; i < token.length; i += BASE64_PIECE) {
+    const bytes = Buffer.concat([carry, Buffer.from(token.slice(i, i + BASE64_PIECE), 'base64')]);
+    if (bytes.includes(needle, 0, 'latin1')) return true;
+    carry = bytes.subarray(Math.max(0, bytes.length - needle.length + 1));
+  }
+  return false;
+}
 
 /**
  * Readable on purpose: a data URI's payload, an integrity digest (`sha512-…`, go.sum `h1:…`),
@@ -274,7 +307,7 @@ const highEntropyRule: RedactionRule = {
 function isPublicMaterial(m: RuleMatch): boolean {
   if (m.text.endsWith('base64,', m.index) || m.text.endsWith('h1:', m.index)) return true;
   if (/^sha(?:1|224|256|384|512)-/i.test(m.match) || m.match.startsWith('AAAA')) return true;
-  return m.scan.publicArmor().some(([start, end]) => start <= m.index && m.index < end);
+  return isInSpans(m.scan.publicArmor(), m.index);
 }
 
 const isWordSegment = (s: string): boolean => /^[A-Za-z_-]+$/.test(s) && (s.length < 4 || wordShare(s) >= 0.6);

@@ -22,13 +22,17 @@
 //
 // Properties: redacting redacted text changes nothing and counts nothing (markers are never
 // matched again); each string is scanned once by one combined regex, in time linear in its
-// length (every repetition is bounded or anchored to a token start; see redact-rules.ts).
+// length (every repetition is bounded or anchored to a token start; see redact-rules.ts), with
+// no stack in proportion to the input: a token of 100 MB, or a tool input nested 500,000 deep,
+// is redacted, never an exception (an allow pattern that overflows keeps nothing in that
+// string; one that backtracks exponentially is the user's to fix). A token over 1 KB is a blob (image, ciphertext), not a key:
+// it is kept unless it is a base64-encoded private key (see redact-rules.ts).
 
 import { UsageError } from '../errors.js';
-import { isRecord } from '../model/json.js';
 import type { Patch, Step, ToolCall } from '../model/step.js';
 import { isPlaceholder, isReference, looksRandom, secretNameStrength } from './redact-judge.js';
 import { isRedactionKind, MAX_CREDENTIAL_LENGTH, REDACTION_KINDS, RULES, textScan, type JudgeContext, type RedactionKind, type RedactionRule } from './redact-rules.js';
+import { mapJsonStrings } from './redact-walk.js';
 
 export { REDACTION_KINDS, type RedactionKind } from './redact-rules.js';
 
@@ -151,13 +155,57 @@ function compile(config: RedactionConfig): Compiled {
   return compiled;
 }
 
-/** Spans of the text matched by allow patterns, computed once per string and only when needed. */
-function allowSpans(text: string, patterns: readonly RegExp[]): ReadonlyArray<readonly [number, number]> {
+/** Whether a hit lies wholly inside a span an allow pattern matched. */
+type AllowedSpanTest = (start: number, end: number) => boolean;
+
+/**
+ * Whether an allow pattern matches the text. A user's pattern may overflow V8's regex stack on
+ * a long run (`a{5,}` on megabytes of `a`): then it keeps nothing, and redaction errs toward
+ * redacting rather than throwing.
+ */
+function isAllowedBy(re: RegExp, text: string): boolean {
+  try {
+    return re.test(text);
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
+/** The spans an allow pattern (global) matches in the text; none when it overflows, as above. */
+function spansOf(re: RegExp, text: string): Array<readonly [number, number]> {
   const spans: Array<readonly [number, number]> = [];
-  for (const re of patterns) {
+  try {
     for (const m of text.matchAll(re)) if (m[0] !== '') spans.push([m.index, m.index + m[0].length]);
+  } catch (error) {
+    if (error instanceof RangeError) return [];
+    throw error;
   }
   return spans;
+}
+
+/**
+ * The spans of the text matched by allow patterns, computed once per string and only when
+ * needed. Sorted by start, with the furthest end reached so far, so each hit costs a binary
+ * search: some span holds [start, end) exactly when the spans starting at or before `start`
+ * reach `end`.
+ */
+function allowSpans(text: string, patterns: readonly RegExp[]): AllowedSpanTest {
+  const spans = patterns.flatMap((re) => spansOf(re, text));
+  spans.sort((a, b) => a[0] - b[0]);
+  const starts = spans.map(([start]) => start);
+  const reach: number[] = [];
+  for (const [, end] of spans) reach.push(Math.max(end, reach[reach.length - 1] ?? end));
+  return (start, end) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((starts[mid] ?? 0) <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && (reach[lo - 1] ?? 0) >= end;
+  };
 }
 
 function addOne(counts: Record<string, number>, kind: string): void {
@@ -170,8 +218,9 @@ export function redactText(text: string, config: RedactionConfig = DEFAULT_REDAC
   const { scanner, rules, context, allowTest, allowScan } = compile(config);
   const counts: Record<string, number> = {};
   const scan = textScan(text);
-  let spans: ReadonlyArray<readonly [number, number]> | undefined;
-  let out = '';
+  let isAllowedSpan: AllowedSpanTest | undefined;
+  // Pieces joined once at the end: a string grown by `+=` per hit is a rope as deep as the hits.
+  const out: string[] = [];
   let copied = 0;
   scanner.lastIndex = 0;
   for (let m = scanner.exec(text); m !== null; m = scanner.exec(text)) {
@@ -187,18 +236,20 @@ export function redactText(text: string, config: RedactionConfig = DEFAULT_REDAC
     }
     const secret = text.slice(hit.start, hit.end);
     if (allowTest.length > 0) {
-      spans ??= allowSpans(text, allowScan);
-      if (allowTest.some((re) => re.test(secret)) || spans.some(([s, e]) => s <= hit.start && hit.end <= e)) {
+      isAllowedSpan ??= allowSpans(text, allowScan);
+      if (allowTest.some((re) => isAllowedBy(re, secret)) || isAllowedSpan(hit.start, hit.end)) {
         scanner.lastIndex = Math.max(matchEnd, hit.end);
         continue;
       }
     }
-    out += text.slice(copied, hit.start) + redactionMarker(hit.kind);
+    out.push(text.slice(copied, hit.start), redactionMarker(hit.kind));
     copied = hit.end;
     addOne(counts, hit.kind);
     scanner.lastIndex = Math.max(matchEnd, hit.end);
   }
-  return copied === 0 ? { text, counts } : { text: out + text.slice(copied), counts };
+  if (out.length === 0) return { text, counts };
+  out.push(text.slice(copied));
+  return { text: out.join(''), counts };
 }
 
 /** Add two count records (a new record; neither argument changes). */
@@ -221,7 +272,7 @@ function redactField(key: string, value: string, config: RedactionConfig): { tex
   const { context, allowTest } = compile(config);
   if (context.isEnabled('secret-assignment') && isSecretValueForKey(key, value)) {
     const kind = context.classify(value) ?? 'secret-assignment';
-    if (!allowTest.some((re) => re.test(value))) return { text: redactionMarker(kind), counts: { [kind]: 1 } };
+    if (!allowTest.some((re) => isAllowedBy(re, value))) return { text: redactionMarker(kind), counts: { [kind]: 1 } };
   }
   return redactText(value, config);
 }
@@ -236,42 +287,17 @@ function isSecretValueForKey(key: string, value: string): boolean {
 
 /**
  * Walk JSON: strings are redacted, object keys kept, numbers, booleans and null untouched.
- * Returns the same object where nothing changed.
+ * Returns the same object where nothing changed. Any depth: the walk keeps its own stack.
  */
 export function redactValue(value: unknown, config: RedactionConfig = DEFAULT_REDACTION): { value: unknown; counts: RedactionCounts } {
   if (!config.enabled) return { value, counts: {} };
-  return walk(value, undefined, config);
-}
-
-function walk(value: unknown, key: string | undefined, config: RedactionConfig): { value: unknown; counts: RedactionCounts } {
-  if (typeof value === 'string') {
-    const { text, counts } = key === undefined ? redactText(value, config) : redactField(key, value, config);
-    return { value: text, counts };
-  }
-  if (Array.isArray(value)) {
-    let counts: RedactionCounts = {};
-    let changed = false;
-    const items = value.map((item: unknown) => {
-      const r = walk(item, undefined, config);
-      if (r.value !== item) changed = true;
-      if (!isEmpty(r.counts)) counts = addCounts(counts, r.counts);
-      return r.value;
-    });
-    return { value: changed ? items : value, counts };
-  }
-  if (isRecord(value)) {
-    let counts: RedactionCounts = {};
-    let changed = false;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const r = walk(v, k, config);
-      if (r.value !== v) changed = true;
-      if (!isEmpty(r.counts)) counts = addCounts(counts, r.counts);
-      out[k] = r.value;
-    }
-    return { value: changed ? out : value, counts };
-  }
-  return { value, counts: {} };
+  const counts: Record<string, number> = {};
+  const redacted = mapJsonStrings(value, (text, key) => {
+    const r = key === undefined ? redactText(text, config) : redactField(key, text, config);
+    for (const kind in r.counts) counts[kind] = (counts[kind] ?? 0) + (r.counts[kind] ?? 0);
+    return r.text;
+  });
+  return { value: redacted, counts };
 }
 
 /**
