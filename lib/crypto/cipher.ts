@@ -148,8 +148,8 @@ function windowBits(size: number): number {
 export function translateAgeError(error: unknown, what: string): KeyError | TamperedError {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof KeyError || (!(error instanceof TamperedError) && /no identity matched/i.test(message))) {
-    const reason = error instanceof KeyError ? `: ${message}` : '';
-    return new KeyError(`'${what}' is not encrypted to your key${reason}`, {
+    // The native reason stays in `cause`: the message is the one scripts and tests know.
+    return new KeyError(`'${what}' is not encrypted to your key`, {
       cause: error,
       hint: "records are readable only by this repository's recipients; check GIT_TRACE_IDENTITY names the right key",
     });
