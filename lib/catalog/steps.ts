@@ -60,8 +60,3 @@ export function nextPrompt(db: CatalogDb, session: string, index: number): numbe
   const row = db.prepare("SELECT idx FROM steps WHERE session_id = ? AND idx > ? AND kind = 'prompt' AND thread IS NULL ORDER BY idx LIMIT 1").get(session, index) as { idx: number } | undefined;
   return row?.idx ?? null;
 }
-
-/** The number of steps of a session in the catalog. */
-export function stepCount(db: CatalogDb, session: string): number {
-  return (db.prepare('SELECT count(*) AS n FROM steps WHERE session_id = ?').get(session) as { n: number }).n;
-}

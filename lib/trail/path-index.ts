@@ -67,16 +67,6 @@ export function parseNameStatus(text: string, oidLength: number): Map<string, To
   return out;
 }
 
-/** Of `commits`, those whose paths are not recorded yet. */
-export function unindexed(db: CatalogDb, commits: readonly string[]): string[] {
-  const known = new Set<string>();
-  for (let i = 0; i < commits.length; i += QUERY_SLICE) {
-    const slice = commits.slice(i, i + QUERY_SLICE);
-    for (const row of db.prepare(`SELECT DISTINCT commit_id FROM commit_paths WHERE commit_id IN (${slice.map(() => '?').join(',')})`).all(...slice) as { commit_id: string }[]) known.add(row.commit_id);
-  }
-  return commits.filter((c) => !known.has(c));
-}
-
 /** Commits that touched any of `paths` (under its name then, or renamed from or to it). */
 export function commitsTouching(db: CatalogDb, paths: Iterable<string>): Set<string> {
   const list = [...new Set(paths)];
