@@ -21,6 +21,7 @@ import { measureBlame } from './p4-blame.js';
 import { measureTrack } from './p5-track.js';
 import { measureStorage } from './p6-storage.js';
 import { measureSearch } from './p7-search.js';
+import { measureScale } from './h-scale.js';
 
 interface Measure {
   readonly id: MeasureId;
@@ -38,6 +39,7 @@ const MEASURES: readonly Measure[] = [
   { id: 'P5', what: 'track', baseline: '`git log -p BASE..HEAD` over the session\'s later commits, output to /dev/null, interleaved', run: measureTrack },
   { id: 'P6', what: 'storage under refs/opentraces/', baseline: 'the raw transcript bytes', run: measureStorage },
   { id: 'P7', what: 'search latency', baseline: 'the goal itself (50 ms)', run: measureSearch },
+  { id: 'H', what: 'history scale', baseline: 'the same command at 100 sessions; `node -e 0` + `git blame --porcelain`; `git fast-import` of as many commits and blobs', run: measureScale },
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -113,7 +115,7 @@ interface Report {
 
 function buildReport(results: ReadonlyMap<MeasureId, MeasureResult>, quick: boolean, seconds: number, loadBefore: number): Report {
   const byId = (id: MeasureId): readonly Row[] => results.get(id)?.rows ?? [];
-  const rows = [...byId('P1'), ...byId('P2'), ...byId('P3'), ...byId('P4'), ...byId('P5'), ...byId('P6'), ...byId('P7')];
+  const rows = [...byId('P1'), ...byId('P2'), ...byId('P3'), ...byId('P4'), ...byId('P5'), ...byId('P6'), ...byId('P7'), ...byId('H')];
   const details = [...results.values()].flatMap((r) => r.details);
   const baselines = MEASURES.filter((m) => results.has(m.id)).map((m) => ({ id: m.id, baseline: m.baseline }));
   const m = machine();

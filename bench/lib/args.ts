@@ -10,7 +10,7 @@ export interface BenchArgs {
   readonly only: readonly MeasureId[];
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only P1,P2,P3,P4,P5,P6,P7] [--json FILE] [--keep]
+export const USAGE = `usage: npm run bench -- [--quick] [--only P1,P2,P3,P4,P5,P6,P7,H] [--json FILE] [--keep]
 
     --quick      smaller data and fewer repeats (a smoke test, well under a minute)
     --only IDS   run only these measures (comma-separated)

@@ -4,7 +4,7 @@
 
 import type { Vocabulary } from './words.js';
 
-export const MEASURE_IDS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7'] as const;
+export const MEASURE_IDS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'H'] as const;
 export type MeasureId = (typeof MEASURE_IDS)[number];
 
 /**
