@@ -33,6 +33,11 @@ export interface OpenRepoOptions {
   readonly warn?: (message: string) => void;
   /** Where notes go (waiting for a background flush); default: nowhere. */
   readonly note?: (message: string) => void;
+  /**
+   * Start loading the catalog's code (SQLite among it) at once, while git finds the repository:
+   * for commands that will read it. Never for hooks.
+   */
+  readonly prefetchCatalog?: boolean;
 }
 
 export interface CatalogOptions extends RefreshOptions {
@@ -44,6 +49,9 @@ export interface CatalogOptions extends RefreshOptions {
 }
 
 export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Promise<TraceRepo> {
+  let modules = options.prefetchCatalog === true ? loadCatalogCode() : null;
+  // A failed load is reported where the catalog is asked for, not here.
+  modules?.catch(() => undefined);
   const handle = await openGit(cwd);
   const keys = keyringFor(handle, options.identityFile);
   const sessions = new SessionStore(handle, keys);
@@ -62,7 +70,7 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
     catalog: (refreshOptions = {}) =>
       (opened ??= (async () => {
         if (refreshOptions.settleFlushes !== false) await settleFlushes(repo, warn, note);
-        const [{ Catalog }, { refreshCatalog }] = await Promise.all([import('./catalog/catalog.js'), import('./catalog/refresh.js')]);
+        const [{ Catalog }, { refreshCatalog }] = await (modules ??= loadCatalogCode());
         catalog = await Catalog.open(stateDir(handle.repo), warn);
         sessions.useCache(catalog);
         refreshed = await refreshCatalog(catalog, repo, warn, refreshOptions);
@@ -81,6 +89,12 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
     },
   };
   return repo;
+}
+
+/** The catalog's modules; SQLite's too, which the catalog loads only when it opens the file. */
+async function loadCatalogCode(): Promise<readonly [typeof import('./catalog/catalog.js'), typeof import('./catalog/refresh.js')]> {
+  const [catalog, refresh] = await Promise.all([import('./catalog/catalog.js'), import('./catalog/refresh.js'), import('better-sqlite3')]);
+  return [catalog, refresh];
 }
 
 /** Sessions whose agent just stopped: wait for their background flush, or do it here. */

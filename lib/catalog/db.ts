@@ -13,6 +13,17 @@ import { CATALOG_SCHEMA, CATALOG_SCHEMA_VERSION } from './schema.js';
 
 export type CatalogDb = Database.Database;
 
+const statements = new WeakMap<CatalogDb, Map<string, Database.Statement>>();
+
+/** A prepared statement, prepared once per connection (preparing costs more than running). */
+export function statement(db: CatalogDb, sql: string): Database.Statement {
+  let byText = statements.get(db);
+  if (byText === undefined) statements.set(db, (byText = new Map()));
+  let prepared = byText.get(sql);
+  if (prepared === undefined) byText.set(sql, (prepared = db.prepare(sql)));
+  return prepared;
+}
+
 export function catalogPath(stateDir: string): string {
   return join(stateDir, 'catalog.sqlite');
 }

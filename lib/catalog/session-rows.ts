@@ -9,7 +9,7 @@ import { canonicalJson, stepDigest } from '../store/records.js';
 import { toolCommand } from '../ctx/tool-facts.js';
 import { effectivePatches, patchEvidence } from '../trail/evidence.js';
 import type { LineHasher } from '../trail/lines.js';
-import type { CatalogDb } from './db.js';
+import { statement, type CatalogDb } from './db.js';
 import { encodeEvidence } from './evidence-codec.js';
 
 // Tool output can be megabytes; its head is what people search for.
@@ -18,8 +18,9 @@ const MAX_OUTPUT_INDEXED = 8 * 1024;
 /** Apply one session's write. Call inside a transaction (applySessions does). */
 export function applySession(db: CatalogDb, hasher: LineHasher, write: SessionWrite): void {
   const meta = write.record.session;
-  if (write.whole) removeSessionRows(db, write.id);
-  db.prepare(
+  if (write.whole && known(db, write.id)) removeSessionRows(db, write.id);
+  statement(
+    db,
     `INSERT INTO sessions (id, tip, agent, title, started_at, ended_at, step_count, cwd, git_branch, base_commit, record, chunks)
      VALUES (@id, @tip, @agent, @title, @startedAt, @endedAt, @stepCount, @cwd, @gitBranch, @baseCommit, @record, @chunks)
      ON CONFLICT (id) DO UPDATE SET tip = excluded.tip, agent = excluded.agent, title = excluded.title, started_at = excluded.started_at,
@@ -39,9 +40,9 @@ export function applySession(db: CatalogDb, hasher: LineHasher, write: SessionWr
     record: canonicalJson(write.record),
     chunks: JSON.stringify(write.chunks),
   });
-  db.prepare('DELETE FROM unreadable WHERE id = ?').run(write.id);
+  statement(db, 'DELETE FROM unreadable WHERE id = ?').run(write.id);
   const positions = new Map(
-    (db.prepare('SELECT step_id, idx, id FROM steps WHERE session_id = ?').all(write.id) as { step_id: string; idx: number; id: number }[]).map((r) => [r.step_id, r]),
+    (statement(db, 'SELECT step_id, idx, id FROM steps WHERE session_id = ?').all(write.id) as { step_id: string; idx: number; id: number }[]).map((r) => [r.step_id, r]),
   );
   let next = 0;
   for (const p of positions.values()) next = Math.max(next, p.idx + 1);
@@ -50,23 +51,27 @@ export function applySession(db: CatalogDb, hasher: LineHasher, write: SessionWr
     const known = positions.get(step.id);
     if (known !== undefined) removeStepRows(db, known.id);
     const index = known?.idx ?? next++;
-    const rowid = inserter.insert(write.id, { ...step, index });
+    const rowid = inserter.insert(write.id, { ...step, index }, write.digests?.get(step.id));
     positions.set(step.id, { step_id: step.id, idx: index, id: rowid });
   }
 }
 
+function known(db: CatalogDb, id: string): boolean {
+  return statement(db, 'SELECT 1 FROM steps WHERE session_id = ? UNION ALL SELECT 1 FROM sessions WHERE id = ? LIMIT 1').get(id, id) !== undefined;
+}
+
 /** Forget a session entirely. */
 export function removeSessionRows(db: CatalogDb, id: string): void {
-  db.prepare('DELETE FROM step_text WHERE rowid IN (SELECT id FROM steps WHERE session_id = ?)').run(id);
-  for (const table of ['step_paths', 'usage', 'patches', 'steps']) db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(id);
-  db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+  statement(db, 'DELETE FROM step_text WHERE rowid IN (SELECT id FROM steps WHERE session_id = ?)').run(id);
+  for (const table of ['step_paths', 'usage', 'patches', 'steps']) statement(db, `DELETE FROM ${table} WHERE session_id = ?`).run(id);
+  statement(db, 'DELETE FROM sessions WHERE id = ?').run(id);
 }
 
 function removeStepRows(db: CatalogDb, rowid: number): void {
-  db.prepare('DELETE FROM step_text WHERE rowid = ?').run(rowid);
-  for (const table of ['step_paths', 'patches']) db.prepare(`DELETE FROM ${table} WHERE step = ?`).run(rowid);
-  db.prepare('DELETE FROM usage WHERE step = ?').run(rowid);
-  db.prepare('DELETE FROM steps WHERE id = ?').run(rowid);
+  statement(db, 'DELETE FROM step_text WHERE rowid = ?').run(rowid);
+  for (const table of ['step_paths', 'patches']) statement(db, `DELETE FROM ${table} WHERE step = ?`).run(rowid);
+  statement(db, 'DELETE FROM usage WHERE step = ?').run(rowid);
+  statement(db, 'DELETE FROM steps WHERE id = ?').run(rowid);
 }
 
 class StepInserter {
@@ -80,25 +85,26 @@ class StepInserter {
     db: CatalogDb,
     private readonly hasher: LineHasher,
   ) {
-    this.step = db.prepare(
+    this.step = statement(
+      db,
       `INSERT INTO steps (session_id, idx, step_id, digest, kind, ts, tool, model, thread, status, exit_code, command, reads, redacted)
        VALUES (@session, @idx, @stepId, @digest, @kind, @ts, @tool, @model, @thread, @status, @exitCode, @command, @reads, @redacted)`,
     );
-    this.path = db.prepare('INSERT INTO step_paths (step, session_id, path) VALUES (?, ?, ?)');
+    this.path = statement(db, 'INSERT INTO step_paths (step, session_id, path) VALUES (?, ?, ?)');
     // OR REPLACE: a row left behind by an interrupted write never blocks the catalog.
-    this.text = db.prepare('INSERT OR REPLACE INTO step_text (rowid, body) VALUES (?, ?)');
-    this.usage = db.prepare('INSERT OR REPLACE INTO usage (step, session_id, idx, model, usage_key, ts, usage, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    this.patch = db.prepare('INSERT INTO patches (step, session_id, idx, step_id, path, old_path, origin, op, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.text = statement(db, 'INSERT OR REPLACE INTO step_text (rowid, body) VALUES (?, ?)');
+    this.usage = statement(db, 'INSERT OR REPLACE INTO usage (step, session_id, idx, model, usage_key, ts, usage, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.patch = statement(db, 'INSERT INTO patches (step, session_id, idx, step_id, path, old_path, origin, op, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   }
 
-  insert(session: string, step: IndexedStep): number {
+  insert(session: string, step: IndexedStep, digest?: string): number {
     const tool = step.kind === 'tool' ? step.tool : undefined;
     const rowid = Number(
       this.step.run({
         session,
         idx: step.index,
         stepId: step.id,
-        digest: stepDigest(withoutIndex(step)),
+        digest: digest ?? stepDigest(withoutIndex(step)),
         kind: step.kind,
         ts: step.timestamp,
         tool: tool?.name ?? null,

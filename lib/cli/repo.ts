@@ -6,7 +6,7 @@ import { openRepo, type TraceRepo } from '../trace-repo.js';
 import { info, warn } from './output.js';
 
 export function openCliRepo(): Promise<TraceRepo> {
-  return openRepo(process.cwd(), { warn, note: info });
+  return openRepo(process.cwd(), { warn, note: info, prefetchCatalog: true });
 }
 
 /**

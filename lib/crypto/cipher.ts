@@ -127,7 +127,9 @@ export function compress(bytes: Buffer): Buffer {
   return brotliCompressSync(bytes, {
     params: {
       [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      [constants.BROTLI_PARAM_QUALITY]: 9,
+      // Quality 5: on real transcripts 3% larger than 9 and 35 times faster (1 ms against 35 ms
+      // for a 500 KB record); past 5 the time grows much faster than the size shrinks.
+      [constants.BROTLI_PARAM_QUALITY]: 5,
       [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
       // A window no larger than the input: the same output, without setting up a 4 MiB window
       // for a 2 KB record (that alone cost ~1.5 ms a record).

@@ -220,15 +220,15 @@ async function planGroup(ctx: PlanContext, group: Group, tip: string | null): Pr
   const next = ctx.batch.writeCommit({ tree, parents, message: commitMessage(merging ? 'merge' : 'flush'), ident: ctx.ident, time: ctx.time });
   const write: SessionWrite =
     base?.all !== null && base?.all !== undefined
-      ? wholeWrite(group.id, next, { ...base.known, record, chunks }, base.all, freshSteps)
-      : { id: group.id, tip: next, record, chunks, steps: freshSteps, whole: tip === null };
+      ? wholeWrite(group.id, next, { ...base.known, record, chunks, digests }, base.all, freshSteps)
+      : { id: group.id, tip: next, record, chunks, steps: freshSteps, whole: tip === null, digests };
   return { group, tip, next, counts, write };
 }
 
 /** The whole session for the cache: what was decrypted, then the fresh steps over it. */
 function wholeWrite(id: string, tip: string, known: KnownSession, before: readonly IndexedStep[], fresh: readonly Step[]): SessionWrite {
   const steps: Step[] = before.map(({ index: _index, ...step }) => step as Step);
-  return { id, tip, record: known.record, chunks: known.chunks, steps: [...steps, ...fresh], whole: true };
+  return { id, tip, record: known.record, chunks: known.chunks, steps: [...steps, ...fresh], whole: true, digests: known.digests };
 }
 
 function chunkIdsOf(files: ReadonlyMap<string, string>, count: number): ChunkIds[] {

@@ -29,6 +29,8 @@ export interface SessionWrite {
   readonly steps: readonly Step[];
   /** `steps` are the whole session: what was known of it before is dropped. */
   readonly whole: boolean;
+  /** Digests of `steps` by id, when the writer has them already (saves hashing them again). */
+  readonly digests?: ReadonlyMap<string, string>;
 }
 
 export interface StoreCache {

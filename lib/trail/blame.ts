@@ -62,12 +62,15 @@ export async function blameFile(repo: TraceRepo, file: string, options: BlameOpt
   const path = repoRelativePath(git.workTree, file, options.cwd);
   if (path === null) throw new UsageError(`'${file}' is outside the repository`);
   const rev = options.rev ?? 'HEAD';
-  const commit = await resolveCommit(git, rev);
-  // git blame is most of the cost: it runs while the catalog is brought up to date.
+  // git resolves the revision, lists the branches and blames the file while the catalog is
+  // brought up to date: one wait for all of them.
+  const resolving = resolveCommit(git, rev);
+  resolving.catch(() => undefined);
   const range = options.range;
-  const blamed = options.started ?? blamePorcelain(git, { rev: commit, path, ...(range === undefined ? {} : { range }) });
+  const blamed = options.started ?? resolving.then((commit) => blamePorcelain(git, { rev: commit, path, ...(range === undefined ? {} : { range }) }));
   blamed.catch(() => undefined);
-  const ctx = await openTrail(repo, { include: [commit] });
+  const ctx = await openTrail(repo, { include: resolving.then((c) => [c]) });
+  const commit = await resolving;
   const output = await blamed;
   if (output === null) throw new UsageError(`no such path '${path}' in ${rev}`);
   const paths = renameClosure(ctx.db, [path, ...new Set(output.lines.map((l) => l.origPath))]);

@@ -50,8 +50,8 @@ export interface SessionScope {
 }
 
 export interface TrailOptions {
-  /** Commits to take in besides HEAD, branches and remote-tracking branches. */
-  readonly include?: readonly string[];
+  /** Commits to take in besides HEAD, branches and remote-tracking branches (may still be resolving). */
+  readonly include?: readonly string[] | Promise<readonly string[]>;
   /** Commits indexed so far, of how many (a long history the first time). */
   readonly progress?: (done: number, total: number) => void;
 }
@@ -59,10 +59,13 @@ export interface TrailOptions {
 /** The catalog, with the commit graph and path index extended to what is new. */
 export async function openTrail(repo: TraceRepo, options: TrailOptions = {}): Promise<TrailContext> {
   const git = repo.git.repo;
+  // git lists the branches while the catalog opens.
+  const heads = currentTips(git);
+  heads.catch(() => undefined);
   const catalog = await repo.catalog();
   const stored = catalog.getMeta(GRAPH_KEY);
   let data = (stored === null ? null : decodeGraph(Buffer.isBuffer(stored) ? stored : Buffer.from(stored), git.oidLength)) ?? EMPTY_GRAPH;
-  const tips = [...new Set([...(await currentTips(git)), ...(options.include ?? [])])];
+  const tips = [...new Set([...(await heads), ...(await (options.include ?? []))])];
   const extension = await extendGraph(git, data, tips);
   if (extension.added.length > 0) {
     await indexCommitPaths(catalog.db, git, extension.added, options.progress);
