@@ -23,8 +23,17 @@ export interface TraceRepo {
   refreshCatalog(options?: RefreshOptions): Promise<Catalog>;
   /** What the latest refresh of the catalog found (null before the first). */
   readonly refreshed: RefreshResult | null;
+  /** A progress display for long work (a terminal's, for the CLI; silent otherwise). */
+  progress(label: string): ProgressSink;
   close(): void;
 }
+
+export interface ProgressSink {
+  update(done: number, total: number): void;
+  done(): void;
+}
+
+const SILENT: ProgressSink = { update: () => undefined, done: () => undefined };
 
 export interface OpenRepoOptions {
   /** The age identity file; default from GIT_TRACE_IDENTITY or the user's config directory. */
@@ -38,6 +47,8 @@ export interface OpenRepoOptions {
    * for commands that will read it. Never for hooks.
    */
   readonly prefetchCatalog?: boolean;
+  /** How long work shows progress (the catalog's first reading of many sessions); default: silent. */
+  readonly progress?: (label: string) => ProgressSink;
 }
 
 export interface CatalogOptions extends RefreshOptions {
@@ -73,7 +84,12 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
         const [{ Catalog }, { refreshCatalog }] = await (modules ??= loadCatalogCode());
         catalog = await Catalog.open(stateDir(handle.repo), warn);
         sessions.useCache(catalog);
-        refreshed = await refreshCatalog(catalog, repo, warn, refreshOptions);
+        const bar = refreshOptions.progress === undefined ? repo.progress('reading sessions') : SILENT;
+        try {
+          refreshed = await refreshCatalog(catalog, repo, warn, refreshOptions.progress === undefined ? { ...refreshOptions, progress: bar.update } : refreshOptions);
+        } finally {
+          bar.done();
+        }
         return catalog;
       })()),
     refreshCatalog: async (refreshOptions = {}) => {
@@ -82,6 +98,7 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
       refreshed = await refreshCatalog(opened, repo, warn, refreshOptions);
       return opened;
     },
+    progress: (label) => options.progress?.(label) ?? SILENT,
     close: () => {
       sessions.useCache(null);
       catalog?.close();

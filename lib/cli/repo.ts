@@ -4,9 +4,10 @@
 import { TraceError } from '../errors.js';
 import { openRepo, type TraceRepo } from '../trace-repo.js';
 import { info, warn } from './output.js';
+import { progressBar } from './progress.js';
 
 export function openCliRepo(): Promise<TraceRepo> {
-  return openRepo(process.cwd(), { warn, note: info, prefetchCatalog: true });
+  return openRepo(process.cwd(), { warn, note: info, prefetchCatalog: true, progress: (label) => progressBar(label) });
 }
 
 /**

@@ -68,7 +68,13 @@ export async function openTrail(repo: TraceRepo, options: TrailOptions = {}): Pr
   const tips = [...new Set([...(await heads), ...(await (options.include ?? []))])];
   const extension = await extendGraph(git, data, tips);
   if (extension.added.length > 0) {
-    await indexCommitPaths(catalog.db, git, extension.added, options.progress);
+    // The first command after a long history arrives indexes all of it: show that on a terminal.
+    const bar = options.progress === undefined ? repo.progress('indexing commits') : null;
+    try {
+      await indexCommitPaths(catalog.db, git, extension.added, options.progress ?? bar?.update);
+    } finally {
+      bar?.done();
+    }
     data = extension.data;
     // Saved once the paths are indexed: a command killed in between extends again next time.
     catalog.setMeta(GRAPH_KEY, encodeGraph(data, git.oidLength));
