@@ -9,7 +9,7 @@ import { blameFile, type BlameResult } from '../trail/blame.js';
 import { blamePr } from '../trail/blame-pr.js';
 import { renderPrMarkdown } from '../trail/pr-markdown.js';
 import { parseCommand } from './args.js';
-import { out, outJson, paint, warn } from './output.js';
+import { out, outJson, paint, reportUnreadable, warn } from './output.js';
 
 const HELP = `usage: git trace blame [-L a,b] [--json] FILE [REV]
    or: git trace blame [-L a,b] [--json] REV -- FILE
@@ -40,6 +40,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const repo = await openCliRepo();
   try {
     const result = await blameFile(repo, file, { ...(rev === undefined ? {} : { rev }), ...(range === undefined ? {} : { range }), ...(started === undefined ? {} : { started }), cwd: process.cwd(), warn });
+    // Lines of sessions it cannot read would pass for people's: say so.
+    reportUnreadable(repo);
     if (args.values.json === true) process.stdout.write(`${JSON.stringify(result.lines, null, 2)}\n`);
     else out(renderBlame(result));
     return 0;
@@ -123,6 +125,7 @@ async function runPr(argv: readonly string[]): Promise<number> {
   const repo = await openCliRepo();
   try {
     const report = await blamePr(repo, { ...(range === undefined ? {} : { range }), ...(args.values.base === undefined ? {} : { base: args.values.base }), warn });
+    reportUnreadable(repo);
     if (args.values.json === true) outJson(report);
     else process.stdout.write(renderPrMarkdown(report, by));
     return 0;

@@ -41,7 +41,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     // The catalog keeps each step's usage: up to date with the refs (decrypting only sessions
     // that changed), it answers without decrypting the rest.
     const catalog = await repo.catalog();
-    reportUnreadable(repo);
+    reportUnreadable(repo, { required: true });
     const report = aggregateCost(usageSessions(catalog.db, filter), by, { rules });
     if (args.values.json === true) outJson({ version: 1, ...report });
     else out(renderCost(report));

@@ -6,7 +6,7 @@ import { AGENTS } from '../model/session.js';
 import { openCliRepo } from './repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import { formatDuration, formatTime, oneLine, plural, table } from './format.js';
-import { info, out, outJson, paint, warn } from './output.js';
+import { info, out, outJson, paint, reportUnreadable } from './output.js';
 
 /** Sessions listed when no --limit is given: the newest first, like `gh pr list`. */
 export const DEFAULT_LIST_LIMIT = 100;
@@ -36,7 +36,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const repo = await openCliRepo();
   try {
     const { sessions, total, unreadable } = await listSessions(repo, filter, limit);
-    for (const u of unreadable) warn(`cannot read session '${u.id}': ${u.message}`);
+    reportUnreadable(repo, { required: true });
     if (args.values.json === true) outJson(sessions.map(toJson));
     else if (sessions.length > 0) out(renderList(sessions));
     else if (unreadable.length === 0) info('no sessions yet');

@@ -2,7 +2,7 @@
 // hints on stderr; colour only on a TTY, never with NO_COLOR or TERM=dumb; errors printed once.
 
 import { styleText } from 'node:util';
-import { isTraceError } from '../errors.js';
+import { isTraceError, KeyError } from '../errors.js';
 import { readSettings } from '../settings.js';
 
 export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'magenta';
@@ -27,10 +27,46 @@ export function info(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
-/** Name each session the catalog could not read (after `repo.catalog()`), on stderr. */
-export function reportUnreadable(repo: { readonly refreshed: { readonly unreadable: readonly { readonly id: string; readonly message: string }[] } | null }): void {
-  for (const u of repo.refreshed?.unreadable ?? []) warn(`cannot read session '${u.id}': ${u.message}`);
+interface Unreadable {
+  readonly id: string;
+  readonly kind: string;
+  readonly message: string;
 }
+
+/** Past this many sessions unreadable for one reason, they are folded into one line. */
+const NAMED_UNREADABLE = 3;
+
+/**
+ * Say which sessions the catalog could not read (after `repo.catalog()`), on stderr: by name when
+ * few, folded into one line per reason when many. `required`: the command answers from the
+ * sessions, so a key that opens none of them is an error (exit 1), not an empty answer.
+ */
+export function reportUnreadable(repo: { readonly refreshed: { readonly unreadable: readonly Unreadable[]; readonly total: number } | null }, options: { readonly required?: boolean } = {}): void {
+  const unreadable = repo.refreshed?.unreadable ?? [];
+  if (unreadable.length === 0) return;
+  const byKind = new Map<string, Unreadable[]>();
+  for (const u of unreadable) byKind.set(u.kind, [...(byKind.get(u.kind) ?? []), u]);
+  const total = repo.refreshed?.total ?? unreadable.length;
+  if (options.required === true && unreadable.length === total) {
+    // Said once: the one reason, not a line per session.
+    const keyOnly = byKind.size === 1 && byKind.has('KeyError');
+    throw new KeyError(keyOnly ? `none of the ${total} sessions here is encrypted to your key` : `none of the ${total} sessions here can be read`, {
+      hint: keyOnly
+        ? "check that GIT_TRACE_IDENTITY names your key; a recipient can add you with 'git trace recipients add', then 'git trace rekey'"
+        : "run 'git trace verify' to see what is wrong with them",
+    });
+  }
+  for (const [kind, list] of byKind) {
+    if (list.length <= NAMED_UNREADABLE) for (const u of list) warn(`cannot read session '${u.id}': ${u.message}`);
+    else warn(`cannot read ${list.length} sessions (${list.slice(0, NAMED_UNREADABLE).map((u) => `'${u.id}'`).join(', ')}, …): ${UNREADABLE_REASONS[kind] ?? list[0]?.message ?? kind}`);
+  }
+}
+
+const UNREADABLE_REASONS: Readonly<Record<string, string>> = {
+  KeyError: "not encrypted to your key (check GIT_TRACE_IDENTITY; 'git trace recipients' lists who can read)",
+  TamperedError: "damaged or altered; run 'git trace verify'",
+  CorruptRecordError: "damaged; run 'git trace verify'",
+};
 
 /** Print `--json` output: stable, no colour, two-space indent. */
 export function outJson(value: unknown): void {

@@ -35,7 +35,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const repo = await openCliRepo();
   try {
     const catalog = await repo.catalog();
-    reportUnreadable(repo);
+    reportUnreadable(repo, { required: true });
     const hits = search(catalog.db, query, { ...filter, limit, ...(args.values.file === undefined ? {} : { file: args.values.file }) });
     if (args.values.json === true) outJson(hits.map((h) => ({ version: 1, ...h })));
     else if (hits.length > 0) out(renderHits(hits));

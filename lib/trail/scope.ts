@@ -59,13 +59,14 @@ export interface TrailOptions {
 /** The catalog, with the commit graph and path index extended to what is new. */
 export async function openTrail(repo: TraceRepo, options: TrailOptions = {}): Promise<TrailContext> {
   const git = repo.git.repo;
-  // git lists the branches while the catalog opens.
+  // git lists the branches (and resolves what the caller asked for) while the catalog opens.
   const heads = currentTips(git);
-  heads.catch(() => undefined);
+  const include = Promise.resolve(options.include ?? []);
+  for (const pending of [heads, include]) pending.catch(() => undefined);
   const catalog = await repo.catalog();
   const stored = catalog.getMeta(GRAPH_KEY);
   let data = (stored === null ? null : decodeGraph(Buffer.isBuffer(stored) ? stored : Buffer.from(stored), git.oidLength)) ?? EMPTY_GRAPH;
-  const tips = [...new Set([...(await heads), ...(await (options.include ?? []))])];
+  const tips = [...new Set([...(await heads), ...(await include)])];
   const extension = await extendGraph(git, data, tips);
   if (extension.added.length > 0) {
     // The first command after a long history arrives indexes all of it: show that on a terminal.

@@ -141,7 +141,7 @@ describe('two clones of one bare remote', () => {
     importSession(eve, 'eve-own', [{ id: 'e1', text: 'eve cannot read the others' }]);
     const list = trace(eve, 'list', '--json');
     assert.equal(list.status, 0);
-    assert.match(list.stderr, /cannot read session 'ada-1': 'ada-1\/meta\.age' is not encrypted to your key/);
+    assert.match(list.stderr, /cannot read 5 sessions \('ada-1', 'ada-2', 'bob-1', …\): not encrypted to your key/);
     const show = trace(eve, 'show', 'ada-1');
     assert.equal(show.status, 1);
     assert.match(show.stderr, /^error: 'ada-1\/meta\.age' is not encrypted to your key\nhint: /);
