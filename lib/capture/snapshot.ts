@@ -4,7 +4,7 @@
 // tens of milliseconds. Trees written here are loose and unreferenced: what lasts is the patch
 // derived from them.
 
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitError, runGit } from '../../refs/git.js';
@@ -37,13 +37,26 @@ export async function snapshotWorkTree(repo: GitRepo, options: SnapshotOptions):
   if (!existsSync(options.indexFile)) await seedIndex(repo, options.indexFile, env);
   let truncated = false;
   try {
-    await run(['add', '-A', '--ignore-errors', '--', ...(options.only !== undefined && options.only.length > 0 ? options.only.map((p) => `:(literal)${p}`) : ['.'])]);
+    if (options.only !== undefined && options.only.length > 0) {
+      // A tool's own file may not exist (yet, before a Write; or any more): `add` would fail on
+      // its path, so a missing file leaves the index instead (a no-op when it was never there).
+      const present = options.only.filter((p) => lstatSync(join(workTree, p), { throwIfNoEntry: false }) !== undefined);
+      const missing = options.only.filter((p) => !present.includes(p));
+      if (present.length > 0) await run(['add', '-A', '--ignore-errors', '--', ...present.map(literal)]);
+      if (missing.length > 0) await run(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', ...missing.map(literal)]);
+    } else {
+      await run(['add', '-A', '--ignore-errors', '--', '.']);
+    }
   } catch (error) {
     if (!(error instanceof GitError && error.timedOut)) throw error;
     truncated = true;
   }
   const tree = await run(['write-tree']);
   return truncated ? { tree, truncated } : { tree };
+}
+
+function literal(path: string): string {
+  return `:(literal)${path}`;
 }
 
 // A copy of the user's index carries its stat data, so even the first walk re-reads only the
