@@ -2,15 +2,17 @@
 // git-trace: git runs this for `git trace …`. Thin: find the command in the table, load its
 // module lazily (a hook never pays for `blame`), run it, print an error once, exit 0/1/2.
 
-import { COMMANDS, findCommand, usage } from '../lib/cli/commands.js';
+import { COMMANDS, findCommand, usage, type CommandEntry } from '../lib/cli/commands.js';
 import { printError } from '../lib/cli/output.js';
 import { UsageError } from '../lib/errors.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    const topic = name === 'help' ? rest[0] : undefined;
-    if (topic !== undefined && findCommand(topic) !== undefined) return main([topic, '--help']);
+    // `help CMD [SUB]` is `CMD [SUB] --help`. Git answers `git trace --help` itself, with the
+    // manual page (scripts/man.ts); run directly, git-trace prints the command list.
+    const topic = name === 'help' ? rest : [];
+    if (topic[0] !== undefined) return main([commandNamed(topic[0]).name, ...topic.slice(1), '--help']);
     process.stdout.write(usage());
     return name === undefined ? 2 : 0;
   }
@@ -19,12 +21,16 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`git-trace ${VERSION}\n`);
     return 0;
   }
+  const module = await commandNamed(name).load();
+  return module.run(rest);
+}
+
+function commandNamed(name: string): CommandEntry {
   const command = findCommand(name);
   if (command === undefined) {
     throw new UsageError(`'${name}' is not a git trace command`, { hint: `the commands are: ${COMMANDS.map((c) => c.name).join(', ')}` });
   }
-  const module = await command.load();
-  return module.run(rest);
+  return command;
 }
 
 main(process.argv.slice(2)).then(

@@ -46,5 +46,5 @@ export function findCommand(name: string): CommandEntry | undefined {
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   const lines = COMMANDS.map((c) => `   ${c.name.padEnd(width)}   ${c.summary}`);
-  return `usage: git trace <command> [<args>]\n\n${lines.join('\n')}\n\nSee 'git trace <command> --help' for a command's options.\n`;
+  return `usage: git trace <command> [<args>]\n\n${lines.join('\n')}\n\nSee 'git trace help <command>' for a command's options, 'man git-trace' for the manual.\n`;
 }
