@@ -8,7 +8,8 @@ import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TranscriptFile } from '../agents/types.js';
 import type { RedactionConfig } from '../crypto/redact.js';
-import { parseFrom, redactSession, redactSteps } from '../import/transcripts.js';
+import { redactAppend } from '../import/redact-session.js';
+import { parseFrom } from '../import/transcripts.js';
 import { loadImportState, saveImportState } from '../import/state.js';
 import { addedLines } from '../model/patch.js';
 import type { SessionInfo } from '../model/session.js';
@@ -99,10 +100,10 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
     cwd: info.cwd,
     ...(start?.base === null || start === undefined ? {} : { baseCommit: start.base }),
   };
-  const redacted = redactSteps(steps, options.redaction);
   let result = { added: 0, updated: 0 };
-  if (redacted.steps.length > 0 || context.length > 0 || start !== undefined) {
-    result = await repo.sessions.append(redactSession(sessionInfo, options.redaction), redacted.steps, context);
+  if (steps.length > 0 || context.length > 0 || start !== undefined) {
+    const { append } = redactAppend({ info: sessionInfo, steps, context }, options.redaction);
+    result = await repo.sessions.append(append.info, append.steps, context);
   }
   if (read !== null && transcript !== null) {
     importState.files[transcript.path] = read.state;
