@@ -78,7 +78,7 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
   const dir = stateDir(gitRepo);
   const importState = await loadImportState(dir);
   const transcript: TranscriptFile | null = info.transcriptPath !== undefined && existsSync(info.transcriptPath) ? { agent: info.agent, path: info.transcriptPath } : null;
-  const read = transcript === null ? null : await parseFrom(transcript, importState.files[transcript.path], gitRepo.workTree, options.warn);
+  const read = transcript === null ? null : await parseFrom(transcript, importState.files[transcript.path], { workTree: gitRepo.workTree, redaction: options.redaction, warn: options.warn });
   if (info.transcriptPath !== undefined && transcript === null) options.warn(`transcript '${info.transcriptPath}' of session '${sessionId}' is missing; storing what the hooks saw`);
 
   const parsedSteps = read?.parsed.steps ?? [];

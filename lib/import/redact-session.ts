@@ -3,9 +3,16 @@
 // whichever way it came. Each step records its own counts in `redacted`, added to the counts it
 // already carries (a step stored before and emitted again keeps what was found in it then).
 //
+// What the importer keeps at rest between two reads of a transcript (the checkpoint state:
+// tool calls waiting for their result, titles, steps that may still change) is redacted here
+// too, by `redactCheckpoint`, so import-state.json holds no secret the store would not.
+//
 // Not covered here: ctx items (`SessionAppend.context`) are stored as they come.
 
-import { addCounts, redactStep, redactText, type RedactionConfig, type RedactionCounts } from '../crypto/redact.js';
+import { adapterFor } from '../agents/index.js';
+import type { Checkpoint } from '../agents/types.js';
+import { addCounts, redactStep, redactText, redactValue, type RedactionConfig, type RedactionCounts } from '../crypto/redact.js';
+import type { AgentName } from '../model/session.js';
 import type { SessionInfo } from '../model/session.js';
 import type { Step } from '../model/step.js';
 import type { SessionAppend } from '../store/append.js';
@@ -30,4 +37,20 @@ export function redactSteps(steps: readonly Step[], config: RedactionConfig): { 
 
 export function redactSession(session: SessionInfo, config: RedactionConfig): SessionInfo {
   return session.title === undefined ? session : { ...session, title: redactText(session.title, config).text };
+}
+
+/**
+ * The checkpoint with the session content in its state redacted, by the agent's own map of its
+ * state. Steps in it carry their counts, so a step completed by a later read counts what was
+ * found in it before. Redaction is idempotent: the later read redacts the completed step again
+ * and finds only what is new.
+ */
+export function redactCheckpoint(agent: AgentName, checkpoint: Checkpoint, config: RedactionConfig): Checkpoint {
+  if (!config.enabled || checkpoint.state === undefined) return checkpoint;
+  const state = adapterFor(agent).mapCheckpointContent(checkpoint.state, {
+    step: (step) => redactSteps([step], config).steps[0] as typeof step,
+    text: (text) => redactText(text, config).text,
+    value: (value) => redactValue(value, config).value,
+  });
+  return state === undefined ? { from: checkpoint.from } : { from: checkpoint.from, state };
 }

@@ -13,7 +13,7 @@ import type { AgentName } from '../model/session.js';
 import { stateDir } from '../../refs/repo.js';
 import type { TraceRepo } from '../trace-repo.js';
 import type { SessionAppend } from '../store/session-store.js';
-import { redactAppend } from './redact-session.js';
+import { redactAppend, redactCheckpoint } from './redact-session.js';
 import { loadImportState, saveImportState, type FileState } from './state.js';
 
 export interface TranscriptImportOptions {
@@ -160,7 +160,7 @@ interface ParsedFile {
 }
 
 async function parseFile(file: TranscriptFile, previous: FileState | undefined, context: FileContext): Promise<ParsedFile | null> {
-  const read = await parseFrom(file, previous, context.workTree, context.warn);
+  const read = await parseFrom(file, previous, context);
   if (read === null) return null;
   const { parsed, resumed } = read;
   if (context.explicit && !previous && !isInside(context.workTree, parsed.session.cwd)) {
@@ -178,16 +178,19 @@ async function parseFile(file: TranscriptFile, previous: FileState | undefined, 
   };
 }
 
+export interface ParseFromOptions {
+  readonly workTree: string | null;
+  /** Applied to the checkpoint's state, which is kept at rest. */
+  readonly redaction: RedactionConfig;
+  readonly warn: (message: string) => void;
+}
+
 /**
  * Parse a transcript from where the last read of it stopped; null when it has not changed.
  * The returned state is to be saved only once the steps are stored.
  */
-export async function parseFrom(
-  file: TranscriptFile,
-  previous: FileState | undefined,
-  workTree: string | null,
-  warn: (message: string) => void,
-): Promise<{ parsed: ParseResult; state: FileState; resumed: boolean } | null> {
+export async function parseFrom(file: TranscriptFile, previous: FileState | undefined, options: ParseFromOptions): Promise<{ parsed: ParseResult; state: FileState; resumed: boolean } | null> {
+  const { workTree, warn } = options;
   const info = await stat(file.path);
   // A file that shrank was rewritten: an offset into it means nothing any more, so read it from
   // the start; the store's dedupe keeps that cheap. A checkpoint at offset 0 belongs to a parser
@@ -200,7 +203,8 @@ export async function parseFrom(
     ...(resumed ? { from: previous.checkpoint } : {}),
     warn: (w) => warn(`${w.file}:${w.line}: ${w.message}`),
   });
-  const state: FileState = { agent: file.agent, sessionId: parsed.session.id, checkpoint: parsed.checkpoint, size: info.size, mtimeMs: info.mtimeMs };
+  const checkpoint = redactCheckpoint(file.agent, parsed.checkpoint, options.redaction);
+  const state: FileState = { agent: file.agent, sessionId: parsed.session.id, checkpoint, size: info.size, mtimeMs: info.mtimeMs };
   return { parsed, state, resumed };
 }
 
