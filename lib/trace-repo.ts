@@ -91,10 +91,12 @@ async function settleFlushes(repo: TraceRepo, warn: (message: string) => void, n
     note,
     flush: async (name) => {
       const [{ flushCaptures }, { readRedactionConfig }] = await Promise.all([import('./capture/flush.js'), import('./import/redaction-config.js')]);
+      const retry = (message: string): void => warn(`could not store the session that just ended (${message}); 'git trace flush' will retry`);
       try {
-        await flushCaptures(repo, { sessionId: name, redaction: await readRedactionConfig(repo.git.repo), warn });
+        const result = await flushCaptures(repo, { sessionId: name, redaction: await readRedactionConfig(repo.git.repo), warn });
+        for (const failed of result.failed) retry(failed.message);
       } catch (error) {
-        warn(`could not store the session that just ended (${(error as Error).message}); 'git trace flush' will retry`);
+        retry((error as Error).message);
       }
     },
   });
