@@ -45,9 +45,9 @@ export interface CatalogOptions extends RefreshOptions {
 
 export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Promise<TraceRepo> {
   const handle = await openGit(cwd);
-  const keys = keyringFor(handle, options.identityFile);
-  const sessions = new SessionStore(handle, keys);
   const warn = options.warn ?? ((): void => undefined);
+  const keys = keyringFor(handle, options.identityFile, warn);
+  const sessions = new SessionStore(handle, keys);
   const note = options.note ?? ((): void => undefined);
   let opened: Promise<Catalog> | null = null;
   let refreshed: RefreshResult | null = null;
