@@ -1,6 +1,7 @@
 // The user's age identity: an X25519 secret key in a file of mode 0600, in the format the `age`
-// CLI reads (`age -d -i FILE`). A file other users may open is reported (identityAccessProblem). Post-quantum identities are not used: the age CLI cannot read them.
+// CLI reads (`age -d -i FILE`). Post-quantum identities are not used: the age CLI cannot read them.
 // Keys are made and read with the native age code, so loading an identity never loads age-encryption.
+// A file that other users may open is reported (identityAccessProblem), never silently used.
 
 import { statSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -75,8 +76,9 @@ export function identityAccessProblem(file: string): IdentityAccessProblem | nul
     return null;
   }
   if ((mode & SHARED_ACCESS_BITS) === 0) return null;
-  const what = (mode & 0o044) !== 0 ? 'can be read by other users' : 'can be changed by other users';
-  return { detail: `identity '${file}' ${what} (mode ${mode.toString(8).padStart(4, '0')})`, fix: `chmod 600 ${file}` };
+  const what = (mode & 0o044) !== 0 ? 'can be read by other users' : (mode & 0o022) !== 0 ? 'can be changed by other users' : 'is open to other users';
+  const quoted = /^[\w@%+=:,./-]+$/.test(file) ? file : `"${file.replace(/["\\$`]/g, '\\$&')}"`;
+  return { detail: `identity '${file}' ${what} (mode ${mode.toString(8).padStart(4, '0')})`, fix: `chmod 600 ${quoted}` };
 }
 
 /** Tell `warn`, in one line naming the fix, when the identity file is open to other users. */

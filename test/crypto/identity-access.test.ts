@@ -62,6 +62,7 @@ describe('the identity file and who may open it', { skip: onWindows }, () => {
     { mode: 0o640, what: 'can be read by other users' },
     { mode: 0o604, what: 'can be read by other users' },
     { mode: 0o620, what: 'can be changed by other users' },
+    { mode: 0o601, what: 'is open to other users' },
   ];
   for (const { mode, what } of rows) {
     const octal = mode.toString(8).padStart(4, '0');
@@ -93,6 +94,21 @@ describe('the identity file and who may open it', { skip: onWindows }, () => {
       assert.equal(doctorIdentity().check?.status, 'ok');
     } finally {
       chmodSync(identity, 0o600);
+    }
+  });
+
+  test('a path the shell would split is quoted in the chmod to run', () => {
+    const spaced = join(pinEnvironment(), `access ${process.pid}`, 'my keys', 'identity.txt');
+    const spacedEnv = { GIT_TRACE_IDENTITY: spaced };
+    const other = tempRepo();
+    try {
+      assert.equal(other.trace(['init'], { env: spacedEnv }).status, 0);
+      chmodSync(spaced, 0o644);
+      const result = other.trace(['init'], { env: spacedEnv });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stderr, `warning: identity '${spaced}' can be read by other users (mode 0644): run 'chmod 600 "${spaced}"'\n`);
+    } finally {
+      other.cleanup();
     }
   });
 
