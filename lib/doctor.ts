@@ -7,7 +7,7 @@ import { ADAPTERS } from './agents/index.js';
 import type { Env } from './agents/types.js';
 import { captureRoot, hookLogPath } from './capture/paths.js';
 import { readOffset } from './capture/spool.js';
-import { loadIdentity } from './crypto/identity.js';
+import { identityAccessProblem, loadIdentity } from './crypto/identity.js';
 import { TraceError } from './errors.js';
 import { hookStatus } from './hooks/index.js';
 import type { HookStatus } from './hooks/types.js';
@@ -54,15 +54,18 @@ function onPath(env: Env): Check {
 
 async function keys(repo: TraceRepo): Promise<Check[]> {
   let recipient: string;
+  let file: string;
   try {
     const identity = await loadIdentity((await repo.keys.identity()).file);
     recipient = identity.recipient;
+    file = identity.file;
   } catch (e) {
     if (!(e instanceof TraceError)) throw e;
     return [error('identity', e.message, e.hint ?? "run 'git trace init'")];
   }
   const recipients = await readRecipients(repo.git);
-  const checks = [ok('identity', `your public key is ${recipient}`)];
+  const access = identityAccessProblem(file);
+  const checks = [access === null ? ok('identity', `your public key is ${recipient}`) : error('identity', access.detail, `run '${access.fix}'`)];
   if (recipients.length === 0) checks.push(error('recipients', 'this repository has no recipients', "run 'git trace init'"));
   else if (!recipients.some((r) => r.key === recipient)) {
     checks.push(warn('recipients', `${recipients.length} recipient(s), and you are not one: you cannot read new sessions`, "run 'git trace init' to add yourself"));

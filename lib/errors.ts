@@ -45,6 +45,9 @@ export class CorruptRecordError extends TraceError {}
 /** An input file (transcript, steps file) that cannot be used at all. */
 export class InputError extends TraceError {}
 
+/** Live capture that could not be stored; the sessions that could are. */
+export class FlushError extends TraceError {}
+
 export function isTraceError(error: unknown): error is TraceError {
   return error instanceof TraceError;
 }

@@ -18,7 +18,7 @@ export { redactText, redactStep, parseRedactionConfig, type RedactionConfig } fr
 export { aggregateCost, costOfUsage, type CostReport, type CostGrouping, type CostRules } from './analysis/cost.js';
 export { PRICING_DATE, lookupPricing } from './analysis/pricing.js';
 export { contextAt, type StepContext } from './ctx/window.js';
-export { flushCaptures, type SessionFlush } from './capture/flush.js';
+export { flushCaptures, type FlushResult, type SessionFlush } from './capture/flush.js';
 export { parseHookPayload, type HookEvent } from './capture/payload.js';
 export { installHooks, uninstallHooks, hookStatus } from './hooks/index.js';
 export { fetchSessions, pushSessions, type FetchResult, type PushResult } from './sync/sync.js';

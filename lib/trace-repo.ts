@@ -64,9 +64,9 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
   // A failed load is reported where the catalog is asked for, not here.
   modules?.catch(() => undefined);
   const handle = await openGit(cwd);
-  const keys = keyringFor(handle, options.identityFile);
-  const sessions = new SessionStore(handle, keys);
   const warn = options.warn ?? ((): void => undefined);
+  const keys = keyringFor(handle, options.identityFile, warn);
+  const sessions = new SessionStore(handle, keys);
   const note = options.note ?? ((): void => undefined);
   let opened: Promise<Catalog> | null = null;
   let refreshed: RefreshResult | null = null;
@@ -122,10 +122,12 @@ async function settleFlushes(repo: TraceRepo, warn: (message: string) => void, n
     note,
     flush: async (name) => {
       const [{ flushCaptures }, { readRedactionConfig }] = await Promise.all([import('./capture/flush.js'), import('./import/redaction-config.js')]);
+      const retry = (message: string): void => warn(`could not store the session that just ended (${message}); 'git trace flush' will retry`);
       try {
-        await flushCaptures(repo, { sessionId: name, redaction: await readRedactionConfig(repo.git.repo), warn });
+        const result = await flushCaptures(repo, { sessionId: name, redaction: await readRedactionConfig(repo.git.repo), warn });
+        for (const failed of result.failed) retry(failed.message);
       } catch (error) {
-        warn(`could not store the session that just ended (${(error as Error).message}); 'git trace flush' will retry`);
+        retry((error as Error).message);
       }
     },
   });

@@ -27,6 +27,17 @@ export interface Checkpoint {
   readonly state?: unknown;
 }
 
+/**
+ * The importer's way into a checkpoint state's content, to redact it before the state is kept at
+ * rest: steps as emitted (text, tool input and output, patches), loose text (a title, a prompt
+ * waiting for its twin, a patch's text) and loose JSON values (a web search's action).
+ */
+export interface CheckpointContentMap {
+  step<S extends Step>(step: S): S;
+  text(text: string): string;
+  value(value: unknown): unknown;
+}
+
 export interface ParseOptions {
   /** The repository's work tree, to make edit paths repository-relative; null keeps paths as the agent wrote them, minus any leading '/'. */
   readonly repoRoot: string | null;
@@ -74,6 +85,14 @@ export interface AgentAdapter {
   findTranscripts(workTree: string, env: Env): Promise<readonly TranscriptFile[]>;
   /** Parse one transcript file into normalized steps. Never throws for bad content; throws only when the file cannot be read. */
   parse(file: string, options: ParseOptions): Promise<ParseResult>;
+  /**
+   * The checkpoint state with every piece of session content it holds passed through `map`; ids,
+   * offsets, hashes, counts and paths unchanged. The importer keeps only what this returns, so a
+   * state that is not this adapter's comes back undefined (its parse would drop it anyway).
+   * Content mapped here may no longer equal what the transcript says: a state must not compare
+   * it with the transcript for anything more than pairing hints.
+   */
+  mapCheckpointContent(state: unknown, map: CheckpointContentMap): unknown;
   /**
    * True for a file holding a subagent's part of a parent session (Claude Code's agent-*.jsonl).
    * The importer reads such files before the parent's, so the parent's fuller view of the

@@ -4,22 +4,25 @@
 // append in one flush, then remember how far both were read. Runs in the background at stop and
 // session end, and on demand (`git trace flush`); one flush per session at a time.
 
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { TranscriptFile } from '../agents/types.js';
 import type { RedactionConfig } from '../crypto/redact.js';
-import { parseFrom, redactSession, redactSteps } from '../import/transcripts.js';
+import { redactAppend } from '../import/redact-session.js';
+import { parseFrom } from '../import/transcripts.js';
 import { loadImportState, saveImportState } from '../import/state.js';
 import { addedLines } from '../model/patch.js';
-import type { SessionInfo } from '../model/session.js';
+import { isValidSessionId, type SessionInfo } from '../model/session.js';
 import type { Patch, Step, ToolStep } from '../model/step.js';
 import type { ContextRecord } from '../store/records.js';
 import type { TraceRepo } from '../trace-repo.js';
-import { stateDir } from '../../refs/repo.js';
+import { stateDir, type GitRepo } from '../../refs/repo.js';
+import { TraceError } from '../errors.js';
+import { PRIVATE_DIR_MODE } from '../settings.js';
 import { readInfo } from './hook.js';
 import { withLock } from './lock.js';
 import { diffTrees } from './observed.js';
-import { captureRoot, sessionPaths } from './paths.js';
+import { captureRoot, sessionPaths, setAsideRoot } from './paths.js';
 import { readOffset, readSpool, writeOffset, type SpoolRecord } from './spool.js';
 
 type ToolRecord = Extract<SpoolRecord, { t: 'tool' }>;
@@ -42,25 +45,79 @@ export interface SessionFlush {
   readonly ended: boolean;
 }
 
-export async function flushCaptures(repo: TraceRepo, options: FlushOptions): Promise<SessionFlush[]> {
+/** A session whose flush failed this time; its spool stays for the next flush. */
+export interface FailedFlush {
+  readonly sessionId: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** The spool of a session whose id cannot be a ref name, moved out of the way (and kept). */
+export interface SetAsideSpool {
+  readonly sessionId: string;
+  readonly path: string;
+}
+
+export interface FlushResult {
+  readonly sessions: readonly SessionFlush[];
+  readonly failed: readonly FailedFlush[];
+  readonly setAside: readonly SetAsideSpool[];
+}
+
+/**
+ * Flush every session with spooled events (or the one named). Each session on its own: one that
+ * fails is returned in `failed` (the caller reports it), and the others are still stored.
+ */
+export async function flushCaptures(repo: TraceRepo, options: FlushOptions): Promise<FlushResult> {
   const root = captureRoot(repo.git.repo);
   const dirs = options.sessionId !== undefined ? [options.sessionId] : existsSync(root) ? readdirSync(root) : [];
-  const results: SessionFlush[] = [];
+  const sessions: SessionFlush[] = [];
+  const failed: FailedFlush[] = [];
+  const setAside: SetAsideSpool[] = [];
   for (const dir of dirs) {
     const info = readInfo(sessionPaths(repo.git.repo, dir).info);
     if (info === null) continue;
     const paths = sessionPaths(repo.git.repo, info.sessionId);
     try {
+      // Hooks refuse such ids; an older git-trace spooled them, and no flush could ever store them.
+      if (!isValidSessionId(info.sessionId)) {
+        const path = setAsideCaptureDir(repo.git.repo, paths.dir);
+        if (path === null) continue;
+        options.warn(`set aside the spool of session '${info.sessionId}': its id cannot be a ref name (kept in '${path}')`);
+        setAside.push({ sessionId: info.sessionId, path });
+        continue;
+      }
       const result = await withLock(paths.lock, options.lockTimeoutMs ?? 30_000, () => flushSession(repo, info.sessionId, options));
-      if (result !== null) results.push(result);
+      if (result !== null) sessions.push(result);
     } catch (error) {
       // Another flush stored the session's end and removed its folder while we waited for the
       // lock inside it: nothing is left to do for that session.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(paths.dir)) continue;
-      throw error;
+      failed.push(failure(info.sessionId, error));
     }
   }
-  return results;
+  return { sessions, failed, setAside };
+}
+
+function failure(sessionId: string, error: unknown): FailedFlush {
+  if (error instanceof TraceError) return error.hint === undefined ? { sessionId, message: error.message } : { sessionId, message: error.message, hint: error.hint };
+  // A system error (a file that cannot be read) is the session's; anything else is a bug.
+  const known = error instanceof Error && (error as NodeJS.ErrnoException).code !== undefined;
+  return { sessionId, message: known ? error.message : `unexpected: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+/** Move a capture folder under the set-aside folder; its new path, or null when it is gone. */
+function setAsideCaptureDir(repo: GitRepo, dir: string): string | null {
+  const root = setAsideRoot(repo);
+  mkdirSync(root, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const path = join(root, `${basename(dir)}-${Date.now()}`);
+  try {
+    renameSync(dir, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(dir)) return null;
+    throw error;
+  }
+  return path;
 }
 
 async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOptions): Promise<SessionFlush | null> {
@@ -77,7 +134,7 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
   const dir = stateDir(gitRepo);
   const importState = await loadImportState(dir);
   const transcript: TranscriptFile | null = info.transcriptPath !== undefined && existsSync(info.transcriptPath) ? { agent: info.agent, path: info.transcriptPath } : null;
-  const read = transcript === null ? null : await parseFrom(transcript, importState.files[transcript.path], gitRepo.workTree, options.warn);
+  const read = transcript === null ? null : await parseFrom(transcript, importState.files[transcript.path], { workTree: gitRepo.workTree, redaction: options.redaction, warn: options.warn });
   if (info.transcriptPath !== undefined && transcript === null) options.warn(`transcript '${info.transcriptPath}' of session '${sessionId}' is missing; storing what the hooks saw`);
 
   const parsedSteps = read?.parsed.steps ?? [];
@@ -99,10 +156,10 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
     cwd: info.cwd,
     ...(start?.base === null || start === undefined ? {} : { baseCommit: start.base }),
   };
-  const redacted = redactSteps(steps, options.redaction);
   let result = { added: 0, updated: 0 };
-  if (redacted.steps.length > 0 || context.length > 0 || start !== undefined) {
-    result = await repo.sessions.append(redactSession(sessionInfo, options.redaction), redacted.steps, context);
+  if (steps.length > 0 || context.length > 0 || start !== undefined) {
+    const { append } = redactAppend({ info: sessionInfo, steps, context }, options.redaction);
+    result = await repo.sessions.append(append.info, append.steps, context);
   }
   if (read !== null && transcript !== null) {
     importState.files[transcript.path] = read.state;

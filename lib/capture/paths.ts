@@ -7,6 +7,7 @@
 //   <common>/opentraces/capture/<session>/pending/<id>  the tree before a tool call in flight
 //   <common>/opentraces/capture/<session>/flushed       how much of the spool is stored
 //   <common>/opentraces/logs/hook.log                   what went wrong in hooks (they never fail)
+//   <common>/opentraces/capture-set-aside/<dir>-<ms>    a session's folder that can never be stored
 
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -42,6 +43,11 @@ export function sessionPaths(repo: GitRepo, sessionId: string): SessionPaths {
     flushed: join(dir, 'flushed'),
     lock: join(dir, 'flush.lock'),
   };
+}
+
+/** Where flush moves the capture folder of a session it can never store (an id that is no ref name). */
+export function setAsideRoot(repo: GitRepo): string {
+  return join(stateDir(repo), 'capture-set-aside');
 }
 
 export function hookLogPath(repo: GitRepo): string {

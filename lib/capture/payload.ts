@@ -4,7 +4,7 @@
 // event names per agent. Loaded on the hook's hot path: nothing heavy is imported here.
 
 import { asString, isRecord, type JsonRecord } from '../model/json.js';
-import type { AgentName } from '../model/session.js';
+import { isValidSessionId, type AgentName } from '../model/session.js';
 
 export type HookEventKind = 'session-start' | 'prompt' | 'pre-tool' | 'post-tool' | 'stop' | 'session-end' | 'other';
 
@@ -62,6 +62,11 @@ export function parseHookPayload(agent: AgentName, payload: unknown, now: Date =
   const sessionId = asString(payload['session_id']);
   const cwd = asString(payload['cwd']);
   if (sessionId === undefined || sessionId === '') throw new PayloadError(`'${name || 'the event'}' payload has no session_id`);
+  // The id becomes a ref name (refs/opentraces/sessions/<id>): one that cannot be is never
+  // spooled, so it can never stop a flush of the other sessions.
+  if (!isValidSessionId(sessionId)) {
+    throw new PayloadError(`'${name || 'the event'}' payload has session_id '${sessionId.slice(0, 200)}', which cannot be a ref name: event ignored`);
+  }
   if (cwd === undefined || cwd === '') throw new PayloadError(`'${name || 'the event'}' payload has no cwd`);
   const event: Record<string, unknown> = {
     agent,

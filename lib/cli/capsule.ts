@@ -10,7 +10,7 @@ import { replayCapsule, type ReplayReport } from '../../capsule/replay.js';
 import { sealCapsule, type Lock } from '../../capsule/seal.js';
 import { askHidden, askNewPassphrase, askYesNo, hasTerminal, readPassphraseFd } from '../../capsule/terminal.js';
 import { findRepo, type GitRepo } from '../../refs/repo.js';
-import { loadIdentity } from '../crypto/identity.js';
+import { loadIdentity, warnIfIdentityShared } from '../crypto/identity.js';
 import { InputError, RepoError, UsageError } from '../errors.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { loadSession } from '../replay/load.js';
@@ -216,7 +216,11 @@ async function unlock(file: string, values: { identity?: string | undefined; pas
   let key: Key;
   if (values['passphrase-fd'] !== undefined) key = { kind: 'passphrase', passphrase: readPassphraseFd(fdNumber(values['passphrase-fd'])) };
   else if (values.passphrase === true || (header.encryption.unlock === 'passphrase' && values.identity === undefined)) key = { kind: 'passphrase', passphrase: await askHidden(`Passphrase for ${basename(file)}: `) };
-  else key = { kind: 'identity', secretKeys: (await loadIdentity(values.identity ?? readSettings().identityFile)).secretKeys };
+  else {
+    const identity = await loadIdentity(values.identity ?? readSettings().identityFile);
+    warnIfIdentityShared(identity.file, warn);
+    key = { kind: 'identity', secretKeys: identity.secretKeys };
+  }
   return openCapsule(bytes, file, key);
 }
 

@@ -1,7 +1,8 @@
 // git trace import: store sessions from the agents' own transcript files, or from normalized
 // steps JSONL (--format steps).
 
-import { readStepsFile } from '../import/steps-file.js';
+import type { RedactionCounts } from '../crypto/redact.js';
+import { importStepsFiles } from '../import/steps-import.js';
 import { importTranscripts, type TranscriptImportResult } from '../import/transcripts.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { UsageError } from '../errors.js';
@@ -9,7 +10,6 @@ import { AGENTS, isAgentName, type AgentName } from '../model/session.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { openCatalogForWrites, openCliRepo } from './repo.js';
 import { progressBar } from './progress.js';
-import type { SessionAppend } from '../store/session-store.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
@@ -40,6 +40,8 @@ export interface ImportSummary {
   readonly updated: number;
   readonly unchanged: number;
   readonly badLines: number;
+  /** Secrets redacted, by kind. */
+  readonly redactions: RedactionCounts;
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
@@ -50,31 +52,29 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (args.values.format === undefined) return importAgentTranscripts(args.positionals, agent, args.values.json === true);
   if (args.values.format !== 'steps') throw new UsageError(`unknown format '${args.values.format}'`, { hint: 'the only format is steps (normalized steps JSONL)' });
   if (args.positionals.length === 0) throw new UsageError('no FILE to import', { hint: 'usage: git trace import --format steps FILE...' });
+  return importSteps(args.positionals, { json: args.values.json === true, quiet: args.values.quiet === true });
+}
+
+async function importSteps(files: readonly string[], flags: { readonly json: boolean; readonly quiet: boolean }): Promise<number> {
   const repo = await openCliRepo();
   try {
+    const redaction = await readRedactionConfig(repo.git.repo);
     await openCatalogForWrites(repo);
-    let valid = 0;
-    const summary = { sessions: 0, added: 0, updated: 0, unchanged: 0, badLines: 0 };
-    const appends: SessionAppend[] = [];
-    for (const file of args.positionals) {
-      const parsed = await readStepsFile(file, (w) => warn(`${w.file}:${w.line}: ${w.message}`));
-      valid += parsed.validLines;
-      summary.badLines += parsed.badLines;
-      for (const session of parsed.sessions) appends.push({ info: session.info, steps: session.steps });
-    }
-    const progress = progressBar('storing sessions', { quiet: args.values.quiet === true });
-    const results = await repo.sessions.appendMany(appends, { progress: progress.update });
+    const progress = progressBar('storing sessions', { quiet: flags.quiet });
+    const imported = await importStepsFiles(repo, files, { redaction, warn, progress: progress.update });
     progress.done();
-    summary.sessions = new Set(appends.map((a) => a.info.id)).size;
-    for (const result of results) {
-      summary.added += result.added;
-      summary.updated += result.updated;
-      summary.unchanged += result.unchanged;
+    const { validLines, ...counts } = imported;
+    const result: ImportSummary = { version: 1, ...counts };
+    if (flags.json) outJson(result);
+    else {
+      out(
+        [
+          `imported ${plural(result.sessions, 'session')}: ${result.added} new steps, ${result.updated} updated, ${result.unchanged} already stored${result.badLines > 0 ? `, ${result.badLines} bad lines skipped` : ''}`,
+          ...renderRedactions(result.redactions),
+        ].join('\n'),
+      );
     }
-    const result: ImportSummary = { version: 1, ...summary };
-    if (args.values.json === true) outJson(result);
-    else out(`imported ${result.sessions} session${result.sessions === 1 ? '' : 's'}: ${result.added} new steps, ${result.updated} updated, ${result.unchanged} already stored${result.badLines > 0 ? `, ${result.badLines} bad lines skipped` : ''}`);
-    return valid === 0 ? 1 : 0;
+    return validLines === 0 ? 1 : 0;
   } finally {
     repo.close();
   }
@@ -106,10 +106,15 @@ async function importAgentTranscripts(paths: readonly string[], agent: AgentName
 
 function renderTranscriptImport(result: TranscriptImportResult): string {
   if (result.files.length === 0 && result.failed === 0) return 'nothing new to import';
-  const redacted = Object.values(result.redactions).reduce((a, b) => a + b, 0);
   return [
     `imported ${plural(result.files.length, 'file')} into ${plural(result.sessions, 'session')}: ${result.added} new steps, ${result.updated} updated, ${result.unchanged} already stored`,
-    ...(redacted > 0 ? [`redacted ${plural(redacted, 'secret')} (${Object.entries(result.redactions).map(([k, n]) => `${n} ${k}`).join(', ')})`] : []),
+    ...renderRedactions(result.redactions),
     ...(result.failed > 0 ? [`${plural(result.failed, 'file')} could not be imported (see the warnings)`] : []),
   ].join('\n');
+}
+
+/** The line saying what was redacted, when anything was. */
+function renderRedactions(counts: RedactionCounts): string[] {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return total === 0 ? [] : [`redacted ${plural(total, 'secret')} (${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')})`];
 }

@@ -7,11 +7,11 @@ import { stateDir } from '../../refs/repo.js';
 import { defaultAgents, hookStatus, installHooks } from '../hooks/index.js';
 import type { AgentName } from '../model/session.js';
 import { openGit } from '../../refs/handle.js';
-import { ensureIdentity } from '../crypto/identity.js';
+import { ensureIdentity, warnIfIdentityShared } from '../crypto/identity.js';
 import { readSettings } from '../settings.js';
 import { addRecipients } from '../store/recipients.js';
 import { parseCommand } from './args.js';
-import { out, outJson } from './output.js';
+import { out, outJson, warn } from './output.js';
 
 const HELP = `usage: git trace init [--hooks] [--json]
 
@@ -43,6 +43,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const handle = await openGit(process.cwd());
   try {
     const { identity, created } = await ensureIdentity(readSettings().identityFile);
+    warnIfIdentityShared(identity.file, warn);
     const email = await git(['config', 'user.email'], { cwd: handle.repo.gitDir, env: { GIT_DIR: handle.repo.gitDir }, okExitCodes: [1] });
     const recipients = await addRecipients(handle, [email === '' ? { key: identity.recipient } : { key: identity.recipient, name: email }]);
     const place = { env: process.env, workTree: handle.repo.workTree, stateDir: stateDir(handle.repo) };

@@ -1,7 +1,9 @@
 // The user's age identity: an X25519 secret key in a file of mode 0600, in the format the `age`
 // CLI reads (`age -d -i FILE`). Post-quantum identities are not used: the age CLI cannot read them.
 // Keys are made and read with the native age code, so loading an identity never loads age-encryption.
+// A file that other users may open is reported (identityAccessProblem), never silently used.
 
+import { statSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KeyError } from '../errors.js';
@@ -47,6 +49,42 @@ export async function loadIdentity(file: string): Promise<UserIdentity> {
     throw new KeyError(`malformed identity in '${file}'`, { cause: error, hint: 'the file must hold an AGE-SECRET-KEY-1… line' });
   }
   return { file, secretKeys: x25519, recipient };
+}
+
+/** Permission bits of group and others: any of them lets another user read or replace the key. */
+const SHARED_ACCESS_BITS = 0o077;
+
+export interface IdentityAccessProblem {
+  /** What is wrong, naming the file and its mode. */
+  readonly detail: string;
+  /** The command that fixes it. */
+  readonly fix: string;
+}
+
+/**
+ * What is wrong with who may open the identity file; null when only its owner has access, when
+ * the file cannot be read (loading it says why), and on Windows, whose file modes say nothing of
+ * access. ssh refuses such a private key; we report it and go on, because refusing would lock
+ * the user out of every record at once.
+ */
+export function identityAccessProblem(file: string): IdentityAccessProblem | null {
+  if (process.platform === 'win32') return null;
+  let mode: number;
+  try {
+    mode = statSync(file).mode & 0o777;
+  } catch {
+    return null;
+  }
+  if ((mode & SHARED_ACCESS_BITS) === 0) return null;
+  const what = (mode & 0o044) !== 0 ? 'can be read by other users' : (mode & 0o022) !== 0 ? 'can be changed by other users' : 'is open to other users';
+  const quoted = /^[\w@%+=:,./-]+$/.test(file) ? file : `"${file.replace(/["\\$`]/g, '\\$&')}"`;
+  return { detail: `identity '${file}' ${what} (mode ${mode.toString(8).padStart(4, '0')})`, fix: `chmod 600 ${quoted}` };
+}
+
+/** Tell `warn`, in one line naming the fix, when the identity file is open to other users. */
+export function warnIfIdentityShared(file: string, warn: (message: string) => void): void {
+  const problem = identityAccessProblem(file);
+  if (problem !== null) warn(`${problem.detail}: run '${problem.fix}'`);
 }
 
 /** Load the identity, creating it (mode 0600) when the file does not exist. */

@@ -8,12 +8,12 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { ADAPTERS, adapterFor } from '../agents/index.js';
 import { detectAgent } from '../agents/detect.js';
 import type { Env, ParseResult, TranscriptFile } from '../agents/types.js';
-import { addCounts, redactStep, redactText, type RedactionConfig } from '../crypto/redact.js';
-import type { AgentName, SessionInfo } from '../model/session.js';
-import type { Step } from '../model/step.js';
+import { addCounts, type RedactionConfig } from '../crypto/redact.js';
+import type { AgentName } from '../model/session.js';
 import { stateDir } from '../../refs/repo.js';
 import type { TraceRepo } from '../trace-repo.js';
 import type { SessionAppend } from '../store/session-store.js';
+import { redactAppend, redactCheckpoint } from './redact-session.js';
 import { loadImportState, saveImportState, type FileState } from './state.js';
 
 export interface TranscriptImportOptions {
@@ -160,35 +160,37 @@ interface ParsedFile {
 }
 
 async function parseFile(file: TranscriptFile, previous: FileState | undefined, context: FileContext): Promise<ParsedFile | null> {
-  const read = await parseFrom(file, previous, context.workTree, context.warn);
+  const read = await parseFrom(file, previous, context);
   if (read === null) return null;
   const { parsed, resumed } = read;
   if (context.explicit && !previous && !isInside(context.workTree, parsed.session.cwd)) {
     context.warn(`'${file.path}' is a session that ran in '${parsed.session.cwd ?? 'an unknown folder'}', outside this repository; importing it anyway`);
   }
-  const { steps, counts } = redactSteps(parsed.steps, context.redaction);
-  const session = redactSession(parsed.session, context.redaction);
+  const redacted = redactAppend({ info: parsed.session, steps: parsed.steps, context: parsed.context }, context.redaction);
   const from = resumed && previous !== undefined ? previous.checkpoint.from.offset : 0;
   return {
     file,
     summary: { path: file.path, agent: file.agent, sessionId: parsed.session.id, skipped: parsed.stats.skipped, badLines: parsed.stats.badLines },
-    append: parsed.steps.length === 0 && resumed ? null : { info: session, steps, context: parsed.context },
+    append: parsed.steps.length === 0 && resumed ? null : redacted.append,
     state: read.state,
-    redactions: counts,
+    redactions: redacted.counts,
     bytes: Math.max(0, read.state.size - from),
   };
+}
+
+export interface ParseFromOptions {
+  readonly workTree: string | null;
+  /** Applied to the checkpoint's state, which is kept at rest. */
+  readonly redaction: RedactionConfig;
+  readonly warn: (message: string) => void;
 }
 
 /**
  * Parse a transcript from where the last read of it stopped; null when it has not changed.
  * The returned state is to be saved only once the steps are stored.
  */
-export async function parseFrom(
-  file: TranscriptFile,
-  previous: FileState | undefined,
-  workTree: string | null,
-  warn: (message: string) => void,
-): Promise<{ parsed: ParseResult; state: FileState; resumed: boolean } | null> {
+export async function parseFrom(file: TranscriptFile, previous: FileState | undefined, options: ParseFromOptions): Promise<{ parsed: ParseResult; state: FileState; resumed: boolean } | null> {
+  const { workTree, warn } = options;
   const info = await stat(file.path);
   // A file that shrank was rewritten: an offset into it means nothing any more, so read it from
   // the start; the store's dedupe keeps that cheap. A checkpoint at offset 0 belongs to a parser
@@ -201,7 +203,8 @@ export async function parseFrom(
     ...(resumed ? { from: previous.checkpoint } : {}),
     warn: (w) => warn(`${w.file}:${w.line}: ${w.message}`),
   });
-  const state: FileState = { agent: file.agent, sessionId: parsed.session.id, checkpoint: parsed.checkpoint, size: info.size, mtimeMs: info.mtimeMs };
+  const checkpoint = redactCheckpoint(file.agent, parsed.checkpoint, options.redaction);
+  const state: FileState = { agent: file.agent, sessionId: parsed.session.id, checkpoint, size: info.size, mtimeMs: info.mtimeMs };
   return { parsed, state, resumed };
 }
 
@@ -209,20 +212,4 @@ function isInside(root: string | null, path: string | undefined): boolean {
   if (root === null || path === undefined) return false;
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-/** Redact every step at capture; each step records its own counts. */
-export function redactSteps(steps: readonly Step[], config: RedactionConfig): { steps: Step[]; counts: Record<string, number> } {
-  let counts: Record<string, number> = {};
-  const out = steps.map((step) => {
-    const r = redactStep(step, config);
-    if (Object.keys(r.counts).length === 0) return r.step;
-    counts = { ...addCounts(counts, r.counts) };
-    return { ...r.step, redacted: r.counts } as Step;
-  });
-  return { steps: out, counts };
-}
-
-export function redactSession(session: ParseResult['session'], config: RedactionConfig): SessionInfo {
-  return session.title === undefined ? session : { ...session, title: redactText(session.title, config).text };
 }

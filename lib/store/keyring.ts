@@ -14,7 +14,11 @@ export interface Keyring {
   identity(): Promise<UserIdentity>;
 }
 
-export function keyringFor(handle: GitHandle, identityFile: string = readSettings().identityFile): Keyring {
+/**
+ * `warn` hears, once, that the identity used to decrypt is open to other users (mode 0644…);
+ * decryption goes on.
+ */
+export function keyringFor(handle: GitHandle, identityFile: string = readSettings().identityFile, warn: (message: string) => void = () => undefined): Keyring {
   let identity: Promise<UserIdentity> | null = null;
   let opener: Promise<Opener> | null = null;
   let sealer: Promise<Sealer> | null = null;
@@ -23,7 +27,11 @@ export function keyringFor(handle: GitHandle, identityFile: string = readSetting
   const loadId = (): Promise<UserIdentity> => (identity ??= import('../crypto/identity.js').then((m) => m.loadIdentity(identityFile)));
   return {
     identity: loadId,
-    opener: () => (opener ??= Promise.all([loadId(), import('../crypto/cipher.js')]).then(([id, m]) => new m.Opener(id.secretKeys))),
+    opener: () =>
+      (opener ??= Promise.all([loadId(), import('../crypto/cipher.js'), import('../crypto/identity.js')]).then(([id, m, { warnIfIdentityShared }]) => {
+        warnIfIdentityShared(id.file, warn);
+        return new m.Opener(id.secretKeys);
+      })),
     sealer: () =>
       (sealer ??= Promise.all([readRecipients(handle), import('../crypto/cipher.js')]).then(([recipients, m]) => {
         if (recipients.length === 0) {

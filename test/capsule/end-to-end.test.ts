@@ -3,7 +3,7 @@
 // (reproduces), fixes the library, and replays it against the fix (fixed).
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -51,6 +51,18 @@ describe('seal → open → replay in another clone', () => {
     assert.equal(result.promptsIncluded, false);
     assert.deepEqual(result.files, ['cases.json', 'test.js']);
     assert.ok(existsSync(file));
+  });
+
+  test('opening with an identity other users can read warns once, naming the chmod', { skip: process.platform === 'win32' }, () => {
+    const key = lib.maintainer.file;
+    chmodSync(key, 0o644);
+    try {
+      const opened = runCli(['capsule', 'open', '--json', file], { cwd: clone.dir, env: asMaintainer() });
+      assert.equal(opened.status, 0, opened.stderr);
+      assert.equal(opened.stderr, `warning: identity '${key}' can be read by other users (mode 0644): run 'chmod 600 ${key}'\n`);
+    } finally {
+      chmodSync(key, 0o600);
+    }
   });
 
   test('secrets stored unredacted are redacted at sealing, and counted', () => {

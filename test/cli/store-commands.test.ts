@@ -36,10 +36,10 @@ describe('init, import, list, show, verify on a real repository', () => {
   test('import stores a steps file once; a second import adds nothing', () => {
     const first = r.trace(['import', '--format', 'steps', '--json', SMALL]);
     assert.equal(first.status, 0, first.stderr);
-    assert.deepEqual(json(first.stdout), { version: 1, sessions: 1, added: 6, updated: 0, unchanged: 0, badLines: 0 });
+    assert.deepEqual(json(first.stdout), { version: 1, sessions: 1, added: 6, updated: 0, unchanged: 0, badLines: 0, redactions: {} });
     const tip = r.git('rev-parse', 'refs/opentraces/sessions/fixture-session-1');
     const second = r.trace(['import', '--format', 'steps', '--json', SMALL]);
-    assert.deepEqual(json(second.stdout), { version: 1, sessions: 1, added: 0, updated: 0, unchanged: 6, badLines: 0 });
+    assert.deepEqual(json(second.stdout), { version: 1, sessions: 1, added: 0, updated: 0, unchanged: 6, badLines: 0, redactions: {} });
     assert.equal(r.git('rev-parse', 'refs/opentraces/sessions/fixture-session-1'), tip);
   });
 

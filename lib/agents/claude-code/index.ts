@@ -5,12 +5,14 @@ import { basename } from 'node:path';
 import type { AgentAdapter } from '../types.js';
 import { findTranscripts, transcriptRoots } from './locate.js';
 import { parseTranscript } from './parse.js';
+import { mapStateContent } from './state.js';
 
 export const claudeCodeAdapter: AgentAdapter = {
   agent: 'claude-code',
   transcriptRoots,
   findTranscripts,
   parse: parseTranscript,
+  mapCheckpointContent: mapStateContent,
   // Subagent transcripts: `agent-<id>.jsonl`, flat (2.0.x) or under `<session>/subagents/` (2.1.x).
   isSubagentFile: (path) => basename(path).startsWith('agent-'),
 };

@@ -7,6 +7,7 @@
 import { asString, compact, field, isRecord } from '../../model/json.js';
 import { STEP_VERSION, type CompactionStep, type Step, type SubagentStep, type ToolStep, type Usage } from '../../model/step.js';
 import { validateStep } from '../../model/validate.js';
+import type { CheckpointContentMap } from '../types.js';
 
 const STATE_VERSION = 1;
 /** Titles waiting for their leaf record; a file can open with dozens that point elsewhere. */
@@ -91,6 +92,18 @@ export function restoreState(value: unknown): ParseState {
   if (held !== undefined) state.held = held;
   for (const [leaf, summary] of entries(value['summaries'])) if (typeof summary === 'string') rememberSummary(state, leaf, summary);
   return state;
+}
+
+/** The state with its content mapped (see AgentAdapter.mapCheckpointContent). */
+export function mapStateContent(value: unknown, map: CheckpointContentMap): unknown {
+  if (!isRecord(value) || value['v'] !== STATE_VERSION) return undefined;
+  const state = restoreState(value);
+  if (state.title !== undefined) state.title = map.text(state.title);
+  for (const [id, pending] of state.pending) state.pending.set(id, { ...pending, step: map.step(pending.step) });
+  for (const [id, step] of state.agents) state.agents.set(id, map.step(step));
+  if (state.compaction !== undefined) state.compaction = map.step(state.compaction);
+  for (const [leaf, title] of state.summaries) state.summaries.set(leaf, map.text(title));
+  return saveState(state);
 }
 
 function entries(value: unknown): [string, unknown][] {

@@ -4,10 +4,12 @@
 import type { AgentAdapter } from '../types.js';
 import { codexTranscriptRoots, findCodexTranscripts } from './locate.js';
 import { parseRollout } from './parse.js';
+import { mapStateContent } from './state.js';
 
 export const codexAdapter: AgentAdapter = {
   agent: 'codex',
   transcriptRoots: codexTranscriptRoots,
   findTranscripts: findCodexTranscripts,
   parse: parseRollout,
+  mapCheckpointContent: mapStateContent,
 };

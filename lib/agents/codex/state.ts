@@ -7,7 +7,7 @@
 // else is already final in the steps emitted. The state is read back as `unknown`: anything
 // malformed is dropped piece by piece (a lost piece costs accuracy, never the parse).
 
-import type { ContextItem } from '../types.js';
+import type { CheckpointContentMap, ContextItem } from '../types.js';
 import { asArray, asBoolean, asNumber, asString, isRecord, type JsonRecord } from '../../model/json.js';
 import type { Step } from '../../model/step.js';
 import { validateStep } from '../../model/validate.js';
@@ -179,4 +179,22 @@ export function readState(value: unknown): CodexState {
     started: asBoolean(value['started']) ?? false,
   };
   return withOptional(base, value);
+}
+
+/** The state with its content mapped (see AgentAdapter.mapCheckpointContent). */
+export function mapStateContent(value: unknown, map: CheckpointContentMap): unknown {
+  if (!isRecord(value) || value['v'] !== STATE_VERSION) return undefined;
+  const state = readState(value);
+  const mapped: { -readonly [K in keyof CodexState]: CodexState[K] } = {
+    ...state,
+    steps: state.steps.map((step) => map.step(step)),
+    open: state.open.map((call) => (call.patchText === undefined ? call : { ...call, patchText: map.text(call.patchText) })),
+    contextPending: state.contextPending.map((item) => ({ ...item, text: map.text(item.text) })),
+  };
+  if (state.prompt !== undefined) mapped.prompt = { ...state.prompt, text: map.text(state.prompt.text) };
+  if (state.webSearch !== undefined) {
+    const { output } = state.webSearch;
+    mapped.webSearch = { callId: state.webSearch.callId, action: map.value(state.webSearch.action), ...(output === undefined ? {} : { output: map.text(output) }) };
+  }
+  return mapped;
 }

@@ -6,6 +6,7 @@ import type { AgentAdapter, ParseOptions, ParseResult } from '../types.js';
 import { parseJsonl } from './jsonl.js';
 import { parseLegacy } from './legacy.js';
 import { findTranscripts, transcriptRoots } from './locate.js';
+import { mapStateContent } from './timeline.js';
 
 async function parse(file: string, options: ParseOptions): Promise<ParseResult> {
   const state = options.from?.state;
@@ -19,6 +20,7 @@ export const geminiAdapter: AgentAdapter = {
   transcriptRoots,
   findTranscripts,
   parse,
+  mapCheckpointContent: mapStateContent,
 };
 
 /**

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { asArray, asString, isRecord } from '../../model/json.js';
 import type { Step } from '../../model/step.js';
+import type { CheckpointContentMap } from '../types.js';
 
 export type GeminiFormat = 'json' | 'jsonl';
 
@@ -62,6 +63,15 @@ export function readState(value: unknown, format: GeminiFormat): GeminiState | u
     messages.push([entry[0], steps]);
   }
   return { v: 1, format, meta: mergeMeta({}, value['meta']), messages, withdrawn: [] };
+}
+
+/** The state with its content (the session's summary) mapped; see AgentAdapter.mapCheckpointContent. */
+export function mapStateContent(value: unknown, map: CheckpointContentMap): unknown {
+  const format = isRecord(value) ? value['format'] : undefined;
+  const state = format === 'json' || format === 'jsonl' ? readState(value, format) : undefined;
+  if (state === undefined) return undefined;
+  const { summary } = state.meta;
+  return summary === undefined ? state : { ...state, meta: { ...state.meta, summary: map.text(summary) } };
 }
 
 export function hashStep(step: Step): string {

@@ -4,10 +4,12 @@
 import type { AgentAdapter } from '../types.js';
 import { findPiTranscripts, piTranscriptRoots } from './locate.js';
 import { parsePiSession } from './parse.js';
+import { mapStateContent } from './state.js';
 
 export const piAdapter: AgentAdapter = {
   agent: 'pi',
   transcriptRoots: piTranscriptRoots,
   findTranscripts: findPiTranscripts,
   parse: parsePiSession,
+  mapCheckpointContent: mapStateContent,
 };

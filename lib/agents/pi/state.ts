@@ -2,9 +2,10 @@
 // Only line 1 (the header) names the session and its cwd, so they travel here; so do the
 // current model (`model_change`) and the tool calls still waiting for their result.
 
-import { asString, isRecord } from '../../model/json.js';
+import { asString, compact, isRecord } from '../../model/json.js';
 import type { ToolStep } from '../../model/step.js';
 import { validateStep } from '../../model/validate.js';
+import type { CheckpointContentMap } from '../types.js';
 
 export const PI_STATE_VERSION = 1 as const;
 
@@ -43,4 +44,13 @@ export function restoreState(value: unknown): PiState {
     model: optional('model'),
     pending,
   };
+}
+
+/** The state with its content mapped (see AgentAdapter.mapCheckpointContent). */
+export function mapStateContent(value: unknown, map: CheckpointContentMap): unknown {
+  if (!isRecord(value) || value['v'] !== PI_STATE_VERSION) return undefined;
+  const state = restoreState(value);
+  const pending: Record<string, ToolStep> = {};
+  for (const [callId, step] of Object.entries(state.pending)) pending[callId] = map.step(step);
+  return compact({ ...state, title: state.title === undefined ? undefined : map.text(state.title), pending });
 }
