@@ -3,9 +3,11 @@
 // Rules: files are live (the agent may be writing), so a last line without a newline that does
 // not parse is "torn": it is not returned and the resume offset stays before it. Lines are split
 // on bytes, so offsets are exact whatever the encoding. A line that is not JSON is reported with
-// its file and line number and skipped; it never stops the read.
+// its file and line number and skipped; it never stops the read. A huge line is never held
+// whole: past LONG_JSON_BYTES its long strings keep only their head and tail (json-bytes.ts).
 
 import { open } from 'node:fs/promises';
+import { JsonBytes } from './json-bytes.js';
 
 export interface Line {
   /** 1-based line number in the file. */
@@ -38,44 +40,62 @@ export interface ReadFrom {
 
 const CHUNK = 1 << 20;
 
-/** Yield complete lines from `from.offset`. An unterminated last line is yielded with `end` at EOF. */
+/**
+ * Yield complete lines from `from.offset`. An unterminated last line is yielded with `end` at EOF.
+ * A line longer than LONG_JSON_BYTES is taken for JSON: its long strings come back cut to their
+ * head and tail (json-bytes.ts), so a huge line costs what is kept of it, not its size.
+ */
 export async function* readLines(file: string, from: ReadFrom = { offset: 0, line: 0 }): AsyncGenerator<Line> {
   const handle = await open(file, 'r');
   try {
     let position = from.offset;
     let lineNo = from.line;
-    let pending: Buffer = Buffer.alloc(0);
+    // The start of a line that runs past the chunk it began in, gathered until its newline.
+    let pending: JsonBytes | null = null;
     let pendingStart = position;
     const buffer = Buffer.allocUnsafe(CHUNK);
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
       if (bytesRead === 0) break;
+      const data = buffer.subarray(0, bytesRead);
+      const chunkStart = position;
       position += bytesRead;
-      let data: Buffer = pending.length > 0 ? Buffer.concat([pending, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
       let cursor = 0;
       for (;;) {
         const newline = data.indexOf(10, cursor);
         if (newline === -1) break;
         lineNo += 1;
-        const start = pendingStart + cursor;
-        const text = data.toString('utf8', cursor, stripCr(data, cursor, newline));
-        yield { line: lineNo, start, end: pendingStart + newline + 1, text, terminated: true };
+        const end = chunkStart + newline + 1;
+        if (pending === null) {
+          yield { line: lineNo, start: chunkStart + cursor, end, text: decodeLine(data, cursor, newline), terminated: true };
+        } else {
+          pending.add(data, cursor, newline);
+          const bytes = pending.bytes();
+          pending = null;
+          yield { line: lineNo, start: pendingStart, end, text: decodeLine(bytes, 0, bytes.length), terminated: true };
+        }
         cursor = newline + 1;
       }
-      pending = Buffer.from(data.subarray(cursor));
-      pendingStart += cursor;
-      data = Buffer.alloc(0);
+      if (cursor < bytesRead) {
+        if (pending === null) {
+          pending = new JsonBytes();
+          pendingStart = chunkStart + cursor;
+        }
+        pending.add(data, cursor, bytesRead);
+      }
     }
-    if (pending.length > 0) {
-      yield { line: lineNo + 1, start: pendingStart, end: pendingStart + pending.length, text: pending.toString('utf8'), terminated: false };
+    if (pending !== null) {
+      yield { line: lineNo + 1, start: pendingStart, end: pendingStart + pending.length, text: pending.bytes().toString('utf8'), terminated: false };
     }
   } finally {
     await handle.close();
   }
 }
 
-function stripCr(data: Buffer, start: number, newline: number): number {
-  return newline > start && data[newline - 1] === 13 ? newline - 1 : newline;
+/** The text of `data[start, newline)`, less a CR before the newline. */
+function decodeLine(data: Buffer, start: number, newline: number): string {
+  const end = newline > start && data[newline - 1] === 13 ? newline - 1 : newline;
+  return data.toString('utf8', start, end);
 }
 
 export interface JsonLinesResult {

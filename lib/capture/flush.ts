@@ -11,6 +11,7 @@ import type { RedactionConfig } from '../crypto/redact.js';
 import { redactAppend } from '../import/redact-session.js';
 import { parseFrom } from '../import/transcripts.js';
 import { loadImportState, saveImportState } from '../import/state.js';
+import { capToolCall } from '../model/output-cap.js';
 import { addedLines } from '../model/patch.js';
 import { isValidSessionId, type SessionInfo } from '../model/session.js';
 import type { Patch, Step, ToolStep } from '../model/step.js';
@@ -255,13 +256,14 @@ function hookToolStep(record: ToolRecord): ToolStep {
     id: `hook:${record.call}`,
     kind: 'tool',
     timestamp: record.ts,
-    tool: {
+    // The hook capped the output already; this records the cut its marker tells of.
+    tool: capToolCall({
       name: record.name ?? 'tool',
       ...(record.call.startsWith('tool:') ? {} : { callId: record.call }),
       input: record.input ?? null,
       ...(record.output === undefined ? {} : { output: record.output }),
       status: record.failed === true ? 'error' : 'ok',
-    },
+    }),
   };
 }
 

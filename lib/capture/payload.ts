@@ -4,6 +4,7 @@
 // event names per agent. Loaded on the hook's hot path: nothing heavy is imported here.
 
 import { asString, isRecord, type JsonRecord } from '../model/json.js';
+import { capText } from '../model/output-cap.js';
 import { isValidSessionId, type AgentName } from '../model/session.js';
 
 export type HookEventKind = 'session-start' | 'prompt' | 'pre-tool' | 'post-tool' | 'stop' | 'session-end' | 'other';
@@ -20,7 +21,7 @@ export interface HookEvent {
   readonly callId?: string;
   readonly toolName?: string;
   readonly toolInput?: unknown;
-  /** The tool's result as text (truncated), for sessions whose transcript cannot be read. */
+  /** The tool's result as text, capped (output-cap.ts), for sessions whose transcript cannot be read. */
   readonly toolOutput?: string;
   readonly failed?: boolean;
   readonly prompt?: string;
@@ -49,9 +50,6 @@ const EVENTS: Readonly<Record<AgentName, Readonly<Record<string, HookEventKind>>
   },
   pi: { session_start: 'session-start', input: 'prompt', tool_call: 'pre-tool', tool_result: 'post-tool', agent_end: 'stop', turn_end: 'stop', session_shutdown: 'session-end' },
 };
-
-/** Text of a tool response kept in the spool: enough to read, never megabytes. */
-const MAX_OUTPUT = 16 * 1024;
 
 export class PayloadError extends Error {}
 
@@ -96,6 +94,6 @@ function responseFailed(response: unknown): boolean {
 function responseText(payload: JsonRecord): string | undefined {
   const response = payload['tool_response'] ?? payload['error'];
   if (response === undefined || response === null) return undefined;
-  const text = typeof response === 'string' ? response : JSON.stringify(response);
-  return text.length > MAX_OUTPUT ? `${text.slice(0, MAX_OUTPUT)}…` : text;
+  // Capped as a transcript's tool output is: enough to read, never megabytes in the spool.
+  return capText(typeof response === 'string' ? response : JSON.stringify(response)).text;
 }

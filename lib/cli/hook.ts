@@ -4,6 +4,7 @@
 
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { JsonBytes } from '../agents/json-bytes.js';
 import { handleHookEvent } from '../capture/hook.js';
 import { hookLogPath } from '../capture/paths.js';
 import { parseHookPayload } from '../capture/payload.js';
@@ -74,12 +75,13 @@ async function injectPriorContext(repo: GitRepo, event: HookEvent): Promise<void
   }
 }
 
+/** The payload; a huge one (a tool that printed megabytes) with its long strings cut, as a transcript line's are. */
 function readStdin(): Promise<string> {
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    const payload = new JsonBytes();
+    process.stdin.on('data', (chunk: Buffer) => payload.add(chunk));
+    process.stdin.on('end', () => resolve(payload.bytes().toString('utf8')));
+    process.stdin.on('error', () => resolve(payload.bytes().toString('utf8')));
   });
 }
 

@@ -6,12 +6,14 @@
 //   {"type":"step","id":"t1","kind":"tool","timestamp":"…","tool":{"name":"Bash",…}}
 //
 // Step lines belong to the session line above them (or name it: "session":"s1"). Each bad line
-// is reported with its file and line number and skipped; the rest imports.
+// is reported with its file and line number and skipped; the rest imports. Tool outputs are
+// capped as at capture (output-cap.ts).
 
 import { stat } from 'node:fs/promises';
 import { eachJsonLine, type LineWarning } from '../agents/lines.js';
 import { InputError } from '../errors.js';
 import { isRecord } from '../model/json.js';
+import { capToolOutput } from '../model/output-cap.js';
 import type { SessionInfo } from '../model/session.js';
 import type { Step } from '../model/step.js';
 import { validateSessionInfo, validateStep } from '../model/validate.js';
@@ -75,7 +77,7 @@ export async function readStepsFile(file: string, warn: (warning: LineWarning) =
       bad(line, `bad step: ${step.error}`);
       return;
     }
-    named.steps.push(step.value);
+    named.steps.push(capToolOutput(step.value));
     validLines++;
   });
   if (end.offset < size) bad(end.line + 1, 'incomplete last line (cut off mid-record)');

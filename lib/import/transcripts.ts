@@ -10,6 +10,7 @@ import { detectAgent } from '../agents/detect.js';
 import type { Env, ParseResult, TranscriptFile } from '../agents/types.js';
 import { addCounts, type RedactionConfig } from '../crypto/redact.js';
 import type { AgentName } from '../model/session.js';
+import { capToolOutput } from '../model/output-cap.js';
 import { stateDir } from '../../refs/repo.js';
 import type { TraceRepo } from '../trace-repo.js';
 import type { SessionAppend } from '../store/session-store.js';
@@ -187,7 +188,8 @@ export interface ParseFromOptions {
 
 /**
  * Parse a transcript from where the last read of it stopped; null when it has not changed.
- * The returned state is to be saved only once the steps are stored.
+ * Tool outputs come back capped (output-cap.ts). The returned state is to be saved only once
+ * the steps are stored.
  */
 export async function parseFrom(file: TranscriptFile, previous: FileState | undefined, options: ParseFromOptions): Promise<{ parsed: ParseResult; state: FileState; resumed: boolean } | null> {
   const { workTree, warn } = options;
@@ -198,11 +200,12 @@ export async function parseFrom(file: TranscriptFile, previous: FileState | unde
   const resumed =
     previous !== undefined && previous.agent === file.agent && (info.size >= previous.size || previous.checkpoint.from.offset === 0);
   if (resumed && info.size === previous.size && info.mtimeMs === previous.mtimeMs) return null;
-  const parsed = await adapterFor(file.agent).parse(file.path, {
+  const read = await adapterFor(file.agent).parse(file.path, {
     repoRoot: workTree,
     ...(resumed ? { from: previous.checkpoint } : {}),
     warn: (w) => warn(`${w.file}:${w.line}: ${w.message}`),
   });
+  const parsed: ParseResult = { ...read, steps: read.steps.map(capToolOutput) };
   const checkpoint = redactCheckpoint(file.agent, parsed.checkpoint, options.redaction);
   const state: FileState = { agent: file.agent, sessionId: parsed.session.id, checkpoint, size: info.size, mtimeMs: info.mtimeMs };
   return { parsed, state, resumed };

@@ -45,6 +45,12 @@ export interface ToolCall {
   readonly input: unknown;
   /** The result as text; absent while the result is pending. */
   readonly output?: string;
+  /**
+   * Set when the result was too long to keep whole (see output-cap.ts): `output` then holds its
+   * head and tail around a `[git-trace: N bytes left out]` marker, and `bytes` is N, in UTF-8
+   * bytes of the original (summed when there are several markers).
+   */
+  readonly truncated?: { readonly bytes: number };
   readonly exitCode?: number;
   /** `pending`: no result recorded (yet). */
   readonly status: ToolStatus;

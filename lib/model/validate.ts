@@ -122,7 +122,15 @@ function toolOf(value: unknown): ToolCall {
     status: status as ToolStatus,
     reads: reads as readonly string[] | undefined,
     snapshot: snapshot as 'complete' | 'cut-short' | undefined,
+    truncated: truncatedOf(value['truncated']),
   });
+}
+
+function truncatedOf(value: unknown): { bytes: number } | undefined {
+  if (value === undefined || value === null) return undefined;
+  const bytes = isRecord(value) ? value['bytes'] : undefined;
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) throw new Invalid(`'tool.truncated.bytes' must be a count of bytes`);
+  return { bytes };
 }
 
 function stepOf(rec: JsonRecord): Step {

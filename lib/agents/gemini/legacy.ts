@@ -2,10 +2,11 @@
 // every update. There is no offset to resume from: every parse reads the whole file and the
 // timeline returns only steps that are new or changed since the checkpoint's state. A document
 // that does not parse (the agent is rewriting it, or it was cut) gives a warning and no steps,
-// and the checkpoint stays where it was.
+// and the checkpoint stays where it was. A huge document is read with its long strings cut
+// (json-bytes.ts).
 
-import { readFile } from 'node:fs/promises';
 import { isRecord } from '../../model/json.js';
+import { readJsonText } from '../json-bytes.js';
 import type { ParseOptions, ParseResult } from '../types.js';
 import { Run } from './run.js';
 import { mergeMeta, readState, Timeline, type GeminiState } from './timeline.js';
@@ -14,7 +15,7 @@ const START = { offset: 0, line: 0 } as const;
 
 /** Parse a whole-file session, or say 'jsonl' when the file is in fact JSON lines. */
 export async function parseLegacy(file: string, options: ParseOptions): Promise<ParseResult | 'jsonl'> {
-  const text = await readFile(file, 'utf8');
+  const text = await readJsonText(file);
   const previous = readState(options.from?.state, 'json');
   const timeline = new Timeline(previous);
   const run = new Run(file, timeline, options.repoRoot, options.warn);
