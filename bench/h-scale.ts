@@ -7,6 +7,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { measureHugeLine } from './lib/huge-line.js';
 import { buildScaleHistory, type ScaleHistory } from './lib/scale-history.js';
 import { git, runProc } from './lib/proc.js';
 import { median } from './lib/stats.js';
@@ -20,6 +21,8 @@ const IMPORT_GOAL = { maxRatio: 3, label: '≤ 3' };
 const COMMITS = 200;
 const FILLER_FILES = 100;
 const IMPORT_SESSIONS = 1000;
+/** The memory goal for importing a transcript with one 100 MB line. */
+const HUGE_LINE_BUDGET = 300 * 2 ** 20;
 
 interface Command {
   readonly name: string;
@@ -73,6 +76,9 @@ export async function measureScale(ctx: BenchContext): Promise<MeasureResult> {
   }
   const imported = big.history.sessions === IMPORT_SESSIONS ? big : buildScale(ctx, IMPORT_SESSIONS);
   const fastImport = fastImportBaseline(ctx, imported.history);
+  const hugeMegabytes = ctx.options.quick ? 20 : 100;
+  ctx.log(`H: importing a transcript with one ${hugeMegabytes} MiB line`);
+  const huge = await measureHugeLine(ctx.root, ctx.env, hugeMegabytes);
 
   const rows: Row[] = timings.map((t) =>
     goalRow({ id: 'H', what: `${t.command.name}, ${large} sessions ÷ 100`, value: { value: t.large, unit: 'ms' }, baseline: { value: t.small, unit: 'ms' }, ratio: t.large / t.small, goal: SCALE_GOAL }),
@@ -97,6 +103,16 @@ export async function measureScale(ctx: BenchContext): Promise<MeasureResult> {
       ratio: imported.importMs / fastImport.ms,
       goal: IMPORT_GOAL,
       note: `\`git trace import --format steps\`, against \`git fast-import\` of ${IMPORT_SESSIONS} commits and ${fastImport.blobs} blobs of the same sizes`,
+    }),
+    goalRow({
+      id: 'H',
+      what: `peak memory importing one ${hugeMegabytes} MiB line`,
+      value: { value: huge.peakRssBytes, unit: 'bytes' },
+      baseline: { value: HUGE_LINE_BUDGET, unit: 'bytes' },
+      ratio: huge.peakRssBytes / HUGE_LINE_BUDGET,
+      goal: { maxRatio: 1, label: '≤ 300 MiB' },
+      condition: huge.status === 0,
+      note: `peak resident memory of \`git trace import\` of a Claude Code transcript whose one tool result is ${hugeMegabytes} MiB of log text (exit ${huge.status}, ${(huge.ms / 1000).toFixed(1)} s); the baseline is the goal itself`,
     }),
   );
   const details: Detail[] = [

@@ -65,7 +65,7 @@ export async function openRepo(cwd: string, options: OpenRepoOptions = {}): Prom
   modules?.catch(() => undefined);
   const handle = await openGit(cwd);
   const warn = options.warn ?? ((): void => undefined);
-  const keys = keyringFor(handle, options.identityFile, warn);
+  const keys = keyringFor(handle, options.identityFile);
   const sessions = new SessionStore(handle, keys);
   const note = options.note ?? ((): void => undefined);
   let opened: Promise<Catalog> | null = null;

@@ -10,7 +10,7 @@ import { replayCapsule, type ReplayReport } from '../../capsule/replay.js';
 import { sealCapsule, type Lock } from '../../capsule/seal.js';
 import { askHidden, askNewPassphrase, askYesNo, hasTerminal, readPassphraseFd } from '../../capsule/terminal.js';
 import { findRepo, type GitRepo } from '../../refs/repo.js';
-import { loadIdentity, warnIfIdentityShared } from '../crypto/identity.js';
+import { loadIdentity, refuseSharedIdentity } from '../crypto/identity.js';
 import { InputError, RepoError, UsageError } from '../errors.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { loadSession } from '../replay/load.js';
@@ -218,7 +218,7 @@ async function unlock(file: string, values: { identity?: string | undefined; pas
   else if (values.passphrase === true || (header.encryption.unlock === 'passphrase' && values.identity === undefined)) key = { kind: 'passphrase', passphrase: await askHidden(`Passphrase for ${basename(file)}: `) };
   else {
     const identity = await loadIdentity(values.identity ?? readSettings().identityFile);
-    warnIfIdentityShared(identity.file, warn);
+    refuseSharedIdentity(identity.file);
     key = { kind: 'identity', secretKeys: identity.secretKeys };
   }
   return openCapsule(bytes, file, key);

@@ -64,8 +64,7 @@ export interface IdentityAccessProblem {
 /**
  * What is wrong with who may open the identity file; null when only its owner has access, when
  * the file cannot be read (loading it says why), and on Windows, whose file modes say nothing of
- * access. ssh refuses such a private key; we report it and go on, because refusing would lock
- * the user out of every record at once.
+ * access.
  */
 export function identityAccessProblem(file: string): IdentityAccessProblem | null {
   if (process.platform === 'win32') return null;
@@ -79,6 +78,15 @@ export function identityAccessProblem(file: string): IdentityAccessProblem | nul
   const what = (mode & 0o044) !== 0 ? 'can be read by other users' : (mode & 0o022) !== 0 ? 'can be changed by other users' : 'is open to other users';
   const quoted = /^[\w@%+=:,./-]+$/.test(file) ? file : `"${file.replace(/["\\$`]/g, '\\$&')}"`;
   return { detail: `identity '${file}' ${what} (mode ${mode.toString(8).padStart(4, '0')})`, fix: `chmod 600 ${quoted}` };
+}
+
+/**
+ * Refuse to decrypt with an identity other users may open, as ssh refuses such a private key:
+ * anyone who can read it reads every session. The error names the one command that fixes it.
+ */
+export function refuseSharedIdentity(file: string): void {
+  const problem = identityAccessProblem(file);
+  if (problem !== null) throw new KeyError(`${problem.detail}: git trace will not decrypt with it`, { hint: `run '${problem.fix}'` });
 }
 
 /** Tell `warn`, in one line naming the fix, when the identity file is open to other users. */

@@ -14,11 +14,8 @@ export interface Keyring {
   identity(): Promise<UserIdentity>;
 }
 
-/**
- * `warn` hears, once, that the identity used to decrypt is open to other users (mode 0644…);
- * decryption goes on.
- */
-export function keyringFor(handle: GitHandle, identityFile: string = readSettings().identityFile, warn: (message: string) => void = () => undefined): Keyring {
+/** An identity other users may open (mode 0644…) is refused for decryption, with the chmod to run. */
+export function keyringFor(handle: GitHandle, identityFile: string = readSettings().identityFile): Keyring {
   let identity: Promise<UserIdentity> | null = null;
   let opener: Promise<Opener> | null = null;
   let sealer: Promise<Sealer> | null = null;
@@ -28,8 +25,8 @@ export function keyringFor(handle: GitHandle, identityFile: string = readSetting
   return {
     identity: loadId,
     opener: () =>
-      (opener ??= Promise.all([loadId(), import('../crypto/cipher.js'), import('../crypto/identity.js')]).then(([id, m, { warnIfIdentityShared }]) => {
-        warnIfIdentityShared(id.file, warn);
+      (opener ??= Promise.all([loadId(), import('../crypto/cipher.js'), import('../crypto/identity.js')]).then(([id, m, { refuseSharedIdentity }]) => {
+        refuseSharedIdentity(id.file);
         return new m.Opener(id.secretKeys);
       })),
     sealer: () =>

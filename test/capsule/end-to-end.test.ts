@@ -53,13 +53,14 @@ describe('seal → open → replay in another clone', () => {
     assert.ok(existsSync(file));
   });
 
-  test('opening with an identity other users can read warns once, naming the chmod', { skip: process.platform === 'win32' }, () => {
+  test('opening with an identity other users can read is refused, naming the chmod', { skip: process.platform === 'win32' }, () => {
     const key = lib.maintainer.file;
     chmodSync(key, 0o644);
     try {
       const opened = runCli(['capsule', 'open', '--json', file], { cwd: clone.dir, env: asMaintainer() });
-      assert.equal(opened.status, 0, opened.stderr);
-      assert.equal(opened.stderr, `warning: identity '${key}' can be read by other users (mode 0644): run 'chmod 600 ${key}'\n`);
+      assert.equal(opened.status, 1, opened.stderr);
+      assert.equal(opened.stdout, '');
+      assert.equal(opened.stderr, `error: identity '${key}' can be read by other users (mode 0644): git trace will not decrypt with it\nhint: run 'chmod 600 ${key}'\n`);
     } finally {
       chmodSync(key, 0o600);
     }

@@ -1,6 +1,6 @@
 // Who may open the identity file, as ssh cares for private keys: `init` creates it 0600 in a 0700
-// folder whatever the umask; a file that group or others may open draws one warning line naming
-// it and the chmod when it is used to decrypt, and `doctor` fails its identity check.
+// folder whatever the umask; a file that group or others may open is refused for decryption with
+// one error naming it and the chmod, `doctor` fails its identity check, and `init` warns.
 
 import assert from 'node:assert/strict';
 import { chmodSync, statSync } from 'node:fs';
@@ -66,14 +66,16 @@ describe('the identity file and who may open it', { skip: onWindows }, () => {
   ];
   for (const { mode, what } of rows) {
     const octal = mode.toString(8).padStart(4, '0');
-    test(`mode ${octal}: decrypting warns in one line naming the file and the chmod; doctor fails`, () => {
+    test(`mode ${octal}: decrypting is refused in one error naming the file and the chmod; doctor fails`, () => {
       chmodSync(identity, mode);
       try {
-        for (const args of [['show', SESSION], ['verify']]) {
-          const result = r.trace(args, { env });
-          assert.equal(result.status, 0, result.stderr);
-          assert.equal(result.stderr, `warning: identity '${identity}' ${what} (mode ${octal}): run 'chmod 600 ${identity}'\n`, args.join(' '));
-        }
+        const shown = r.trace(['show', SESSION], { env });
+        assert.equal(shown.status, 1, shown.stderr);
+        assert.equal(shown.stdout, '');
+        assert.equal(shown.stderr, `error: identity '${identity}' ${what} (mode ${octal}): git trace will not decrypt with it\nhint: run 'chmod 600 ${identity}'\n`);
+        const verified = r.trace(['verify'], { env });
+        assert.equal(verified.status, 1, verified.stderr);
+        assert.match(verified.stdout, new RegExp(`identity '${escape(identity)}' ${what} \\(mode ${octal}\\): git trace will not decrypt with it`));
         const doctor = doctorIdentity();
         assert.equal(doctor.status, 1);
         assert.equal(doctor.check?.status, 'error');
@@ -124,3 +126,7 @@ describe('the identity file and who may open it', { skip: onWindows }, () => {
     }
   });
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
