@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KnownSession, SessionWrite, StoreCache } from '../store/cache.js';
 import { LineHasher } from '../trail/lines.js';
-import { catalogPath, openCatalogDb, type CatalogDb } from './db.js';
+import { catalogPath, openCatalogDb, statement, type CatalogDb } from './db.js';
 import { applySession } from './session-rows.js';
 
 export class Catalog implements StoreCache {
@@ -34,21 +34,21 @@ export class Catalog implements StoreCache {
   }
 
   getMeta(key: string): Buffer | string | null {
-    const row = this.db.prepare('SELECT value FROM catalog_meta WHERE key = ?').get(key) as { value: Buffer | string | null } | undefined;
+    const row = statement(this.db, 'SELECT value FROM catalog_meta WHERE key = ?').get(key) as { value: Buffer | string | null } | undefined;
     return row?.value ?? null;
   }
 
   setMeta(key: string, value: Buffer | string | null): void {
-    this.db.prepare('INSERT INTO catalog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    statement(this.db, 'INSERT INTO catalog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   known(id: string, tip: string): KnownSession | null {
     try {
-      const row = this.db.prepare('SELECT tip, record, chunks FROM sessions WHERE id = ?').get(id) as { tip: string; record: string; chunks: string } | undefined;
+      const row = statement(this.db, 'SELECT tip, record, chunks FROM sessions WHERE id = ?').get(id) as { tip: string; record: string; chunks: string } | undefined;
       if (row === undefined || row.tip !== tip) return null;
       const digests = new Map<string, string>();
       const redacted = new Map<string, Record<string, number>>();
-      for (const step of this.db.prepare('SELECT step_id, digest, redacted FROM steps WHERE session_id = ?').iterate(id) as Iterable<{ step_id: string; digest: string; redacted: string | null }>) {
+      for (const step of statement(this.db, 'SELECT step_id, digest, redacted FROM steps WHERE session_id = ?').iterate(id) as Iterable<{ step_id: string; digest: string; redacted: string | null }>) {
         digests.set(step.step_id, step.digest);
         if (step.redacted !== null) redacted.set(step.step_id, JSON.parse(step.redacted) as Record<string, number>);
       }
@@ -78,9 +78,9 @@ export class Catalog implements StoreCache {
 
 /** The salt of the catalog's line hashes: random, made with the catalog, never leaving it. */
 function saltOf(db: CatalogDb): string {
-  const row = db.prepare("SELECT value FROM catalog_meta WHERE key = 'salt'").get() as { value: string } | undefined;
+  const row = statement(db, "SELECT value FROM catalog_meta WHERE key = 'salt'").get() as { value: string } | undefined;
   if (row !== undefined) return String(row.value);
   const salt = randomBytes(16).toString('hex');
-  db.prepare("INSERT OR IGNORE INTO catalog_meta (key, value) VALUES ('salt', ?)").run(salt);
-  return String((db.prepare("SELECT value FROM catalog_meta WHERE key = 'salt'").get() as { value: string }).value);
+  statement(db, "INSERT OR IGNORE INTO catalog_meta (key, value) VALUES ('salt', ?)").run(salt);
+  return String((statement(db, "SELECT value FROM catalog_meta WHERE key = 'salt'").get() as { value: string }).value);
 }

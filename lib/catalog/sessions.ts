@@ -4,7 +4,7 @@
 import { KeyError, NotFoundError, UsageError } from '../errors.js';
 import type { AgentName, SessionMeta } from '../model/session.js';
 import type { MetaRecord } from '../store/records.js';
-import type { CatalogDb } from './db.js';
+import { statement, type CatalogDb } from './db.js';
 
 export interface SessionSummary {
   readonly id: string;
@@ -97,7 +97,7 @@ function duration(startedAt: string | null, endedAt: string | null): number | nu
 
 /** A session's metadata record and tip; null when the catalog holds no readable session `id`. */
 export function sessionRecord(db: CatalogDb, id: string): { readonly record: MetaRecord; readonly tip: string } | null {
-  const row = db.prepare('SELECT tip, record FROM sessions WHERE id = ?').get(id) as { tip: string; record: string } | undefined;
+  const row = statement(db, 'SELECT tip, record FROM sessions WHERE id = ?').get(id) as { tip: string; record: string } | undefined;
   return row === undefined ? null : { tip: row.tip, record: JSON.parse(row.record) as MetaRecord };
 }
 
@@ -109,11 +109,10 @@ export function sessionMeta(db: CatalogDb, id: string): SessionMeta | null {
 export function resolveSessionPrefix(db: CatalogDb, idOrPrefix: string): string {
   const ids = (prefix: string, limit: number): string[] =>
     (
-      db
-        .prepare("SELECT id FROM (SELECT id FROM sessions UNION SELECT id FROM unreadable) WHERE substr(id, 1, length(@p)) = @p ORDER BY id LIMIT @limit")
+      statement(db, "SELECT id FROM (SELECT id FROM sessions UNION SELECT id FROM unreadable) WHERE substr(id, 1, length(@p)) = @p ORDER BY id LIMIT @limit")
         .all({ p: prefix, limit }) as { id: string }[]
     ).map((r) => r.id);
-  const exact = db.prepare('SELECT 1 FROM sessions WHERE id = ? UNION SELECT 1 FROM unreadable WHERE id = ?').get(idOrPrefix, idOrPrefix);
+  const exact = statement(db, 'SELECT 1 FROM sessions WHERE id = ? UNION SELECT 1 FROM unreadable WHERE id = ?').get(idOrPrefix, idOrPrefix);
   if (exact !== undefined) return idOrPrefix;
   const candidates = idOrPrefix.length >= 4 ? ids(idOrPrefix, 6) : [];
   if (candidates.length === 1 && candidates[0] !== undefined) return candidates[0];
@@ -130,7 +129,7 @@ export function resolveSessionPrefix(db: CatalogDb, idOrPrefix: string): string 
 export function requireReadable(db: CatalogDb, id: string): SessionMeta {
   const meta = sessionMeta(db, id);
   if (meta !== null) return meta;
-  const failed = db.prepare('SELECT kind, message FROM unreadable WHERE id = ?').get(id) as { kind: string; message: string } | undefined;
+  const failed = statement(db, 'SELECT kind, message FROM unreadable WHERE id = ?').get(id) as { kind: string; message: string } | undefined;
   if (failed !== undefined) throw new KeyError(`cannot read session '${id}': ${failed.message}`, { hint: "check that GIT_TRACE_IDENTITY names your key, or run 'git trace verify'" });
   throw new NotFoundError(`no session '${id}'`, { hint: "list sessions with 'git trace list'" });
 }
@@ -142,5 +141,5 @@ export interface UnreadableSession {
 }
 
 export function unreadableSessions(db: CatalogDb): UnreadableSession[] {
-  return db.prepare('SELECT id, kind, message FROM unreadable ORDER BY id').all() as UnreadableSession[];
+  return statement(db, 'SELECT id, kind, message FROM unreadable ORDER BY id').all() as UnreadableSession[];
 }

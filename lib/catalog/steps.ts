@@ -2,7 +2,7 @@
 // model that ran it, the tool calls around it. Each query reads only the rows it walks back
 // over, never the whole session, and nothing is decrypted.
 
-import type { CatalogDb } from './db.js';
+import { statement, type CatalogDb } from './db.js';
 
 export interface PromptFact {
   readonly index: number;
@@ -22,6 +22,7 @@ export function drivingPrompt(db: CatalogDb, session: string, index: number): Pr
 
 /** The step's model, or the nearest earlier one's in the same thread (the reply that made the call). */
 export function stepModel(db: CatalogDb, session: string, index: number): string | null {
+  // Its own statement: an iteration holds it until done.
   const rows = db.prepare('SELECT idx, kind, model, thread FROM steps WHERE session_id = ? AND idx <= ? ORDER BY idx DESC').iterate(session, index) as Iterable<{ idx: number; kind: string; model: string | null; thread: string | null }>;
   let thread: string | null | undefined;
   for (const row of rows) {
@@ -49,14 +50,13 @@ export interface ToolFact {
 
 /** Steps `from` ≤ index < `to` of a session, as facts (no text). */
 export function stepFacts(db: CatalogDb, session: string, from: number, to: number): ToolFact[] {
-  const rows = db
-    .prepare('SELECT idx, kind, tool, status, exit_code, command, reads, thread FROM steps WHERE session_id = ? AND idx >= ? AND idx < ? ORDER BY idx')
+  const rows = statement(db, 'SELECT idx, kind, tool, status, exit_code, command, reads, thread FROM steps WHERE session_id = ? AND idx >= ? AND idx < ? ORDER BY idx')
     .all(session, from, to) as { idx: number; kind: string; tool: string | null; status: string | null; exit_code: number | null; command: string | null; reads: string | null; thread: string | null }[];
   return rows.map((r) => ({ index: r.idx, kind: r.kind, tool: r.tool, status: r.status, exitCode: r.exit_code, command: r.command, reads: r.reads === null ? [] : (JSON.parse(r.reads) as string[]), thread: r.thread }));
 }
 
 /** The index of the first main-thread prompt after step `index`; null when none follows. */
 export function nextPrompt(db: CatalogDb, session: string, index: number): number | null {
-  const row = db.prepare("SELECT idx FROM steps WHERE session_id = ? AND idx > ? AND kind = 'prompt' AND thread IS NULL ORDER BY idx LIMIT 1").get(session, index) as { idx: number } | undefined;
+  const row = statement(db, "SELECT idx FROM steps WHERE session_id = ? AND idx > ? AND kind = 'prompt' AND thread IS NULL ORDER BY idx LIMIT 1").get(session, index) as { idx: number } | undefined;
   return row?.idx ?? null;
 }

@@ -6,8 +6,6 @@ import { UsageError } from '../errors.js';
 import { openCliRepo } from './repo.js';
 import { startBlame, type LineRange } from '../trail/blame-porcelain.js';
 import { blameFile, type BlameResult } from '../trail/blame.js';
-import { blamePr } from '../trail/blame-pr.js';
-import { renderPrMarkdown } from '../trail/pr-markdown.js';
 import { parseCommand } from './args.js';
 import { out, outJson, paint, reportUnreadable, warn } from './output.js';
 
@@ -122,7 +120,8 @@ async function runPr(argv: readonly string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError('blame pr takes at most one range', { hint: 'usage: git trace blame pr [BASE..HEAD | --base BRANCH]' });
   const by = args.values.by ?? 'session';
   if (by !== 'session' && by !== 'commit') throw new UsageError(`--by takes 'session' or 'commit', not '${by}'`);
-  const repo = await openCliRepo();
+  // `blame FILE` never pays for loading what only `blame pr` uses.
+  const [repo, { blamePr }, { renderPrMarkdown }] = await Promise.all([openCliRepo(), import('../trail/blame-pr.js'), import('../trail/pr-markdown.js')]);
   try {
     const report = await blamePr(repo, { ...(range === undefined ? {} : { range }), ...(args.values.base === undefined ? {} : { base: args.values.base }), warn });
     reportUnreadable(repo);

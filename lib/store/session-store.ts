@@ -13,7 +13,7 @@ import { flattenTree } from '../../refs/tree-edit.js';
 import { CorruptRecordError, NotFoundError } from '../errors.js';
 import type { SessionInfo } from '../model/session.js';
 import type { IndexedStep, Step } from '../model/step.js';
-import { appendSessions, type AppendOptions, type AppendResult, type SessionAppend } from './append.js';
+import type { AppendOptions, AppendResult, SessionAppend } from './append.js';
 import type { ChunkIds, StoreCache } from './cache.js';
 import type { Keyring } from './keyring.js';
 import { META_FILE, patchesChunkPath, SESSIONS_PREFIX, sessionIdOfRef, sessionRef, stepsChunkPath } from './layout.js';
@@ -105,7 +105,9 @@ export class SessionStore {
   }
 
   /** Append to many sessions in one pass (one pack, one ref transaction); results in order. */
-  appendMany(appends: readonly SessionAppend[], options: Omit<AppendOptions, 'cache'> = {}): Promise<AppendResult[]> {
+  async appendMany(appends: readonly SessionAppend[], options: Omit<AppendOptions, 'cache'> = {}): Promise<AppendResult[]> {
+    // The write path (packing, validation) loads only for commands that write.
+    const { appendSessions } = await import('./append.js');
     const opener = {
       openWhole: async (id: string, tip: string) => {
         const opened = await this.openTree(id, tip, true);

@@ -5,7 +5,7 @@
 // each session's base. Nothing here decrypts a session.
 
 import type { GitRepo } from '../../refs/repo.js';
-import type { CatalogDb } from '../catalog/db.js';
+import { statement, type CatalogDb } from '../catalog/db.js';
 import { decodeEvidence, type PatchRow } from '../catalog/evidence-codec.js';
 import { requireReadable, sessionMeta } from '../catalog/sessions.js';
 import type { SessionMeta } from '../model/session.js';
@@ -114,7 +114,7 @@ export function sessionsOnPaths(ctx: TrailContext, paths: ReadonlySet<string>): 
 /** One session's patches, all of them. */
 export function sessionPatches(ctx: TrailContext, id: string): SessionEvidence {
   const meta = requireReadable(ctx.db, id);
-  const rows = ctx.db.prepare(`SELECT ${PATCH_COLUMNS} FROM patches WHERE session_id = ? ORDER BY idx, path`).all(id) as PatchRow[];
+  const rows = statement(ctx.db, `SELECT ${PATCH_COLUMNS} FROM patches WHERE session_id = ? ORDER BY idx, path`).all(id) as PatchRow[];
   return { meta, patches: rows.map(decodeEvidence).sort(byStepAndPath) };
 }
 
