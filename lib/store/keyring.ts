@@ -1,23 +1,31 @@
 // The keys a command needs, loaded only when it needs them: reading needs the user's identity,
-// writing needs the repository's recipients. Listing ids needs neither.
+// writing needs the repository's recipients and, to sign, the user's signing key. Listing ids
+// needs neither.
 
+import type { CommitSigner } from '../../refs/commit-signature.js';
 import type { GitHandle } from '../../refs/handle.js';
 import type { Opener, Sealer } from '../crypto/cipher.js';
 import type { UserIdentity } from '../crypto/identity.js';
 import { KeyError } from '../errors.js';
-import { readSettings } from '../settings.js';
+import { readSettings, signingKeyFileFor } from '../settings.js';
 import { readRecipients } from './recipients.js';
 
 export interface Keyring {
   opener(): Promise<Opener>;
   sealer(): Promise<Sealer>;
   identity(): Promise<UserIdentity>;
+  /**
+   * Signs the commits this user writes; null when the user has no signing key yet (made by
+   * 'git trace init'): the commits are then unsigned, and readers report them so.
+   */
+  signer(): Promise<CommitSigner | null>;
 }
 
 export function keyringFor(handle: GitHandle, identityFile: string = readSettings().identityFile): Keyring {
   let identity: Promise<UserIdentity> | null = null;
   let opener: Promise<Opener> | null = null;
   let sealer: Promise<Sealer> | null = null;
+  let signer: Promise<CommitSigner | null> | null = null;
   // age-encryption costs tens of milliseconds to load: only commands that decrypt or encrypt
   // pay for it (cost and search answer from the index without it).
   const loadId = (): Promise<UserIdentity> => (identity ??= import('../crypto/identity.js').then((m) => m.loadIdentity(identityFile)));
@@ -31,5 +39,17 @@ export function keyringFor(handle: GitHandle, identityFile: string = readSetting
         }
         return new m.Sealer(recipients.map((r) => r.key));
       })),
+    signer: () => (signer ??= loadCommitSigner(signingKeyFileFor(identityFile))),
   };
+}
+
+async function loadCommitSigner(file: string): Promise<CommitSigner | null> {
+  const { loadSigningKey, GIT_NAMESPACE } = await import('../crypto/signing.js');
+  try {
+    const key = await loadSigningKey(file);
+    return { signCommit: (payload) => key.sign(payload, GIT_NAMESPACE) };
+  } catch (error) {
+    if (error instanceof KeyError && error.message.startsWith('no signing key at')) return null;
+    throw error;
+  }
 }
