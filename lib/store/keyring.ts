@@ -6,6 +6,7 @@ import type { CommitSigner } from '../../refs/commit-signature.js';
 import type { GitHandle } from '../../refs/handle.js';
 import type { Opener, Sealer } from '../crypto/cipher.js';
 import type { UserIdentity } from '../crypto/identity.js';
+import type { SigningKey } from '../crypto/signing.js';
 import { KeyError } from '../errors.js';
 import { readSettings, signingKeyFileFor } from '../settings.js';
 import { readRecipients } from './recipients.js';
@@ -18,14 +19,19 @@ export interface Keyring {
    * Signs the commits this user writes; null when the user has no signing key yet (made by
    * 'git trace init'): the commits are then unsigned, and readers report them so.
    */
-  signer(): Promise<CommitSigner | null>;
+  signer(): Promise<UserSigner | null>;
+}
+
+/** The user's signer, and the public key others check its signatures with. */
+export interface UserSigner extends CommitSigner {
+  readonly publicKey: string;
 }
 
 export function keyringFor(handle: GitHandle, identityFile: string = readSettings().identityFile): Keyring {
   let identity: Promise<UserIdentity> | null = null;
   let opener: Promise<Opener> | null = null;
   let sealer: Promise<Sealer> | null = null;
-  let signer: Promise<CommitSigner | null> | null = null;
+  let signer: Promise<UserSigner | null> | null = null;
   // age-encryption costs tens of milliseconds to load: only commands that decrypt or encrypt
   // pay for it (cost and search answer from the index without it).
   const loadId = (): Promise<UserIdentity> => (identity ??= import('../crypto/identity.js').then((m) => m.loadIdentity(identityFile)));
@@ -43,13 +49,18 @@ export function keyringFor(handle: GitHandle, identityFile: string = readSetting
   };
 }
 
-async function loadCommitSigner(file: string): Promise<CommitSigner | null> {
+async function loadCommitSigner(file: string): Promise<UserSigner | null> {
   const { loadSigningKey, GIT_NAMESPACE } = await import('../crypto/signing.js');
   try {
     const key = await loadSigningKey(file);
-    return { signCommit: (payload) => key.sign(payload, GIT_NAMESPACE) };
+    return commitSignerOf(key, GIT_NAMESPACE);
   } catch (error) {
     if (error instanceof KeyError && error.message.startsWith('no signing key at')) return null;
     throw error;
   }
+}
+
+/** Commits signed with `key`, as git signs them (namespace "git"). */
+export function commitSignerOf(key: SigningKey, namespace: string): UserSigner {
+  return { publicKey: key.publicKey, signCommit: (payload) => key.sign(payload, namespace) };
 }
