@@ -66,6 +66,15 @@ describe('a forged chunk force-pushed into a session', () => {
     assert.equal(json.session.trust.state, 'untrusted');
   });
 
+  test('list names the session as untrusted, from the catalog', () => {
+    for (let run = 0; run < 2; run++) {
+      const list = trace(bob, 'list', '--json');
+      assert.equal(list.status, 0);
+      assert.equal(list.stderr, "warning: untrusted (not signed by a recipient): real-1; see 'git trace verify'\n");
+      assert.deepEqual((JSON.parse(list.stdout) as { id: string; trust: string }[]).map((s) => [s.id, s.trust]), [['real-1', 'untrusted']]);
+    }
+  });
+
   test('the writer fetching the forgery sees it untrusted too, and her own flush on top does not launder it', () => {
     assert.match(trace(ada, 'fetch').stderr, /session 'real-1' .* untrusted/);
     shared.importSession(ada, 'real-1', [{ id: 'p2', text: 'ada goes on' }]);
