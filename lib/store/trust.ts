@@ -144,13 +144,16 @@ export async function checkRecipientsChanges(handle: GitHandle, ours: string | n
     const base = unionOf(parentSets.length > 0 ? parentSets : ourSet === null ? [] : [ourSet]);
     const after = await readSetAt(handle, oid);
     const signature = await commitSignature(handle, oid);
-    const signer = signature.kind === 'signed' ? [...base.recipients, ...after.recipients].find((r) => r.signingKey === signature.key) : undefined;
+    const known = signature.kind === 'signed' ? base.recipients.find((r) => r.signingKey === signature.key) : undefined;
+    // A key the change itself binds says nothing about who made it: name it as such.
+    const claimed = signature.kind === 'signed' ? after.recipients.find((r) => r.signingKey === signature.key) : undefined;
     const byRecipient = signature.kind === 'signed' && base.recipients.some((r) => r.signingKey === signature.key);
     const diff = diffSets(base, after);
     const vouched = firstFetch || byRecipient || (signature.kind === 'signed' && isSelfBinding(base, diff, signature.key)) || isNoChange(diff);
     believed.set(oid, vouched ? after : base);
     if (isNoChange(diff)) continue;
-    const signedBy = signature.kind !== 'signed' ? 'nobody' : signer === undefined ? 'an unknown key' : recipientLabel(signer);
+    const signedBy =
+      signature.kind !== 'signed' ? 'nobody' : known !== undefined ? recipientLabel(known) : claimed !== undefined ? `the key it gives ${recipientLabel(claimed)}` : 'an unknown key';
     changes.push({ commit: oid, added: diff.added, removed: diff.removed, bound: diff.bound, signedBy, accepted: vouched });
   }
   const final = await readSetAt(handle, theirs);

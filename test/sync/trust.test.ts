@@ -103,7 +103,7 @@ describe('an outsider who enrols themselves in the recipients', () => {
     assert.equal(fetched.status, 0, fetched.stderr);
     assert.equal(
       fetched.stderr,
-      "warning: refused a change of recipients from 'origin' (added outsider@example.com; signed by outsider@example.com): not signed by a current recipient; your recipients are unchanged; to accept it: git trace recipients accept origin\n",
+      "warning: refused a change of recipients from 'origin' (added outsider@example.com; signed by the key it gives outsider@example.com): not signed by a current recipient; your recipients are unchanged; to accept it: git trace recipients accept origin\n",
     );
     assert.match(fetched.stdout, /recipients refused/);
     assert.equal(ok(bob, 'recipients', '--json'), before, 'the local recipients are unchanged');
@@ -126,7 +126,7 @@ describe('an outsider who enrols themselves in the recipients', () => {
 
   test('recipients accept takes the change deliberately and prints it', () => {
     const accepted = ok(bob, 'recipients', 'accept', 'origin');
-    assert.match(accepted, /recipients: added outsider@example.com; signed by outsider@example.com \(accepted by you\)/);
+    assert.match(accepted, /recipients: added outsider@example.com; signed by the key it gives outsider@example.com \(accepted by you\)/);
     assert.equal((JSON.parse(ok(bob, 'recipients', '--json')) as unknown[]).length, 3);
   });
 });
@@ -186,5 +186,45 @@ describe('a repository from before signing', () => {
     const last = trace(ada, 'verify', 'old-1');
     assert.equal(last.status, 1);
     assert.match(last.stdout, /commit [0-9a-f]{12} is not signed/);
+  });
+});
+
+describe('two recipients from before signing', () => {
+  const shared = new SharedRemote('git-trace-upgrade-');
+  after(() => shared.cleanup());
+  test('each binds a signing key with init, and the other takes that binding on fetch', () => {
+    const ada = shared.user('ada');
+    const bob = shared.user('bob');
+    const keys = [ada, bob].map((u) => {
+      execFileSync('age-keygen', ['-o', u.env['GIT_TRACE_IDENTITY'] ?? ''], { stdio: 'ignore' });
+      return execFileSync('age-keygen', ['-y', u.env['GIT_TRACE_IDENTITY'] ?? ''], { encoding: 'utf8' }).trim();
+    });
+    ok(ada, 'recipients', 'add', '--name', 'ada@example.com', keys[0] ?? '');
+    ok(ada, 'recipients', 'add', '--name', 'bob@example.com', keys[1] ?? '');
+    shared.importSession(ada, 'old-1', [{ id: 'o1', text: 'from before signing' }]);
+    ok(ada, 'push');
+    ok(bob, 'fetch');
+    ok(ada, 'init');
+    ok(ada, 'push');
+    const first = trace(bob, 'fetch');
+    assert.equal(first.stderr, '');
+    assert.match(first.stdout, /^recipients: bound a signing key to ada@example.com; signed by the key it gives ada@example.com\n/);
+    ok(bob, 'init');
+    ok(bob, 'push');
+    const second = trace(ada, 'fetch');
+    assert.equal(second.stderr, '');
+    assert.match(second.stdout, /^recipients: bound a signing key to bob@example.com; signed by the key it gives bob@example.com\n/);
+    const verify = trace(bob, 'verify');
+    assert.equal(verify.status, 0, verify.stdout);
+    assert.match(verify.stdout, /old-1 .*unsigned \(written before signing\)/);
+    // Once bound, a key is not rebound by someone else: mallory gives ada's entry her own key.
+    const mallory = shared.user('mallory');
+    ok(mallory, 'fetch');
+    const own = JSON.parse(ok(mallory, 'init', '--json')) as { recipient: string; signingKey: string };
+    ok(mallory, 'recipients', 'remove', own.recipient);
+    ok(mallory, 'recipients', 'add', '--signing-key', own.signingKey, keys[0] ?? '');
+    ok(mallory, 'push');
+    const refused = trace(bob, 'fetch');
+    assert.match(refused.stderr, /refused a change of recipients from 'origin' \(.*bound a signing key to ada@example.com; signed by the key it gives ada@example.com\): not signed by a current recipient/);
   });
 });
