@@ -173,6 +173,8 @@ describe('a repository from before signing', () => {
     const before = trace(ada, 'verify');
     assert.equal(before.status, 1, 'unsigned and unvouched');
     assert.match(before.stdout, /old-1 {2}untrusted/);
+    const doctor = JSON.parse(trace(ada, 'doctor', '--json').stdout) as { checks: { name: string; status: string; hint?: string }[] };
+    assert.deepEqual(doctor.checks.filter((c) => c.name === 'signing').map((c) => [c.status, c.hint]), [['warn', "run 'git trace init' to create one"]]);
     ok(ada, 'init');
     const after = trace(ada, 'verify');
     assert.equal(after.status, 0, after.stdout);
