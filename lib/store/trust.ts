@@ -110,6 +110,10 @@ export interface RecipientsChange {
   readonly removed: readonly Recipient[];
   /** Entries given a (new) signing key. */
   readonly bound: readonly Recipient[];
+  /** The record of sessions from before signing changed. */
+  readonly unsignedChanged: boolean;
+  /** Keys were added to the list of removed keys (which wins when sets are merged). */
+  readonly removedListed: boolean;
   /** The signer's name, `an unknown key`, or `nobody` (unsigned). */
   readonly signedBy: string;
   readonly accepted: boolean;
@@ -147,14 +151,14 @@ export async function checkRecipientsChanges(handle: GitHandle, ours: string | n
     const known = signature.kind === 'signed' ? base.recipients.find((r) => r.signingKey === signature.key) : undefined;
     // A key the change itself binds says nothing about who made it: name it as such.
     const claimed = signature.kind === 'signed' ? after.recipients.find((r) => r.signingKey === signature.key) : undefined;
-    const byRecipient = signature.kind === 'signed' && base.recipients.some((r) => r.signingKey === signature.key);
+    const byRecipient = known !== undefined;
     const diff = diffSets(base, after);
     const vouched = firstFetch || byRecipient || (signature.kind === 'signed' && isSelfBinding(base, diff, signature.key)) || isNoChange(diff);
     believed.set(oid, vouched ? after : base);
     if (isNoChange(diff)) continue;
     const signedBy =
       signature.kind !== 'signed' ? 'nobody' : known !== undefined ? recipientLabel(known) : claimed !== undefined ? `the key it gives ${recipientLabel(claimed)}` : 'an unknown key';
-    changes.push({ commit: oid, added: diff.added, removed: diff.removed, bound: diff.bound, signedBy, accepted: vouched });
+    changes.push({ ...diff, commit: oid, signedBy, accepted: vouched });
   }
   const final = await readSetAt(handle, theirs);
   const accepted = isNoChange(diffSets(await believedAt(theirs), final));
@@ -164,20 +168,22 @@ export async function checkRecipientsChanges(handle: GitHandle, ours: string | n
 /** The recipients of several sets, by key (the first set's entry wins), and their records. */
 function unionOf(sets: readonly RecipientSet[]): RecipientSet {
   const recipients = new Map<string, Recipient>();
+  const removed = new Set<string>();
   const unsigned = new Map<string, string>();
   for (const set of sets) {
     for (const r of set.recipients) if (!recipients.has(r.key)) recipients.set(r.key, r);
+    for (const key of set.removed) removed.add(key);
     for (const [id, oid] of set.unsigned) if (!unsigned.has(id)) unsigned.set(id, oid);
   }
-  return { recipients: [...recipients.values()], removed: [], unsigned };
+  return { recipients: [...recipients.values()], removed: [...removed], unsigned };
 }
 
 interface SetDiff {
   readonly added: readonly Recipient[];
   readonly removed: readonly Recipient[];
   readonly bound: readonly Recipient[];
-  /** The record of sessions from before signing changed. */
   readonly unsignedChanged: boolean;
+  readonly removedListed: boolean;
 }
 
 function diffSets(before: RecipientSet, after: RecipientSet): SetDiff {
@@ -188,11 +194,12 @@ function diffSets(before: RecipientSet, after: RecipientSet): SetDiff {
     removed: before.recipients.filter((r) => !now.has(r.key)),
     bound: after.recipients.filter((r) => old.has(r.key) && old.get(r.key)?.signingKey !== r.signingKey),
     unsignedChanged: [...after.unsigned].some(([id, oid]) => before.unsigned.get(id) !== oid) || [...before.unsigned.keys()].some((id) => !after.unsigned.has(id)),
+    removedListed: after.removed.some((key) => !before.removed.includes(key)),
   };
 }
 
 function isNoChange(diff: SetDiff): boolean {
-  return diff.added.length === 0 && diff.removed.length === 0 && diff.bound.length === 0 && !diff.unsignedChanged;
+  return diff.added.length === 0 && diff.removed.length === 0 && diff.bound.length === 0 && !diff.unsignedChanged && !diff.removedListed;
 }
 
 /**
@@ -201,7 +208,7 @@ function isNoChange(diff: SetDiff): boolean {
  */
 function isSelfBinding(before: RecipientSet, diff: SetDiff, key: string): boolean {
   if (diff.added.length > 0 || diff.removed.length > 0 || diff.bound.length !== 1) return false;
-  if (diff.unsignedChanged && before.recipients.some((r) => r.signingKey !== undefined)) return false;
+  if (diff.removedListed || (diff.unsignedChanged && before.recipients.some((r) => r.signingKey !== undefined))) return false;
   const entry = diff.bound[0];
   const old = before.recipients.find((r) => r.key === entry?.key);
   return entry?.signingKey === key && old !== undefined && old.signingKey === undefined;
@@ -214,5 +221,8 @@ export function describeChange(change: RecipientsChange): string {
     ...change.removed.map((r) => `removed ${recipientLabel(r)}`),
     ...change.bound.map((r) => `bound a signing key to ${recipientLabel(r)}`),
   ];
-  return `${parts.length === 0 ? 'no change to the list' : parts.join(', ')}; signed by ${change.signedBy}`;
+  if (change.unsignedChanged) parts.push('recorded the sessions from before signing');
+  // A key listed as removed wins when sets merge: a way to drop a recipient later.
+  if (change.removedListed && change.removed.length === 0) parts.push('listed a key as removed');
+  return `${parts.join(', ')}; signed by ${change.signedBy}`;
 }

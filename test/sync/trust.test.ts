@@ -210,7 +210,7 @@ describe('two recipients from before signing', () => {
     ok(ada, 'push');
     const first = trace(bob, 'fetch');
     assert.equal(first.stderr, '');
-    assert.match(first.stdout, /^recipients: bound a signing key to ada@example.com; signed by the key it gives ada@example.com\n/);
+    assert.match(first.stdout, /^recipients: bound a signing key to ada@example.com, recorded the sessions from before signing; signed by the key it gives ada@example.com\n/);
     ok(bob, 'init');
     ok(bob, 'push');
     const second = trace(ada, 'fetch');
@@ -227,6 +227,33 @@ describe('two recipients from before signing', () => {
     ok(mallory, 'recipients', 'add', '--signing-key', own.signingKey, keys[0] ?? '');
     ok(mallory, 'push');
     const refused = trace(bob, 'fetch');
-    assert.match(refused.stderr, /refused a change of recipients from 'origin' \(.*bound a signing key to ada@example.com; signed by the key it gives ada@example.com\): not signed by a current recipient/);
+    assert.match(refused.stderr, /refused a change of recipients from 'origin' \(.*bound a signing key to ada@example.com.*; signed by the key it gives ada@example.com\): not signed by a current recipient/);
+  });
+});
+
+describe('a key slipped into the list of removed keys', () => {
+  const shared = new SharedRemote('git-trace-removed-');
+  let bob: User;
+  before(() => {
+    ({ bob } = adaAndBob(shared));
+  });
+  after(() => shared.cleanup());
+  test("a key slipped into the list of removed keys, the recipients left as they were, is refused too", () => {
+    // In a merge a removal wins: this would drop ada from bob's recipients at his next merge.
+    const mallory = shared.user('mallory');
+    git(mallory.dir, 'fetch', '-q', 'origin', '+refs/opentraces/meta:refs/opentraces/meta');
+    const adaKey = ok(mallory, 'recipients', 'list').split('\n').find((l) => l.includes('ada@example.com'))?.split(' ')[0] ?? '';
+    const tip = git(mallory.dir, 'rev-parse', 'refs/opentraces/meta').trim();
+    const index = `${mallory.dir}/.git/forge-index`;
+    execGit(mallory, ['read-tree', tip], undefined, { GIT_INDEX_FILE: index });
+    const blob = execGit(mallory, ['hash-object', '-w', '--stdin'], Buffer.from(`${adaKey}\n`));
+    execGit(mallory, ['update-index', '--add', '--cacheinfo', `100644,${blob},removed`], undefined, { GIT_INDEX_FILE: index });
+    const tree = execGit(mallory, ['write-tree'], undefined, { GIT_INDEX_FILE: index });
+    const commit = execGit(mallory, ['commit-tree', tree, '-p', tip, '-m', 'opentraces: recipients\n\nFormat: 1']);
+    git(mallory.dir, 'push', '-q', '-f', 'origin', `${commit}:refs/opentraces/meta`);
+    const before = ok(bob, 'recipients', '--json');
+    const fetched = trace(bob, 'fetch');
+    assert.match(fetched.stderr, /refused a change of recipients from 'origin' \(listed a key as removed; signed by nobody\): not signed by a current recipient/);
+    assert.equal(ok(bob, 'recipients', '--json'), before);
   });
 });
