@@ -12,7 +12,8 @@ import { TraceError } from './errors.js';
 import { hookStatus } from './hooks/index.js';
 import type { HookStatus } from './hooks/types.js';
 import { catalogPath } from './catalog/db.js';
-import { readRecipients } from './store/recipients.js';
+import type { UserSigner } from './store/keyring.js';
+import { readRecipients, type Recipient } from './store/recipients.js';
 import type { TraceRepo } from './trace-repo.js';
 import { git } from '../refs/git.js';
 import { stateDir } from '../refs/repo.js';
@@ -70,7 +71,24 @@ async function keys(repo: TraceRepo): Promise<Check[]> {
   else if (!recipients.some((r) => r.key === recipient)) {
     checks.push(warn('recipients', `${recipients.length} recipient(s), and you are not one: you cannot read new sessions`, "run 'git trace init' to add yourself"));
   } else checks.push(ok('recipients', `${recipients.length} recipient(s), you among them`));
+  checks.push(await signing(repo, recipients.find((r) => r.key === recipient)));
   return checks;
+}
+
+/** Whether what you write is signed, and by a key others find in your recipient entry. */
+async function signing(repo: TraceRepo, mine: Recipient | undefined): Promise<Check> {
+  let signer: UserSigner | null;
+  try {
+    signer = await repo.keys.signer();
+  } catch (e) {
+    if (!(e instanceof TraceError)) throw e;
+    return error('signing', e.message, e.hint ?? "run 'git trace init'");
+  }
+  if (signer === null) return warn('signing', 'no signing key: what you write is unsigned, and others see it as untrusted', "run 'git trace init' to create one");
+  if (mine !== undefined && mine.signingKey !== signer.publicKey) {
+    return warn('signing', 'your recipient entry does not carry your signing key: others see what you write as untrusted', "run 'git trace init' to bind it, then 'git trace push'");
+  }
+  return ok('signing', `your signing key is ${signer.publicKey}`);
 }
 
 async function hooks(repo: TraceRepo, env: Env, dir: string): Promise<Check[]> {

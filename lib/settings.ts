@@ -7,6 +7,8 @@ import { join } from 'node:path';
 export interface Settings {
   /** The age identity file: GIT_TRACE_IDENTITY, else <config dir>/identity.txt. */
   readonly identityFile: string;
+  /** The signing key beside it: the identity file's name with `.txt` replaced by `.signing-key`. */
+  readonly signingKeyFile: string;
   /** The user's git-trace config directory (XDG_CONFIG_HOME/git-trace or ~/.config/git-trace). */
   readonly configDir: string;
   /** Show stack traces of unexpected errors (GIT_TRACE_DEBUG=1). */
@@ -24,11 +26,18 @@ export const PRIVATE_DIR_MODE = 0o700;
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const home = env['HOME'] ?? homedir();
   const configDir = join(env['XDG_CONFIG_HOME'] || join(home, '.config'), 'git-trace');
+  const identityFile = env['GIT_TRACE_IDENTITY'] || join(configDir, 'identity.txt');
   return {
-    identityFile: env['GIT_TRACE_IDENTITY'] || join(configDir, 'identity.txt'),
+    identityFile,
+    signingKeyFile: signingKeyFileFor(identityFile),
     configDir,
     debug: env['GIT_TRACE_DEBUG'] === '1',
     home,
     backgroundFlush: env['GIT_TRACE_BACKGROUND_FLUSH'] !== '0',
   };
+}
+
+/** Where the signing key of an identity file lives: beside it, one per identity. */
+export function signingKeyFileFor(identityFile: string): string {
+  return `${identityFile.replace(/\.txt$/, '')}.signing-key`;
 }

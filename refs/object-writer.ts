@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RepoError } from '../lib/errors.js';
+import { withSignature, type CommitSigner } from './commit-signature.js';
 import { GIT_PREFIX_ARGS, GitError, gitEnv, git } from './git.js';
 import { setActive } from './keepalive.js';
 import type { TreeEntry } from './object-reader.js';
@@ -78,6 +79,8 @@ export interface CommitInput {
   readonly message: string;
   /** Seconds since the epoch; default now. */
   readonly time?: number;
+  /** Signs the commit (a `gpgsig` header); null or absent: unsigned. */
+  readonly signer?: CommitSigner | null;
 }
 
 export class ObjectWriter {
@@ -105,7 +108,8 @@ export class ObjectWriter {
     const ident = `${who.name} <${who.email}> ${time} +0000`;
     const lines = [`tree ${input.tree}`, ...input.parents.map((p) => `parent ${p}`), `author ${ident}`, `committer ${ident}`];
     const message = input.message.endsWith('\n') ? input.message : `${input.message}\n`;
-    return this.write('commit', Buffer.from(`${lines.join('\n')}\n\n${message}`, 'utf8'));
+    const payload = Buffer.from(`${lines.join('\n')}\n\n${message}`, 'utf8');
+    return this.write('commit', input.signer == null ? payload : withSignature(payload, input.signer.signCommit(payload)));
   }
 
   close(): void {

@@ -8,6 +8,7 @@
 // with git's entry order (object-writer.ts), so ids match what git would compute.
 
 import { createHash } from 'node:crypto';
+import { withSignature, type CommitSigner } from './commit-signature.js';
 import { runGit } from './git.js';
 import { formatTree } from './object-writer.js';
 import type { TreeEntry } from './object-reader.js';
@@ -28,6 +29,8 @@ export interface CommitFields {
   readonly ident: string;
   /** Seconds since the epoch. */
   readonly time: number;
+  /** Signs the commit (a `gpgsig` header); null or absent: unsigned. */
+  readonly signer?: CommitSigner | null;
 }
 
 export class PackBatch {
@@ -51,7 +54,8 @@ export class PackBatch {
     const ident = `${fields.ident} ${fields.time} +0000`;
     const lines = [`tree ${fields.tree}`, ...fields.parents.map((p) => `parent ${p}`), `author ${ident}`, `committer ${ident}`];
     const message = fields.message.endsWith('\n') ? fields.message : `${fields.message}\n`;
-    return this.add('commit', Buffer.from(`${lines.join('\n')}\n\n${message}`, 'utf8'));
+    const payload = Buffer.from(`${lines.join('\n')}\n\n${message}`, 'utf8');
+    return this.add('commit', fields.signer == null ? payload : withSignature(payload, fields.signer.signCommit(payload)));
   }
 
   /** Hand every object to git, then forget them. */

@@ -3,7 +3,7 @@
 // Bump CATALOG_SCHEMA_VERSION whenever a table changes: an older catalog is then rebuilt from the
 // refs, never migrated, so no reader ever sees a half-old shape.
 
-export const CATALOG_SCHEMA_VERSION = 4;
+export const CATALOG_SCHEMA_VERSION = 5;
 
 export const CATALOG_SCHEMA = `
 -- Bookkeeping: the line-hash salt, the refs fingerprint, the commit graph (one row each).
@@ -116,7 +116,16 @@ CREATE TABLE IF NOT EXISTS commit_paths (
 CREATE INDEX IF NOT EXISTS commit_paths_path ON commit_paths (path);
 CREATE INDEX IF NOT EXISTS commit_paths_old_path ON commit_paths (old_path) WHERE old_path IS NOT NULL;
 CREATE INDEX IF NOT EXISTS commit_paths_commit ON commit_paths (commit_id);
+
+-- Whether a session's commits are signed by recipients (lib/store/trust.ts), as checked at its
+-- tip against the meta ref at 'meta'; either moving makes the row stale.
+CREATE TABLE IF NOT EXISTS session_trust (
+  id TEXT PRIMARY KEY,
+  tip TEXT NOT NULL,
+  meta TEXT NOT NULL,
+  state TEXT NOT NULL
+);
 `;
 
 /** Tables emptied by a rebuild of what comes from the session refs. */
-export const SESSION_TABLES = ['sessions', 'unreadable', 'steps', 'step_paths', 'step_text', 'usage', 'patches'] as const;
+export const SESSION_TABLES = ['sessions', 'unreadable', 'steps', 'step_paths', 'step_text', 'usage', 'patches', 'session_trust'] as const;

@@ -1,12 +1,13 @@
 // git trace list: the sessions stored in this repository, from the catalog (nothing decrypted).
 
+import { trustStates } from '../catalog/trust.js';
 import { listSessions, type SessionSummary } from '../store/queries.js';
 import { UsageError } from '../errors.js';
 import { AGENTS } from '../model/session.js';
 import { openCliRepo } from './repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import { formatDuration, formatTime, oneLine, plural, table } from './format.js';
-import { info, out, outJson, paint, reportUnreadable } from './output.js';
+import { info, out, outJson, paint, reportUnreadable, warn } from './output.js';
 
 /** Sessions listed when no --limit is given: the newest first, like `gh pr list`. */
 export const DEFAULT_LIST_LIMIT = 100;
@@ -20,7 +21,10 @@ List the sessions stored in this repository, newest first (the newest ${DEFAULT_
     --since DATE    only sessions active since DATE (2026-11-01, or an age: 7d, 12h, 2w)
     -n, --limit N   at most N sessions (default ${DEFAULT_LIST_LIMIT})
     --all           every session
-    --json          print an array of sessions as JSON`;
+    --json          print an array of sessions as JSON (each with its trust state)
+
+Sessions whose commits are not all signed by a recipient of this repository are named in a
+warning on stderr (trust "untrusted" in --json): see 'git trace verify'.`;
 
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseCommand(
@@ -37,7 +41,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     const { sessions, total, unreadable } = await listSessions(repo, filter, limit);
     reportUnreadable(repo, { required: true });
-    if (args.values.json === true) outJson(sessions.map(toJson));
+    const trust = await trustStates(repo, sessions.map((s) => s.id));
+    const untrusted = sessions.filter((s) => trust.get(s.id) === 'untrusted').map((s) => s.id);
+    if (untrusted.length > 0) warn(`untrusted (not signed by a recipient): ${untrusted.join(', ')}; see 'git trace verify'`);
+    if (args.values.json === true) outJson(sessions.map((s) => ({ ...toJson(s), trust: trust.get(s.id) ?? null })));
     else if (sessions.length > 0) out(renderList(sessions));
     else if (unreadable.length === 0) info('no sessions yet');
     if (total > sessions.length) info(`showing the newest ${sessions.length} of ${plural(total, 'session')}; use -n N or --all for more`);

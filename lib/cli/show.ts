@@ -4,6 +4,7 @@ import { UsageError, NotFoundError } from '../errors.js';
 import type { IndexedStep, Step } from '../model/step.js';
 import { isRecord } from '../model/json.js';
 import { resolveSessionId, summarize } from '../store/queries.js';
+import { sessionTrust, trustContext, type SessionTrust } from '../store/trust.js';
 import type { StoredSession } from '../store/session-store.js';
 import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
@@ -12,7 +13,7 @@ import { aggregateCost } from '../analysis/cost.js';
 import { usd } from './cost.js';
 import { contextAt, type StepContext } from '../ctx/window.js';
 import { formatDuration, formatTime, oneLine, plural } from './format.js';
-import { out, outJson, paint, type Style } from './output.js';
+import { out, outJson, paint, warn, type Style } from './output.js';
 
 const HELP = `usage: git trace show [--step N [--ctx]] [--json] ID
 
@@ -25,7 +26,11 @@ ID may be a unique prefix of at least 4 characters.
                instructions when recorded, the messages in its window since the last
                compaction, the files its tools read)
     --json     print as JSON: {session, steps}, {session, step} with --step, or
-               {session, ctx} with --ctx`;
+               {session, ctx} with --ctx; session.trust says who signed it
+
+A session not signed by a recipient of this repository is marked untrusted (a warning on
+stderr, and trust.state "untrusted" in --json): anyone can encrypt to public keys, so its
+text may be forged.`;
 
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseCommand(argv, { step: { type: 'string' }, ctx: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
@@ -39,7 +44,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     const id = await resolveSessionId(repo, idArg);
     const session = await repo.sessions.read(id);
-    const summary = { version: 1, ...summarize(session.meta.session, session.meta.stepCount), ...sessionExtras(session) };
+    const trust = await sessionTrust(repo.git, await trustContext(repo.git), id, session.tip);
+    if (trust.state === 'untrusted') warn(`session '${id}' is untrusted: not signed by a recipient (${trust.problems[0] ?? ''}); its text may be forged`);
+    const summary = { version: 1, ...summarize(session.meta.session, session.meta.stepCount), ...sessionExtras(session), trust };
     if (stepIndex !== undefined) {
       const step = session.steps[stepIndex];
       if (step === undefined) throw new NotFoundError(`session '${id}' has no step ${stepIndex}`, { hint: `its steps are numbered 0 to ${session.steps.length - 1}` });
@@ -54,7 +61,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (args.values.json === true) outJson({ version: 1, session: summary, steps: session.steps });
-    else out(renderSession(session));
+    else out(renderSession(session, trust));
     return 0;
   } finally {
     repo.close();
@@ -75,7 +82,7 @@ const KIND_STYLE: Readonly<Record<Step['kind'], Style>> = {
   subagent: 'magenta',
 };
 
-export function renderSession(session: StoredSession): string {
+export function renderSession(session: StoredSession, trust?: SessionTrust): string {
   const m = session.meta.session;
   const s = summarize(m, session.meta.stepCount);
   const lines = [
@@ -86,6 +93,7 @@ export function renderSession(session: StoredSession): string {
   if (m.title !== undefined) lines.push(`Title:    ${m.title}`);
   if (m.cwd !== undefined) lines.push(`Cwd:      ${m.cwd}${m.gitBranch === undefined ? '' : ` (branch ${m.gitBranch})`}`);
   if (m.baseCommit !== undefined) lines.push(`Base:     ${m.baseCommit}`);
+  if (trust !== undefined) lines.push(`Signed:   ${renderTrust(trust)}`);
   const redacted = Object.entries(m.redactions ?? {});
   if (redacted.length > 0) lines.push(`Redacted: ${redacted.map(([k, n]) => `${n} ${k}`).join(', ')}`);
   const cost = aggregateCost([{ session: { id: m.id, agent: m.agent }, steps: session.steps }], 'model', { rules: 'ccusage' });
@@ -97,6 +105,17 @@ export function renderSession(session: StoredSession): string {
   lines.push(`Steps:    ${session.steps.length}`, '');
   for (const step of session.steps) lines.push(timelineLine(step));
   return lines.join('\n');
+}
+
+function renderTrust(trust: SessionTrust): string {
+  switch (trust.state) {
+    case 'trusted':
+      return `by ${trust.signers.join(', ')}`;
+    case 'unsigned-before-signing':
+      return `unsigned (written before signing)${trust.signers.length > 0 ? `, then by ${trust.signers.join(', ')}` : ''}`;
+    case 'untrusted':
+      return paint('red', 'UNTRUSTED: not signed by a recipient');
+  }
 }
 
 function timelineLine(step: IndexedStep): string {

@@ -1,6 +1,7 @@
 // git trace push / fetch / sync: share sessions through a git remote. Only refs/opentraces/*
 // travels, with explicit refspecs: the remote's config and the user's branches are untouched.
 
+import { describeChange } from '../store/trust.js';
 import { fetchSessions, pushSessions, resolveRemote, type FetchResult, type PushResult } from '../sync/sync.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { openCliRepo } from './repo.js';
@@ -20,7 +21,13 @@ const FETCH_HELP = `usage: git trace fetch [--json] [REMOTE]
 
 Bring REMOTE's sessions and recipients into refs/opentraces/remotes/<remote>/ and merge them
 into your store: new sessions appear, a session that grew on both sides becomes the union of
-its steps; a local session is never overwritten.`;
+its steps; a local session is never overwritten.
+
+Signatures are checked against your recipients: a fetched session whose new commits are not
+signed by a recipient is reported as untrusted (and never merged into yours); a change of
+recipients not signed by a current recipient is refused and left in
+refs/opentraces/remotes/<remote>/meta (take it deliberately with 'git trace recipients accept
+REMOTE'). Every change of recipients taken is printed with who signed it.`;
 
 const SYNC_HELP = `usage: git trace sync [--json] [REMOTE]
 
@@ -81,13 +88,31 @@ export async function runSync(argv: readonly string[]): Promise<number> {
 }
 
 function reportUnreadable(result: FetchResult): void {
-  for (const s of result.sessions) if (s.result === 'unreadable') warn(`session '${s.id}' was fetched but could not be merged: ${s.reason ?? ''}`);
+  for (const s of result.sessions) {
+    if (s.result === 'unreadable') warn(`session '${s.id}' was fetched but could not be merged: ${s.reason ?? ''}`);
+    else if (s.trust === 'untrusted') {
+      const what = s.result === 'kept-untrusted' ? 'was not merged: its new commits are' : 'is untrusted: it is';
+      warn(`session '${s.id}' from '${result.remote}' ${what} not signed by a recipient (${s.problems?.[0] ?? ''}); see 'git trace verify ${s.id}'`);
+    }
+  }
+  if (result.recipients === 'refused') {
+    const refused = result.recipientChanges.filter((c) => !c.accepted).map(describeChange).join('; ');
+    warn(`refused a change of recipients from '${result.remote}' (${refused}): not signed by a current recipient; your recipients are unchanged; to accept it: git trace recipients accept ${result.remote}`);
+  }
 }
 
 function renderFetch(result: FetchResult): string {
+  const changes = result.recipients === 'refused' ? [] : result.recipientChanges.map((c) => `recipients: ${describeChange(c)}`);
+  return [...changes, renderFetchCounts(result)].join('\n');
+}
+
+function renderFetchCounts(result: FetchResult): string {
   const count = (kind: string): number => result.sessions.filter((s) => s.result === kind).length;
   const parts = [`${count('created')} new`, `${count('fast-forwarded')} updated`, `${count('merged')} merged`, `${count('up-to-date')} up to date`];
   if (count('unreadable') > 0) parts.push(`${count('unreadable')} kept apart (not readable with your key)`);
+  if (count('kept-untrusted') > 0) parts.push(`${count('kept-untrusted')} kept apart (not signed by a recipient)`);
+  const untrusted = result.sessions.filter((s) => s.trust === 'untrusted' && s.result !== 'kept-untrusted').length;
+  if (untrusted > 0) parts.push(`${untrusted} untrusted`);
   return `fetched ${plural(result.sessions.length, 'session')} from '${result.remote}': ${parts.join(', ')}; recipients ${result.recipients}`;
 }
 

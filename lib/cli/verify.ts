@@ -10,8 +10,11 @@ import { out, outJson, paint } from './output.js';
 const HELP = `usage: git trace verify [--json] [ID]
 
 Decrypt and check every stored session (or only ID): each chunk decrypts and validates,
-each session's commits form an append-only chain, and nothing foreign sits under
-refs/opentraces/. Exits 1 when anything is wrong, naming it.
+each session's commits form an append-only chain signed by recipients of this repository,
+and nothing foreign sits under refs/opentraces/. Exits 1 when anything is wrong, naming it:
+a commit that is unsigned, or signed by a key no recipient holds, makes its session
+untrusted. Sessions written before signing began (recorded when it did) are reported as
+"unsigned (written before signing)" and do not fail.
 
     --json   print the report as JSON`;
 
@@ -34,13 +37,20 @@ export async function run(argv: readonly string[]): Promise<number> {
 function renderReport(report: VerifyReport): string {
   const lines: string[] = [];
   for (const s of report.sessions) {
-    if (s.ok) lines.push(`${paint('green', 'ok')}     ${s.id}  ${plural(s.commits, 'flush', 'flushes')}, ${plural(s.chunks, 'chunk')}, ${plural(s.steps, 'step')}`);
+    const counts = `${plural(s.commits, 'flush', 'flushes')}, ${plural(s.chunks, 'chunk')}, ${plural(s.steps, 'step')}`;
+    if (s.ok) lines.push(`${paint('green', 'ok')}     ${s.id}  ${counts}, ${signedBy(s.trust, s.signers)}`);
     else {
-      lines.push(`${paint('red', 'error')}  ${s.id}`);
+      lines.push(`${paint('red', 'error')}  ${s.id}${s.trust === 'untrusted' ? '  untrusted: not signed by a recipient' : ''}`);
       for (const p of s.problems) lines.push(`       ${p}`);
     }
   }
   for (const p of report.refProblems) lines.push(`${paint('red', 'error')}  ${p}`);
   if (lines.length === 0) lines.push('nothing to verify: no sessions yet');
   return lines.join('\n');
+}
+
+function signedBy(trust: VerifyReport['sessions'][number]['trust'], signers: readonly string[]): string {
+  const who = signers.length > 0 ? `signed by ${signers.join(', ')}` : '';
+  if (trust === 'unsigned-before-signing') return who === '' ? 'unsigned (written before signing)' : `${who}; older flushes unsigned (written before signing)`;
+  return who;
 }

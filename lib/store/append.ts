@@ -7,6 +7,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { CommitSigner } from '../../refs/commit-signature.js';
 import type { GitHandle } from '../../refs/handle.js';
 import { PackBatch } from '../../refs/pack-writer.js';
 import { isAncestor, readRefs, RefContentionError, updateRefs, type RefUpdate } from '../../refs/ref-update.js';
@@ -94,7 +95,7 @@ async function writeSlice(handle: GitHandle, keys: Keyring, opener: SessionOpene
     if (pending.length > 0) {
       const tips = await readRefs(handle.repo, pending.map((g) => sessionRef(g.id)));
       const batch = new PackBatch(handle.repo);
-      const ctx: PlanContext = { handle, keys, opener, cache, batch, ident, time: Math.floor(Date.now() / 1000) };
+      const ctx: PlanContext = { handle, keys, opener, cache, batch, ident, time: Math.floor(Date.now() / 1000), signer: await keys.signer() };
       for (const group of pending) ready.push(await planGroup(ctx, group, tips.get(sessionRef(group.id)) ?? null));
       await batch.write();
     }
@@ -133,6 +134,7 @@ interface PlanContext {
   readonly batch: PackBatch;
   readonly ident: string;
   readonly time: number;
+  readonly signer: CommitSigner | null;
 }
 
 /** What the session holds at `tip`: from the cache, else decrypted (and then all of it is news to the cache). */
@@ -217,7 +219,7 @@ async function planGroup(ctx: PlanContext, group: Group, tip: string | null): Pr
   changes.set(META_FILE, ctx.batch.writeBlob(await sealer.seal(encodeMeta(record))));
   const tree = await editTree(ctx.handle.reader, ctx.batch, base?.tree ?? null, changes);
   const parents = tip === null ? [] : merging && mergeParent !== undefined ? [tip, mergeParent] : [tip];
-  const next = ctx.batch.writeCommit({ tree, parents, message: commitMessage(merging ? 'merge' : 'flush'), ident: ctx.ident, time: ctx.time });
+  const next = ctx.batch.writeCommit({ tree, parents, message: commitMessage(merging ? 'merge' : 'flush'), ident: ctx.ident, time: ctx.time, signer: ctx.signer });
   const write: SessionWrite =
     base?.all !== null && base?.all !== undefined
       ? wholeWrite(group.id, next, { ...base.known, record, chunks, digests }, base.all, freshSteps)

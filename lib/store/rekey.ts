@@ -12,6 +12,7 @@ export async function rekeySession(repo: TraceRepo, id: string): Promise<number>
   const { reader, writer } = repo.git;
   const opener = await repo.keys.opener();
   const sealer = await repo.keys.sealer();
+  const signer = await repo.keys.signer();
   let files = 0;
   await updateRefWithRetry(
     repo.git.repo,
@@ -29,7 +30,7 @@ export async function rekeySession(repo: TraceRepo, id: string): Promise<number>
       }
       files = changes.size;
       const tree = await editTree(reader, writer, commit.tree, changes);
-      return writer.writeCommit({ tree, parents: [tip], message: commitMessage('rekey') });
+      return writer.writeCommit({ tree, parents: [tip], message: commitMessage('rekey'), signer });
     },
     { message: 'git-trace: rekey' },
   );

@@ -1,5 +1,5 @@
-// Checking the store: every session's chain of commits is append-only, every chunk decrypts and
-// validates, and nothing foreign sits under refs/opentraces/. Problems are collected, never
+// Checking the store: every session's chain of commits is append-only and signed by recipients
+// (trust.ts), every chunk decrypts and validates, and nothing foreign sits under refs/opentraces/. Problems are collected, never
 // thrown, so one bad session never hides the state of the others.
 
 import { listRefs } from '../../refs/ref-update.js';
@@ -7,10 +7,16 @@ import { flattenTree } from '../../refs/tree-edit.js';
 import { TraceError } from '../errors.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { chunkNumber, META_FILE, META_REF, SESSIONS_PREFIX, sessionIdOfRef, TRACE_NAMESPACE } from './layout.js';
+import { sessionTrust, trustContext, type TrustContext, type TrustState } from './trust.js';
 
 export interface SessionCheck {
   readonly id: string;
+  /** Intact and trusted (or unsigned from before signing). */
   readonly ok: boolean;
+  /** Who wrote it, as its signatures say (trust.ts). */
+  readonly trust: TrustState;
+  /** The recipients who signed its commits. */
+  readonly signers: readonly string[];
   readonly commits: number;
   readonly chunks: number;
   readonly steps: number;
@@ -28,6 +34,7 @@ export async function verifyStore(repo: TraceRepo, onlyId?: string): Promise<Ver
   const refs = await listRefs(repo.git.repo, TRACE_NAMESPACE);
   const refProblems: string[] = [];
   const sessions: SessionCheck[] = [];
+  const trust = await trustContext(repo.git);
   for (const ref of refs) {
     const id = sessionIdOfRef(ref.ref);
     if (id === null) {
@@ -40,16 +47,16 @@ export async function verifyStore(repo: TraceRepo, onlyId?: string): Promise<Ver
       continue;
     }
     if (onlyId !== undefined && id !== onlyId) continue;
-    sessions.push(ref.type === 'commit' ? await checkSession(repo, id, ref.oid) : broken(id, `${SESSIONS_PREFIX}${id} points at a ${ref.type}, not a commit`));
+    sessions.push(ref.type === 'commit' ? await checkSession(repo, trust, id, ref.oid) : broken(id, `${SESSIONS_PREFIX}${id} points at a ${ref.type}, not a commit`));
   }
   return { sessions, refProblems, ok: refProblems.length === 0 && sessions.every((s) => s.ok) };
 }
 
 function broken(id: string, problem: string): SessionCheck {
-  return { id, ok: false, commits: 0, chunks: 0, steps: 0, problems: [problem] };
+  return { id, ok: false, trust: 'untrusted', signers: [], commits: 0, chunks: 0, steps: 0, problems: [problem] };
 }
 
-async function checkSession(repo: TraceRepo, id: string, tip: string): Promise<SessionCheck> {
+async function checkSession(repo: TraceRepo, trust: TrustContext, id: string, tip: string): Promise<SessionCheck> {
   const problems: string[] = [];
   const { reader } = repo.git;
   // The first-parent chain is the session's own history; a merge's second parent is a fetched
@@ -106,7 +113,9 @@ async function checkSession(repo: TraceRepo, id: string, tip: string): Promise<S
     if (!(error instanceof TraceError)) throw error;
     problems.push(error.message);
   }
-  return { id, ok: problems.length === 0, commits: chain.length, chunks, steps, problems: dedupe(problems) };
+  const signed = await sessionTrust(repo.git, trust, id, tip);
+  problems.push(...signed.problems);
+  return { id, ok: problems.length === 0, trust: signed.state, signers: signed.signers, commits: chain.length, chunks, steps, problems: dedupe(problems) };
 }
 
 function dedupe(items: readonly string[]): string[] {

@@ -3,7 +3,7 @@
 // blobs must be age ciphertext, except the meta ref's public recipients list and format number.
 
 import { runGit } from '../../refs/git.js';
-import { parseRecipients } from '../store/recipients.js';
+import { isUnsignedList, parseRecipients } from '../store/recipients.js';
 import { META_REF, SESSIONS_PREFIX } from '../store/layout.js';
 import type { TraceRepo } from '../trace-repo.js';
 
@@ -49,6 +49,7 @@ function judge(type: string, path: string, data: Buffer): string | null {
         const lines = text.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
         return parseRecipients(text).length === lines.length ? null : `'${path}' holds more than public keys`;
       }
+      if (name === 'unsigned') return isUnsignedList(data.toString('utf8')) ? null : `'${path}' holds more than session ids and commit ids`;
       return `'${path}' is not an encrypted record`;
     }
     default:

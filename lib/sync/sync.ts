@@ -7,6 +7,12 @@
 // overwritten. push: only refs/opentraces/sessions/* and meta, after checking that every object
 // it would send is ciphertext (or public keys); a rejected ref (the remote moved) is fetched,
 // merged and pushed again, a bounded number of times, so nothing on the remote is ever dropped.
+//
+// Trust (lib/store/trust.ts): a change of recipients not signed by a current recipient is not
+// taken: the local meta ref stays, the remote's copy stays under remotes/<remote>/meta until
+// 'git trace recipients accept' takes it deliberately. A fetched session whose new commits are
+// not signed by a recipient is taken when it only adds to ours (and reported as untrusted), but
+// never merged into ours: a merge we sign would vouch for it.
 
 import { createHash } from 'node:crypto';
 import { git, runGit } from '../../refs/git.js';
@@ -16,6 +22,7 @@ import { TraceError } from '../errors.js';
 import type { Step } from '../model/step.js';
 import { META_REF, SESSIONS_PREFIX, sessionRef, TRACE_NAMESPACE } from '../store/layout.js';
 import { mergeRecipientsRef } from '../store/recipients.js';
+import { checkRecipientsChanges, sessionTrust, trustContext, type RecipientsChange, type TrustContext, type TrustState } from '../store/trust.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { checkOutgoing } from './outgoing.js';
 
@@ -34,12 +41,23 @@ export function trackingPrefix(remote: string): string {
   return `${TRACE_NAMESPACE}remotes/${safe}/`;
 }
 
-export type Integration = 'created' | 'fast-forwarded' | 'merged' | 'up-to-date' | 'kept-local' | 'unreadable';
+export type Integration = 'created' | 'fast-forwarded' | 'merged' | 'up-to-date' | 'kept-local' | 'unreadable' | 'kept-untrusted';
+
+export interface FetchedSession {
+  readonly id: string;
+  readonly result: Integration;
+  readonly reason?: string;
+  /** Whether the commits this fetch brought are signed by recipients (absent when it brought none). */
+  readonly trust?: TrustState;
+  readonly problems?: readonly string[];
+}
 
 export interface FetchResult {
   readonly remote: string;
-  readonly sessions: readonly { readonly id: string; readonly result: Integration; readonly reason?: string }[];
-  readonly recipients: Integration | 'none';
+  readonly sessions: readonly FetchedSession[];
+  readonly recipients: Integration | 'none' | 'refused';
+  /** The remote's changes of recipients this fetch saw, oldest first. */
+  readonly recipientChanges: readonly RecipientsChange[];
 }
 
 export async function fetchSessions(repo: TraceRepo, remote: string): Promise<FetchResult> {
@@ -52,41 +70,58 @@ export async function fetchSessions(repo: TraceRepo, remote: string): Promise<Fe
     ...(remoteRefs.has(META_REF) ? [`+${META_REF}:${prefix}meta`] : []),
   ];
   await fetchRefspecs(handle.repo, remote, refspecs);
-  const recipients = remoteRefs.has(META_REF) ? await integrateMeta(repo, `${prefix}meta`) : 'none';
-  const sessions: { id: string; result: Integration; reason?: string }[] = [];
+  const meta = remoteRefs.has(META_REF) ? await integrateMeta(repo, `${prefix}meta`, false) : { result: 'none' as const, changes: [] };
+  const trust = await trustContext(handle);
+  const sessions: FetchedSession[] = [];
   for (const tip of await listRefs(handle.repo, `${prefix}sessions/`)) {
     const id = tip.ref.slice(`${prefix}sessions/`.length);
     try {
-      sessions.push({ id, result: await integrateSession(repo, id, tip.oid) });
+      sessions.push({ id, ...(await integrateSession(repo, trust, id, tip.oid)) });
     } catch (error) {
       if (!(error instanceof TraceError)) throw error;
       sessions.push({ id, result: 'unreadable', reason: error.message });
     }
   }
-  return { remote, sessions, recipients };
+  return { remote, sessions, recipients: meta.result, recipientChanges: meta.changes };
 }
 
-async function integrateMeta(repo: TraceRepo, trackingRef: string): Promise<Integration> {
+export interface MetaIntegration {
+  readonly result: Integration | 'refused';
+  readonly changes: readonly RecipientsChange[];
+}
+
+/**
+ * Take the remote's recipients (kept at `trackingRef`) when every change is signed by a
+ * recipient; `deliberately`: take them whoever signed (what 'recipients accept' does).
+ */
+export async function integrateMeta(repo: TraceRepo, trackingRef: string, deliberately: boolean): Promise<MetaIntegration> {
   const theirs = await readRef(repo.git.repo, trackingRef);
-  if (theirs === null) return 'up-to-date';
-  return mergeRecipientsRef(repo.git, theirs);
+  if (theirs === null) return { result: 'up-to-date', changes: [] };
+  const ours = await readRef(repo.git.repo, META_REF);
+  const signer = await repo.keys.signer();
+  const check = await checkRecipientsChanges(repo.git, ours, theirs);
+  if (!deliberately && !check.accepted) return { result: 'refused', changes: check.changes };
+  return { result: await mergeRecipientsRef(repo.git, theirs, signer), changes: check.changes };
 }
 
 /** Bring a fetched copy of a session into the local ref without ever losing a local step. */
-async function integrateSession(repo: TraceRepo, id: string, theirs: string): Promise<Integration> {
+async function integrateSession(repo: TraceRepo, trust: TrustContext, id: string, theirs: string): Promise<Omit<FetchedSession, 'id'>> {
   const gitRepo = repo.git.repo;
   const ref = sessionRef(id);
   for (let attempt = 0; attempt < 5; attempt++) {
     const ours = await readRef(gitRepo, ref);
+    if (ours !== null && (await isAncestor(gitRepo, theirs, ours))) return { result: 'up-to-date' };
+    const checked = await sessionTrust(repo.git, trust, id, theirs, ours === null ? new Set() : await firstParents(repo, ours));
+    const marks = { trust: checked.state, ...(checked.problems.length > 0 ? { problems: checked.problems } : {}) };
     if (ours === null) {
-      if ((await compareAndSwapRef(gitRepo, ref, theirs, null, 'git-trace: fetch')) === 'updated') return 'created';
+      if ((await compareAndSwapRef(gitRepo, ref, theirs, null, 'git-trace: fetch')) === 'updated') return { result: 'created', ...marks };
       continue;
     }
-    if (await isAncestor(gitRepo, theirs, ours)) return 'up-to-date';
     if (await isAncestor(gitRepo, ours, theirs)) {
-      if ((await compareAndSwapRef(gitRepo, ref, theirs, ours, 'git-trace: fetch (fast-forward)')) === 'updated') return 'fast-forwarded';
+      if ((await compareAndSwapRef(gitRepo, ref, theirs, ours, 'git-trace: fetch (fast-forward)')) === 'updated') return { result: 'fast-forwarded', ...marks };
       continue;
     }
+    if (checked.state === 'untrusted') return { result: 'kept-untrusted', ...marks };
     // Both sides grew: add their steps that we lack to ours, in a merge flush.
     const local = await repo.sessions.readAt(id, ours);
     const remote = await repo.sessions.readAt(id, theirs);
@@ -94,9 +129,14 @@ async function integrateSession(repo: TraceRepo, id: string, theirs: string): Pr
     const steps = stepsToTake(local.steps, remote.steps);
     const { v: _v, ...info } = remote.meta.session;
     await repo.sessions.append(info, steps, context, { mergeParent: theirs });
-    return 'merged';
+    return { result: 'merged', ...marks };
   }
   throw new RemoteError(`session '${id}' kept changing while it was merged`, { hint: "run 'git trace fetch' again" });
+}
+
+async function firstParents(repo: TraceRepo, tip: string): Promise<Set<string>> {
+  const out = (await git(['rev-list', '--first-parent', tip], { cwd: repo.git.repo.gitDir, env: { GIT_DIR: repo.git.repo.gitDir } })).split('\n');
+  return new Set(out.filter((l) => l !== ''));
 }
 
 /**
@@ -143,7 +183,12 @@ export async function pushSessions(repo: TraceRepo, remote: string): Promise<Pus
     const failed = refs.filter((r) => r.status === 'failed');
     if (failed.length > 0) throw new RemoteError(`the remote refused '${failed[0]?.ref}': ${failed[0]?.reason ?? ''}`, { hint: 'check your access to the remote' });
     if (!refs.some((r) => r.status === 'rejected')) return { remote, refs, retries: attempt };
-    await fetchSessions(repo, remote);
+    const fetched = await fetchSessions(repo, remote);
+    if (fetched.recipients === 'refused') {
+      throw new PushRefusedError(`cannot push '${META_REF}' to '${remote}': the remote's recipients hold a change not signed by a current recipient`, {
+        hint: `see it with 'git trace fetch ${remote}'; take it deliberately with 'git trace recipients accept ${remote}'`,
+      });
+    }
   }
   throw new RemoteError(`the remote '${remote}' kept moving while we pushed`, { hint: "run 'git trace sync' again" });
 }

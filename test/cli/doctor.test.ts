@@ -29,6 +29,7 @@ test('doctor says what is wrong and what to do, line by line', () => {
     assert.equal(r.trace(['init']).status, 0);
     const after = checks();
     assert.equal(after.find((c) => c.name === 'recipients')?.status, 'ok');
+    assert.match(after.find((c) => c.name === 'signing')?.detail ?? '', /^your signing key is ssh-ed25519 AAAA/);
     assert.equal(after.find((c) => c.name === 'hooks claude-code')?.status, 'warn');
     assert.equal(after.find((c) => c.name === 'spool')?.status, 'ok');
 

@@ -2,6 +2,9 @@
 
 import { join } from 'node:path';
 import { ensureIdentity } from '../../lib/crypto/identity.js';
+import { ensureSigningKey, GIT_NAMESPACE } from '../../lib/crypto/signing.js';
+import { signingKeyFileFor } from '../../lib/settings.js';
+import { commitSignerOf } from '../../lib/store/keyring.js';
 import type { Step } from '../../lib/model/step.js';
 import type { SessionInfo } from '../../lib/model/session.js';
 import { addRecipients } from '../../lib/store/recipients.js';
@@ -18,8 +21,9 @@ export function testIdentityFile(): string {
 export async function openInitializedRepo(dir: string): Promise<TraceRepo> {
   const identityFile = testIdentityFile();
   const { identity } = await ensureIdentity(identityFile);
+  const { key } = await ensureSigningKey(signingKeyFileFor(identityFile));
   const repo = await openRepo(dir, { identityFile });
-  await addRecipients(repo.git, [{ key: identity.recipient, name: 'test' }]);
+  await addRecipients(repo.git, [{ key: identity.recipient, name: 'test', signingKey: key.publicKey }], { signer: commitSignerOf(key, GIT_NAMESPACE) });
   return repo;
 }
 

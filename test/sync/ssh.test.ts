@@ -101,7 +101,7 @@ test('push and fetch over ssh', { skip }, () => {
   }
   const fetched = runCli(['fetch', '--json'], { cwd: b, env });
   assert.equal(fetched.status, 0, fetched.stderr);
-  assert.deepEqual((JSON.parse(fetched.stdout) as { sessions: { id: string; result: string }[] }).sessions, [{ id: 'over-ssh', result: 'created' }]);
+  assert.deepEqual((JSON.parse(fetched.stdout) as { sessions: { id: string; result: string; trust: string }[] }).sessions, [{ id: 'over-ssh', result: 'created', trust: 'trusted' }]);
   const shown = runCli(['show', '--json', 'over-ssh'], { cwd: b, env });
   assert.equal((JSON.parse(shown.stdout) as { steps: { text: string }[] }).steps[0]?.text, 'sent over ssh');
 });

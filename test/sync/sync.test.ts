@@ -3,55 +3,15 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { adaAndBob, git, ok, SharedRemote, stepIds, trace, type User } from '../helpers/clones.js';
 import { CLI } from '../helpers/paths.js';
-import { pinEnvironment, runCli } from '../helpers/repo.js';
 
-interface User {
-  readonly name: string;
-  readonly dir: string;
-  readonly env: Record<string, string>;
-}
-
-const root = mkdtempSync(join(tmpdir(), 'git-trace-sync-'));
-const bare = join(root, 'remote.git');
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function user(name: string): User {
-  const dir = join(root, name);
-  git(root, 'clone', '-q', bare, dir);
-  return { name, dir, env: { GIT_TRACE_IDENTITY: join(root, `${name}.key`) } };
-}
-
-function trace(u: User, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return runCli(args, { cwd: u.dir, env: u.env });
-}
-
-function ok(u: User, ...args: string[]): string {
-  const result = trace(u, ...args);
-  assert.equal(result.status, 0, `${u.name}: git trace ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
-
-function importSession(u: User, id: string, steps: { id: string; text: string }[]): void {
-  const file = join(root, `${u.name}-${id}-${steps.map((s) => s.id).join('')}.jsonl`);
-  const lines = [
-    JSON.stringify({ type: 'session', id, agent: 'claude-code', startedAt: '2026-11-01T10:00:00Z' }),
-    ...steps.map((s, i) => JSON.stringify({ type: 'step', v: 1, id: s.id, kind: 'prompt', timestamp: `2026-11-01T10:0${i}:00Z`, text: s.text })),
-  ];
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  ok(u, 'import', '--format', 'steps', file);
-}
-
-function stepIds(u: User, id: string): string[] {
-  return (JSON.parse(ok(u, 'show', '--json', id)) as { steps: { id: string }[] }).steps.map((s) => s.id).sort();
-}
+const shared = new SharedRemote('git-trace-sync-');
+const { root, bare } = shared;
+const user = (name: string): User => shared.user(name);
+const importSession = (u: User, id: string, steps: { id: string; text: string }[]): void => shared.importSession(u, id, steps);
 
 function runAsync(u: User, ...args: string[]): Promise<number | null> {
   return new Promise((resolve) => {
@@ -64,26 +24,11 @@ describe('two clones of one bare remote', () => {
   let ada: User;
   let bob: User;
   before(() => {
-    pinEnvironment();
-    git(root, 'init', '-q', '--bare', bare);
-    const seed = join(root, 'seed');
-    git(root, 'clone', '-q', bare, seed);
-    writeFileSync(join(seed, 'README.md'), 'shared\n');
-    git(seed, 'add', '-A');
-    git(seed, 'commit', '-q', '-m', 'init');
-    git(seed, 'push', '-q', 'origin', 'HEAD');
-    ada = user('ada');
-    bob = user('bob');
-    // Each becomes a recipient, and each learns the other's key through the remote.
-    ok(ada, 'init');
-    ok(ada, 'push');
-    ok(bob, 'fetch');
-    ok(bob, 'init');
-    ok(bob, 'push');
-    ok(ada, 'fetch');
+    ({ ada, bob } = adaAndBob(shared));
     assert.equal((JSON.parse(ok(ada, 'recipients', '--json')) as unknown[]).length, 2);
+    assert.equal((JSON.parse(ok(bob, 'recipients', '--json')) as unknown[]).length, 2);
   });
-  after(() => undefined);
+  after(() => shared.cleanup());
 
   test('push and fetch in both orders, and at the same time, leave both with every session', async () => {
     importSession(ada, 'ada-1', [{ id: 'p1', text: 'ada first session PLAINTEXT-ADA-0001' }]);
