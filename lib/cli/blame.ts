@@ -8,6 +8,7 @@ import { startBlame, type LineRange } from '../trail/blame-porcelain.js';
 import { blameFile, type BlameResult } from '../trail/blame.js';
 import { parseCommand } from './args.js';
 import { out, outJson, paint, reportUnreadable, warn } from './output.js';
+import { warnUntrusted } from './untrusted.js';
 
 const HELP = `usage: git trace blame [-L a,b] [--json] FILE [REV]
    or: git trace blame [-L a,b] [--json] REV -- FILE
@@ -38,8 +39,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   const repo = await openCliRepo();
   try {
     const result = await blameFile(repo, file, { ...(rev === undefined ? {} : { rev }), ...(range === undefined ? {} : { range }), ...(started === undefined ? {} : { started }), cwd: process.cwd(), warn });
-    // Lines of sessions it cannot read would pass for people's: say so.
+    // Lines of sessions it cannot read would pass for people's, and a forged session's for an
+    // agent's: say so.
     reportUnreadable(repo);
+    await warnUntrusted(repo, result.lines.flatMap((l) => (l.session === null ? [] : [l.session])));
     if (args.values.json === true) process.stdout.write(`${JSON.stringify(result.lines, null, 2)}\n`);
     else out(renderBlame(result));
     return 0;
@@ -125,6 +128,7 @@ async function runPr(argv: readonly string[]): Promise<number> {
   try {
     const report = await blamePr(repo, { ...(range === undefined ? {} : { range }), ...(args.values.base === undefined ? {} : { base: args.values.base }), warn });
     reportUnreadable(repo);
+    await warnUntrusted(repo, report.sessions.map((x) => x.id));
     if (args.values.json === true) outJson(report);
     else process.stdout.write(renderPrMarkdown(report, by));
     return 0;

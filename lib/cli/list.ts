@@ -1,13 +1,13 @@
 // git trace list: the sessions stored in this repository, from the catalog (nothing decrypted).
 
-import { trustStates } from '../catalog/trust.js';
 import { listSessions, type SessionSummary } from '../store/queries.js';
 import { UsageError } from '../errors.js';
 import { AGENTS } from '../model/session.js';
 import { openCliRepo } from './repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import { formatDuration, formatTime, oneLine, plural, table } from './format.js';
-import { info, out, outJson, paint, reportUnreadable, warn } from './output.js';
+import { info, out, outJson, paint, reportUnreadable } from './output.js';
+import { warnUntrusted } from './untrusted.js';
 
 /** Sessions listed when no --limit is given: the newest first, like `gh pr list`. */
 export const DEFAULT_LIST_LIMIT = 100;
@@ -41,9 +41,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     const { sessions, total, unreadable } = await listSessions(repo, filter, limit);
     reportUnreadable(repo, { required: true });
-    const trust = await trustStates(repo, sessions.map((s) => s.id));
-    const untrusted = sessions.filter((s) => trust.get(s.id) === 'untrusted').map((s) => s.id);
-    if (untrusted.length > 0) warn(`untrusted (not signed by a recipient): ${untrusted.join(', ')}; see 'git trace verify'`);
+    const trust = await warnUntrusted(repo, sessions.map((s) => s.id));
     if (args.values.json === true) outJson(sessions.map((s) => ({ ...toJson(s), trust: trust.get(s.id) ?? null })));
     else if (sessions.length > 0) out(renderList(sessions));
     else if (unreadable.length === 0) info('no sessions yet');

@@ -8,6 +8,7 @@ import { trackSession, type TrackResult } from '../trail/track.js';
 import { parseCommand } from './args.js';
 import { table } from './format.js';
 import { out, outJson, paint, type Style } from './output.js';
+import { warnUntrusted } from './untrusted.js';
 
 const HELP = `usage: git trace track [--at REF] [--json] ID
 
@@ -33,6 +34,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const repo = await openCliRepo();
   try {
     const result = await trackSession(repo, id, args.values.at === undefined ? {} : { at: args.values.at });
+    await warnUntrusted(repo, [result.session.id]);
     if (args.values.json === true) outJson(result);
     else out(renderTrack(result));
     return 0;

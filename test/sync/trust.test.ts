@@ -75,6 +75,12 @@ describe('a forged chunk force-pushed into a session', () => {
     }
   });
 
+  test('track names the session as untrusted, as list does', () => {
+    const tracked = trace(bob, 'track', 'real-1');
+    assert.equal(tracked.status, 0, tracked.stderr);
+    assert.equal(tracked.stderr, "warning: untrusted (not signed by a recipient): real-1; see 'git trace verify'\n");
+  });
+
   test('the writer fetching the forgery sees it untrusted too, and her own flush on top does not launder it', () => {
     assert.match(trace(ada, 'fetch').stderr, /session 'real-1' .* untrusted/);
     shared.importSession(ada, 'real-1', [{ id: 'p2', text: 'ada goes on' }]);
