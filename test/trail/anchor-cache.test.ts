@@ -52,7 +52,8 @@ describe('the catalog of history', () => {
   test('track indexes the history once (cold), then runs no rev-list and no diff-tree (warm), and one blame per file', () => {
     dropCatalog();
     const cold = gitCalls(['track', run.sessionId('A')]);
-    assert.equal(count(cold, 'rev-list'), 1, 'the graph, walked once');
+    // The commit graph, walked once; and the session's own commits once, for their signatures.
+    assert.equal(count(cold, 'rev-list'), 2, 'the graph and the session, each walked once');
     assert.equal(count(cold, 'diff-tree'), 2, 'paths of every commit, then the diffs of those touching the session files');
     assert.equal(count(cold, 'blame'), 2, 'src/math.ts and src/str.ts');
     const warm = gitCalls(['track', run.sessionId('A')]);
