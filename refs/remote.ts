@@ -10,6 +10,14 @@ export class RemoteError extends TraceError {}
 
 const NETWORK_TIMEOUT_MS = 120_000;
 
+/**
+ * Where git runs to reach a remote: the work tree's top, as plain `git push` does, so that a
+ * relative URL (`../r.git`) means what it means to the user; in a bare repository, its folder.
+ */
+function remoteRun(repo: GitRepo): { cwd: string; env: Record<string, string>; timeoutMs: number } {
+  return { cwd: repo.workTree ?? repo.gitDir, env: { GIT_DIR: repo.gitDir }, timeoutMs: NETWORK_TIMEOUT_MS };
+}
+
 function translate(remote: string, error: unknown): never {
   if (error instanceof GitError) {
     const reason = error.stderr.split('\n').map((l) => l.replace(/^fatal: /, '').trim()).find((l) => l !== '') ?? error.message;
@@ -21,7 +29,7 @@ function translate(remote: string, error: unknown): never {
 /** Refs under `prefix` on the remote, as name → object id. */
 export async function listRemoteRefs(repo: GitRepo, remote: string, prefix: string): Promise<Map<string, string>> {
   try {
-    const result = await runGit(['ls-remote', '--refs', remote, `${prefix}*`], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, timeoutMs: NETWORK_TIMEOUT_MS });
+    const result = await runGit(['ls-remote', '--refs', remote, `${prefix}*`], remoteRun(repo));
     const refs = new Map<string, string>();
     for (const line of result.stdout.toString('utf8').split('\n')) {
       const [oid, name] = line.split('\t');
@@ -36,7 +44,7 @@ export async function listRemoteRefs(repo: GitRepo, remote: string, prefix: stri
 export async function fetchRefspecs(repo: GitRepo, remote: string, refspecs: readonly string[]): Promise<void> {
   if (refspecs.length === 0) return;
   try {
-    await runGit(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--', remote, ...refspecs], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, timeoutMs: NETWORK_TIMEOUT_MS });
+    await runGit(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--', remote, ...refspecs], remoteRun(repo));
   } catch (error) {
     translate(remote, error);
   }
@@ -55,7 +63,7 @@ export async function pushRefspecs(repo: GitRepo, remote: string, refspecs: read
   if (refspecs.length === 0) return [];
   let out: string;
   try {
-    const result = await runGit(['push', '--porcelain', '--no-verify', '--', remote, ...refspecs], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1], timeoutMs: NETWORK_TIMEOUT_MS });
+    const result = await runGit(['push', '--porcelain', '--no-verify', '--', remote, ...refspecs], { ...remoteRun(repo), okExitCodes: [1] });
     out = result.stdout.toString('utf8');
     if (result.exitCode === 1 && !/^[!*=+ -]\t/m.test(out)) translate(remote, new GitError(['push'], 1, result.stderr));
   } catch (error) {
