@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { TranscriptFile } from '../agents/types.js';
-import type { RedactionConfig } from '../crypto/redact.js';
+import { addCounts, type RedactionConfig } from '../crypto/redact.js';
 import { redactAppend } from '../import/redact-session.js';
 import { parseFrom } from '../import/transcripts.js';
 import { loadImportState, saveImportState } from '../import/state.js';
@@ -215,7 +215,8 @@ export function withObserved(step: ToolStep, record: ToolRecord): ToolStep {
   const flaggedReported = reported.map((r): Patch => (complete && !observed.some((o) => o.path === r.path) ? { ...r, mismatch: true } : r));
   const patches = [...flaggedReported, ...observed];
   const tool = { ...step.tool, snapshot: complete ? ('complete' as const) : ('cut-short' as const) };
-  const next: ToolStep = { ...step, tool };
+  const redacted = record.patchesRedacted === undefined ? step.redacted : addCounts(step.redacted ?? {}, record.patchesRedacted);
+  const next: ToolStep = { ...step, tool, ...(redacted === undefined ? {} : { redacted }) };
   return patches.length > 0 ? { ...next, patches } : next;
 }
 
@@ -264,11 +265,12 @@ function hookToolStep(record: ToolRecord): ToolStep {
       ...(record.output === undefined ? {} : { output: record.output }),
       status: record.failed === true ? 'error' : 'ok',
     }),
+    ...(record.redacted === undefined ? {} : { redacted: record.redacted }),
   };
 }
 
 function promptSteps(records: readonly SpoolRecord[]): Step[] {
   return records
     .filter((r): r is Extract<SpoolRecord, { t: 'prompt' }> => r.t === 'prompt')
-    .map((r) => ({ v: 1, id: `hook:prompt:${r.ts}`, kind: 'prompt', timestamp: r.ts, text: r.text }));
+    .map((r) => ({ v: 1, id: `hook:prompt:${r.ts}`, kind: 'prompt', timestamp: r.ts, text: r.text, ...(r.redacted === undefined ? {} : { redacted: r.redacted }) }));
 }

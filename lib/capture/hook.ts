@@ -16,7 +16,9 @@ import { diffTrees } from './observed.js';
 import type { HookEvent } from './payload.js';
 import { pendingName, sessionPaths, type SessionPaths } from './paths.js';
 import { snapshotWorkTree, type Snapshot } from './snapshot.js';
-import { appendSpool } from './spool.js';
+import { appendSpool, redactRecord } from './spool.js';
+import { DEFAULT_REDACTION, type RedactionConfig } from '../crypto/redact.js';
+import { readRedactionConfig } from '../import/redaction-config.js';
 import { markFlushWanted } from './pending.js';
 
 /** What flush needs to know about a live session, written by the first hook that sees it. */
@@ -39,13 +41,15 @@ export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: 
   const paths = sessionPaths(repo, event.sessionId);
   mkdirSync(paths.pending, { recursive: true, mode: PRIVATE_DIR_MODE });
   const info = updateInfo(paths, event);
+  // Read while the snapshot is taken; a config git cannot read still redacts, by the defaults.
+  const redaction = event.kind === 'prompt' || event.kind === 'post-tool' ? readRedactionConfig(repo).catch(() => DEFAULT_REDACTION) : Promise.resolve(DEFAULT_REDACTION);
   switch (event.kind) {
     case 'session-start':
       await ensureStarted(repo, paths, info, event);
       return;
     case 'prompt':
       await ensureStarted(repo, paths, info, event);
-      if (event.prompt !== undefined) appendSpool(paths.spool, { t: 'prompt', ts: event.timestamp, text: event.prompt });
+      if (event.prompt !== undefined) appendSpool(paths.spool, redactRecord({ t: 'prompt', ts: event.timestamp, text: event.prompt }, await redaction));
       return;
     case 'pre-tool': {
       const started = await ensureStarted(repo, paths, info, event);
@@ -58,7 +62,7 @@ export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: 
       return;
     }
     case 'post-tool':
-      await recordToolCall(repo, paths, info, event);
+      await recordToolCall(repo, paths, info, event, redaction);
       return;
     case 'stop':
     case 'session-end':
@@ -103,12 +107,12 @@ function callKey(event: HookEvent): string {
   return event.callId ?? `tool:${event.toolName ?? ''}`;
 }
 
-async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureInfo, event: HookEvent): Promise<void> {
+async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureInfo, event: HookEvent, redaction: Promise<RedactionConfig>): Promise<void> {
   const started = await ensureStarted(repo, paths, info, event);
   if (isReadOnly(event)) {
     // The call is still worth a line (a session without a transcript shows it), not a snapshot.
     const tree = started?.tree ?? readText(join(paths.dir, 'last-tree')) ?? '';
-    appendSpool(paths.spool, { t: 'tool', ts: event.timestamp, call: callKey(event), ...toolFields(event), before: tree, after: tree, patches: [] });
+    appendSpool(paths.spool, redactRecord({ t: 'tool', ts: event.timestamp, call: callKey(event), ...toolFields(event), before: tree, after: tree, patches: [] }, await redaction));
     return;
   }
   const pendingFile = join(paths.pending, pendingName(callKey(event)));
@@ -126,7 +130,7 @@ async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureI
     patches,
     ...(after.truncated === true ? { truncated: true } : {}),
   };
-  appendSpool(paths.spool, record);
+  appendSpool(paths.spool, redactRecord(record, await redaction));
 }
 
 function toolFields(event: HookEvent): { name?: string; input?: unknown; output?: string; failed?: boolean } {

@@ -7,7 +7,8 @@
 // tool calls waiting for their result, titles, steps that may still change) is redacted here
 // too, by `redactCheckpoint`, so import-state.json holds no secret the store would not.
 //
-// Not covered here: ctx items (`SessionAppend.context`) are stored as they come.
+// ctx items (system prompts, instructions, the work tree's uncommitted diff at capture start)
+// are redacted too; their counts are not kept (an item is not a step), their text is.
 
 import { adapterFor } from '../agents/index.js';
 import type { Checkpoint } from '../agents/types.js';
@@ -17,10 +18,11 @@ import type { SessionInfo } from '../model/session.js';
 import type { Step } from '../model/step.js';
 import type { SessionAppend } from '../store/append.js';
 
-/** Redact what an append stores: the session's title and every step. */
+/** Redact what an append stores: the session's title, every step and every ctx item. */
 export function redactAppend(append: SessionAppend, config: RedactionConfig): { append: SessionAppend; counts: RedactionCounts } {
   const { steps, counts } = redactSteps(append.steps, config);
-  return { append: { ...append, info: redactSession(append.info, config), steps }, counts };
+  const context = append.context?.map((item) => (config.enabled ? { ...item, text: redactText(item.text, config).text } : item));
+  return { append: { ...append, info: redactSession(append.info, config), steps, ...(context === undefined ? {} : { context }) }, counts };
 }
 
 /** Redact every step; each step records its own counts. */

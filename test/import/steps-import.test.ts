@@ -8,12 +8,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tempRepo, type TempRepo } from '../helpers/repo.js';
+import { AWS_KEY, GITHUB_TOKEN, SECRETS } from '../helpers/secrets.js';
 import { openInitializedRepo, testIdentityFile } from '../helpers/store.js';
 
-// Built at run time so no token-shaped string sits in the repository.
-const GITHUB_TOKEN = ['ghp', '_', 'Z9xq4T7mWv2LkP8sNcB3dHf6Jr1YgQe5Ua0K'].join('');
-const AWS_KEY = ['AKIA', 'QX7P2M9RT4KV6WZ3'].join('');
-const SECRETS = { 'GitHub token': GITHUB_TOKEN, 'AWS access key id': AWS_KEY };
 const SESSION = 'steps-with-secrets';
 
 function stepsFile(): string {
