@@ -4,7 +4,6 @@
 // session, slice and options give the same payload bytes.
 
 import { createHash } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { git } from '../refs/git.js';
 import type { GitRepo } from '../refs/repo.js';
 import { NotFoundError, UsageError } from '../lib/errors.js';
@@ -16,12 +15,12 @@ import type { StepSpec } from '../lib/replay/step-spec.js';
 import { trailUpTo } from '../lib/replay/trail.js';
 import { hasCommit } from '../lib/replay/worktree.js';
 import { stepDigest } from '../lib/store/records.js';
+import { scrubberForRepo } from '../lib/egress/scrub.js';
 import { readSettings } from '../lib/settings.js';
 import { Egress } from './egress.js';
 import { CAPSULE_FORMAT, CAPSULE_VERSION, headerBinding, type CapsuleHeader, type Unlock } from './format.js';
 import { PAYLOAD_VERSION, type CapsulePayload } from './payload.js';
 import { bundleOf, remotesContaining } from './repo-state.js';
-import { makeScrubber, type Scrubber } from './scrub.js';
 import { chooseSlice } from './slice.js';
 
 export interface BuildOptions {
@@ -54,7 +53,7 @@ export async function buildCapsule(repo: GitRepo, loaded: LoadedSession, options
   const steps = loaded.stored.steps;
   const base = requireBase(loaded);
   const slice = chooseSlice(steps, { ...options, spec: { ...options.spec, id: loaded.id }, repoRoot: repo.workTree, sessionCwd: meta.cwd });
-  const egress = new Egress(options.redaction, await scrubberFor(repo, meta.cwd), options.includePrompts);
+  const egress = new Egress(options.redaction, await scrubberForRepo(repo, meta.cwd), options.includePrompts);
   const upTo = Math.max(slice.to, slice.verdict.stateAfter);
   const clean = steps.filter((s) => s.index <= upTo).map((s) => egress.step(s));
   const cleanStart = loaded.startState.map((p): Patch => ({ ...p, diff: egress.text(p.diff) }));
@@ -119,20 +118,5 @@ function creationTime(slice: readonly IndexedStep[], given: string | undefined, 
     throw new UsageError('the slice records no time to date the capsule', { hint: 'give one with --created TIME' });
   }
   return new Date(pick).toISOString();
-}
-
-async function scrubberFor(repo: GitRepo, cwd: string | undefined): Promise<Scrubber> {
-  const names: string[] = [];
-  try {
-    names.push(userInfo().username);
-  } catch {
-    // No passwd entry (some containers): nothing to scrub by that name.
-  }
-  for (const key of ['user.name', 'user.email']) {
-    const value = await git(['config', '--get', key], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] });
-    if (value !== '') names.push(value);
-  }
-  const roots = [repo.workTree, cwd].filter((r): r is string => r !== undefined && r !== null);
-  return makeScrubber({ roots, home: readSettings().home, userNames: names });
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, runGit } from '../refs/git.js';
 import type { GitRepo } from '../refs/repo.js';
-import { withoutCredentials } from './scrub.js';
+import { withoutCredentials } from '../lib/egress/scrub.js';
 
 export interface RemoteRef {
   readonly name: string;

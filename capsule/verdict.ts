@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { gitEnv } from '../refs/git.js';
 import { readSettings } from '../lib/settings.js';
 import type { Verdict } from './payload.js';
-import { makeScrubber, scrubText } from './scrub.js';
+import { makeScrubber, scrubText } from '../lib/egress/scrub.js';
 
 export type Outcome = 'reproduces' | 'fixed' | 'inconclusive';
 

@@ -102,7 +102,7 @@ function shortSession(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
 
-const PR_HELP = `usage: git trace blame pr [BASE..HEAD | --base BRANCH] [--by session|commit] [--json]
+const PR_HELP = `usage: git trace blame pr [BASE..HEAD | --base BRANCH] [--by session|commit] [--prompts MODE] [--json]
 
 The commits of a branch walked back to the agent sessions and steps that produced them, as
 Markdown ready for a pull request body: per session the intent (its prompts, quoted), the
@@ -110,27 +110,47 @@ lineage (session → steps → patches → commits) and the evidence (commands a
 their exit codes, files read); per commit its message; next to the diff. The same history
 always gives the same output.
 
+It is meant to leave the machine, so what comes from the sessions is scrubbed first: secrets
+redacted again, home paths and the repository's path replaced ('~', '<repo>'), your login and
+git user name and email replaced ('[user]'), and each prompt cut to an excerpt.
+
     BASE..HEAD     the commits reachable from HEAD and not from BASE
     --base BRANCH  from the merge-base with BRANCH to HEAD (default: the merge-base with
                    the default branch: origin/HEAD, else main, else master)
     --by MODE      group by 'session' (default) or by 'commit'
-    --json         print {base, head, commits, sessions, diff}`;
+    --prompts MODE 'excerpt' (default: each prompt's first lines, a few hundred characters
+                   at most), 'full' (every prompt whole) or 'none' (left out)
+    --json         print {base, head, commits, sessions, diff, egress}`;
 
 async function runPr(argv: readonly string[]): Promise<number> {
-  const args = parseCommand(argv, { base: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } }, PR_HELP);
+  const args = parseCommand(argv, { base: { type: 'string' }, by: { type: 'string' }, prompts: { type: 'string' }, json: { type: 'boolean' } }, PR_HELP);
   if (args === null) return 0;
   const [range, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError('blame pr takes at most one range', { hint: 'usage: git trace blame pr [BASE..HEAD | --base BRANCH]' });
   const by = args.values.by ?? 'session';
   if (by !== 'session' && by !== 'commit') throw new UsageError(`--by takes 'session' or 'commit', not '${by}'`);
+  const prompts = args.values.prompts ?? 'excerpt';
+  if (prompts !== 'excerpt' && prompts !== 'full' && prompts !== 'none') throw new UsageError(`--prompts takes 'excerpt', 'full' or 'none', not '${prompts}'`);
   // `blame FILE` never pays for loading what only `blame pr` uses.
-  const [repo, { blamePr }, { renderPrMarkdown }] = await Promise.all([openCliRepo(), import('../trail/blame-pr.js'), import('../trail/pr-markdown.js')]);
+  const [repo, { blamePr }, { renderPrMarkdown }, { prForEgress }, { readRedactionConfig }, { scrubberForRepo }] = await Promise.all([
+    openCliRepo(),
+    import('../trail/blame-pr.js'),
+    import('../trail/pr-markdown.js'),
+    import('../trail/pr-egress.js'),
+    import('../import/redaction-config.js'),
+    import('../egress/scrub.js'),
+  ]);
   try {
-    const report = await blamePr(repo, { ...(range === undefined ? {} : { range }), ...(args.values.base === undefined ? {} : { base: args.values.base }), warn });
+    const [report, redaction, scrubber] = await Promise.all([
+      blamePr(repo, { ...(range === undefined ? {} : { range }), ...(args.values.base === undefined ? {} : { base: args.values.base }), warn }),
+      readRedactionConfig(repo.git.repo),
+      scrubberForRepo(repo.git.repo),
+    ]);
     reportUnreadable(repo);
     await warnUntrusted(repo, report.sessions.map((x) => x.id));
-    if (args.values.json === true) outJson(report);
-    else process.stdout.write(renderPrMarkdown(report, by));
+    const shared = prForEgress(report, { prompts, redaction, scrubber });
+    if (args.values.json === true) outJson(shared);
+    else process.stdout.write(renderPrMarkdown(shared, by));
     return 0;
   } finally {
     repo.close();

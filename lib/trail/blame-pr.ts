@@ -46,6 +46,9 @@ export interface PrPatch {
 export interface PrPrompt {
   readonly step: number;
   readonly text: string;
+  /** Set when `text` is an excerpt (or empty: prompts left out): the whole prompt's length. */
+  readonly chars?: number;
+  readonly cut?: true;
 }
 
 export interface PrCommand {

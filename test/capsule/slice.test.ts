@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isInsideRepo } from '../../capsule/payload.js';
-import { makeScrubber, scrubText, withoutCredentials } from '../../capsule/scrub.js';
+import { makeScrubber, scrubText, withoutCredentials } from '../../lib/egress/scrub.js';
 import { chooseSlice, STEPS_AFTER, STEPS_BEFORE } from '../../capsule/slice.js';
 import { UsageError } from '../../lib/errors.js';
 import type { IndexedStep } from '../../lib/model/step.js';

@@ -7,12 +7,17 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MATH, MULTIPLY, ScenarioRun, SUBTRACT } from './scenario.js';
 
+// A prompt that names a home folder and runs long: the body holds neither unless asked.
+const HOME_PATH = '/home/ada-lovelace/notes/plan.md';
+const LONG_PROMPT = `now multiply, the way ${HOME_PATH} says.\n${'Keep each step small and tested. '.repeat(20)}`;
+
 interface PrJson {
   version: number;
   base: { ref: string; commit: string };
   head: { ref: string; commit: string };
   commits: { id: string; subject: string; message: string; addedLines: number; agentLines: number; steps: { session: string; step: number }[] }[];
-  sessions: { id: string; intent: { step: number; text: string }[]; lineage: { step: number; path: string; lines: number; commits: string[] }[]; evidence: { commands: { command: string; exitCode: number | null }[]; filesRead: string[] } }[];
+  egress: { prompts: string; secrets: Record<string, number>; scrubbed: Record<string, number> };
+  sessions: { id: string; intent: { step: number; text: string; chars?: number; cut?: boolean }[]; lineage: { step: number; path: string; lines: number; commits: string[] }[]; evidence: { commands: { command: string; exitCode: number | null }[]; filesRead: string[] } }[];
   diff: { stat: string; files: { path: string; added: number | null; removed: number | null }[] };
 }
 
@@ -29,7 +34,8 @@ describe('git trace blame pr', () => {
       { s: 'A', run: 'npm test', output: 'ok' },
       { s: 'A', run: 'npm run lint', output: 'warning', exit: 2 },
       { commit: 'Add subtract\n\nThe team asked for it.' },
-      { s: 'B', prompt: 'now multiply' },
+      { s: 'B', prompt: LONG_PROMPT },
+      { s: 'B', run: `cat ${HOME_PATH}`, output: 'the plan' },
       { s: 'B', edit: 'B1', files: { 'src/math.ts': MATH + SUBTRACT + MULTIPLY } },
       { commit: 'Add multiply and a hand-written README', files: { 'README.md': 'Math helpers, written by hand.\n' } },
     ],
@@ -96,8 +102,35 @@ describe('git trace blame pr', () => {
     assert.match(byCommit, /Prompt behind `scn-a-0000` #\d+ \(step #0\):\n\n> add a subtract function/);
   });
 
+  test('by default no home path leaves, and a long prompt is an excerpt that says so', () => {
+    const md = pr();
+    assert.equal(md.includes('ada-lovelace'), false, md);
+    assert.ok(md.includes('`cat ~/notes/plan.md` → exit 0'), md);
+    assert.ok(md.includes('> now multiply, the way ~/notes/plan.md says.'), md);
+    assert.match(md, /> … \(an excerpt of \d+ characters: `--prompts full` includes all of it\)/);
+    assert.match(md, /Prompts as excerpts; \d+ home paths? or user names? replaced\.<\/sub>/);
+    const report = JSON.parse(pr('--json')) as PrJson;
+    assert.equal(JSON.stringify(report).includes('ada-lovelace'), false);
+    assert.equal(report.egress.prompts, 'excerpt');
+    assert.ok((report.egress.scrubbed['home-path'] ?? 0) >= 2, JSON.stringify(report.egress));
+    const b = report.sessions[1]?.intent[0];
+    assert.ok(b !== undefined && b.cut === true && b.chars !== undefined);
+    assert.ok(b.text.length <= 280 && b.text.length < b.chars, b.text);
+    assert.equal(report.sessions[0]?.intent[0]?.cut, undefined, 'a short prompt is whole');
+  });
+
+  test('--prompts full quotes every prompt whole (still scrubbed); --prompts none leaves them out', () => {
+    const full = JSON.parse(pr('--json', '--prompts', 'full')) as PrJson;
+    assert.equal(full.sessions[1]?.intent[0]?.text, LONG_PROMPT.replace('/home/ada-lovelace', '~'));
+    assert.equal(full.egress.prompts, 'full');
+    const none = pr('--prompts', 'none');
+    assert.equal(none.includes('multiply, the way'), false);
+    assert.equal(none.includes('add a subtract function'), false);
+    assert.match(none, /Prompt at step #\d+: left out \(`--prompts full` includes it\)\./);
+  });
+
   test('bad ranges and options are usage errors', () => {
-    for (const args of [['main..feature', '--base', 'main'], ['nonsense...'], ['--by', 'file'], ['no-such-branch..HEAD'], ['a..b', 'c..d']]) {
+    for (const args of [['--prompts', 'some'], ['main..feature', '--base', 'main'], ['nonsense...'], ['--by', 'file'], ['no-such-branch..HEAD'], ['a..b', 'c..d']]) {
       const result = run.repo.trace(['blame', 'pr', ...args]);
       assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, /^error: /);

@@ -1,4 +1,4 @@
-// Scrubbing what says whose machine a capsule came from: the repository's absolute path becomes
+// Scrubbing what says whose machine an output came from (a capsule, a pull request body): the repository's absolute path becomes
 // `<repo>`, the home folder (and any /home/NAME, /Users/NAME) becomes `~`, and the user's login,
 // git user.name and user.email become `[user]`. Counted per kind, never kept.
 //
@@ -6,7 +6,11 @@
 // and a login too generic to replace safely (root, runner, dev…: replacing those words would
 // garble code). Scrubbing a diff's context lines can stop that patch from applying on replay.
 
-import { isRecord } from '../lib/model/json.js';
+import { userInfo } from 'node:os';
+import { git } from '../../refs/git.js';
+import type { GitRepo } from '../../refs/repo.js';
+import { isRecord } from '../model/json.js';
+import { readSettings } from '../settings.js';
 
 export type ScrubKind = 'repo-path' | 'home-path' | 'user-name';
 
@@ -82,4 +86,21 @@ function walk(value: unknown, scrubber: Scrubber, counts: Record<string, number>
 /** A remote URL without credentials (`https://user:token@host/x` → `https://host/x`). */
 export function withoutCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
+}
+
+/** The scrubber for what leaves this repository: its top folder (and a session's cwd), the home folder, the user's names. */
+export async function scrubberForRepo(repo: GitRepo, cwd?: string | null): Promise<Scrubber> {
+  const names: string[] = [];
+  try {
+    names.push(userInfo().username);
+  } catch {
+    // No passwd entry (some containers): nothing to scrub by that name.
+  }
+  const config = await git(['config', '--get-regexp', '^user\\.(name|email)$'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] });
+  for (const line of config.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space !== -1 && line.slice(space + 1) !== '') names.push(line.slice(space + 1));
+  }
+  const roots = [repo.workTree, cwd].filter((r): r is string => r !== undefined && r !== null);
+  return makeScrubber({ roots, home: readSettings().home, userNames: names });
 }
