@@ -8,6 +8,8 @@ import { openCliRepo } from './repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import { formatTime, oneLine } from './format.js';
 import { out, outJson, paint, reportUnreadable } from './output.js';
+import { warnUntrusted } from './untrusted.js';
+import type { TrustState } from '../store/trust.js';
 
 const HELP = `usage: git trace search [--agent AGENT] [--since DATE] [--file PATH] [--limit N] [--json] QUERY
 
@@ -18,7 +20,10 @@ Terms are ANDed; "quoted words" match as a phrase; a trailing * matches a prefix
     --since DATE    only steps since DATE (2026-11-01, or an age: 7d, 12h, 2w)
     --file PATH     only steps that changed or read PATH (or a path below it)
     --limit N       at most N hits (default 20)
-    --json          print an array of hits: session, step, kind, timestamp, snippet`;
+    --json          print an array of hits: session, step, kind, timestamp, snippet, trust
+
+A hit in a session no recipient signed is marked UNTRUSTED (its text may be forged), and
+named in a warning; see 'git trace verify'.`;
 
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseCommand(
@@ -37,8 +42,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     const catalog = await repo.catalog();
     reportUnreadable(repo, { required: true });
     const hits = search(catalog.db, query, { ...filter, limit, ...(args.values.file === undefined ? {} : { file: args.values.file }) });
-    if (args.values.json === true) outJson(hits.map((h) => ({ version: 1, ...h })));
-    else if (hits.length > 0) out(renderHits(hits));
+    const trust = await warnUntrusted(repo, hits.map((h) => h.session));
+    if (args.values.json === true) outJson(hits.map((h) => ({ version: 1, ...h, trust: trust.get(h.session) ?? null })));
+    else if (hits.length > 0) out(renderHits(hits, trust));
     else process.stderr.write('no matches\n');
     return 0;
   } finally {
@@ -46,10 +52,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-function renderHits(hits: readonly SearchHit[]): string {
+function renderHits(hits: readonly SearchHit[], trust: ReadonlyMap<string, TrustState>): string {
   return hits
     .map((h) => {
-      const head = `${paint('yellow', h.session)} #${h.step} ${h.kind}${h.tool === null ? '' : ` ${h.tool}`}  ${formatTime(h.timestamp)}  ${paint('dim', oneLine(h.title ?? '', 50))}`;
+      const mark = trust.get(h.session) === 'untrusted' ? `${paint('red', 'UNTRUSTED')} ` : '';
+      const head = `${mark}${paint('yellow', h.session)} #${h.step} ${h.kind}${h.tool === null ? '' : ` ${h.tool}`}  ${formatTime(h.timestamp)}  ${paint('dim', oneLine(h.title ?? '', 50))}`;
       return `${head}\n    ${oneLine(h.snippet, 160)}`;
     })
     .join('\n');

@@ -75,6 +75,15 @@ describe('a forged chunk force-pushed into a session', () => {
     }
   });
 
+  test('search marks the forged hit UNTRUSTED, names it, and says so in --json', () => {
+    const found = trace(bob, 'search', 'production');
+    assert.equal(found.status, 0, found.stderr);
+    assert.equal(found.stderr, "warning: untrusted (not signed by a recipient): real-1; see 'git trace verify'\n");
+    assert.match(found.stdout, /^UNTRUSTED real-1 #0 prompt/);
+    const json = JSON.parse(trace(bob, 'search', '--json', 'production').stdout) as { session: string; trust: string }[];
+    assert.deepEqual(json.map((h) => [h.session, h.trust]), [['real-1', 'untrusted']]);
+  });
+
   test('track names the session as untrusted, as list does', () => {
     const tracked = trace(bob, 'track', 'real-1');
     assert.equal(tracked.status, 0, tracked.stderr);
