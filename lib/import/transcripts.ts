@@ -3,8 +3,8 @@
 // file stopped. A file's checkpoint is saved only after its steps are stored, so a crash costs a
 // re-read, never a step.
 
-import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ADAPTERS, adapterFor } from '../agents/index.js';
 import { detectAgent } from '../agents/detect.js';
 import type { Env, ParseResult, TranscriptFile } from '../agents/types.js';
@@ -53,11 +53,12 @@ export interface TranscriptImportResult {
 export async function importTranscripts(repo: TraceRepo, options: TranscriptImportOptions): Promise<TranscriptImportResult> {
   const workTree = repo.git.repo.workTree;
   const explicit = options.paths !== undefined && options.paths.length > 0;
-  const files = subagentPartsFirst(explicit ? await explicitFiles(options) : await discover(workTree, options));
+  const given = explicit ? await explicitFiles(options) : { files: await discover(workTree, options), failed: 0 };
+  const files = subagentPartsFirst(given.files);
   const dir = stateDir(repo.git.repo);
   const state = await loadImportState(dir);
   const results: FileImport[] = [];
-  let failed = explicit ? options.paths.length - files.length : 0;
+  let failed = given.failed;
   let redactions: Record<string, number> = {};
   // Files are parsed one by one and stored a slice at a time (one pack, one ref transaction per
   // slice); their checkpoints are saved once the slice is stored.
@@ -82,6 +83,10 @@ export async function importTranscripts(repo: TraceRepo, options: TranscriptImpo
     options.progress?.(i, files.length);
     try {
       const parsed = await parseFile(file, state.files[file.path], { ...options, workTree, explicit });
+      if (parsed === 'empty') {
+        if (explicit) failed++;
+        continue;
+      }
       if (parsed === null) continue;
       slice.push(parsed);
       sliceBytes += parsed.bytes;
@@ -122,22 +127,64 @@ async function discover(workTree: string | null, options: TranscriptImportOption
   return found.flat();
 }
 
-async function explicitFiles(options: TranscriptImportOptions): Promise<TranscriptFile[]> {
+/**
+ * The files given, each with its agent: detected from its first records (an `--agent` that
+ * disagrees with what the file plainly is refuses the file), a folder standing for the
+ * transcript files (.jsonl, .json) anywhere below it.
+ */
+async function explicitFiles(options: TranscriptImportOptions): Promise<{ files: TranscriptFile[]; failed: number }> {
   const files: TranscriptFile[] = [];
+  let failed = 0;
   for (const raw of options.paths ?? []) {
     const path = resolve(raw);
     try {
-      const agent = options.agent ?? (await detectAgent(path));
-      if (agent === null) {
-        options.warn(`cannot tell which agent wrote '${raw}'; pass --agent`);
+      if ((await stat(path)).isDirectory()) {
+        const found = await filesOfFolder(path, options.agent);
+        if (found.files.length === 0) {
+          options.warn(`'${raw}' is a folder with no ${options.agent ?? 'agent'} transcript in it (.jsonl or .json files)`);
+          failed++;
+        } else if (found.others > 0) options.warn(`left out ${found.others} file${found.others === 1 ? '' : 's'} in '${raw}' that ${options.agent === undefined ? 'no agent wrote' : `${options.agent} did not write`} (or that are empty)`);
+        files.push(...found.files);
         continue;
       }
-      files.push({ agent, path });
+      const agent = await agentOf(path, raw, options);
+      if (agent === null) failed++;
+      else files.push({ agent, path });
     } catch (error) {
-      options.warn(`cannot read '${raw}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      options.warn(`cannot read '${raw}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)}`);
+      failed++;
     }
   }
-  return files;
+  return { files, failed };
+}
+
+/** The agent that wrote the file, or null (said why) when unknown or not the one asked for. */
+async function agentOf(path: string, shown: string, options: TranscriptImportOptions): Promise<AgentName | null> {
+  const detected = await detectAgent(path);
+  if (options.agent !== undefined && detected !== null && detected !== options.agent) {
+    options.warn(`'${shown}' looks like a ${detected} transcript, not ${options.agent}'s: skipped (use --agent ${detected}, or no --agent)`);
+    return null;
+  }
+  const agent = options.agent ?? detected;
+  if (agent === null) options.warn(`cannot tell which agent wrote '${shown}'; pass --agent`);
+  return agent;
+}
+
+/** The transcripts below a folder (of `agent`, when given), and how many other files it holds. */
+async function filesOfFolder(dir: string, agent: AgentName | undefined): Promise<{ files: TranscriptFile[]; others: number }> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const candidates = entries
+    .filter((e) => e.isFile() && /\.jsonl?$/.test(e.name))
+    .map((e) => join(e.parentPath ?? dir, e.name))
+    .sort();
+  const files: TranscriptFile[] = [];
+  let others = 0;
+  for (const path of candidates) {
+    const detected = await detectAgent(path);
+    if (detected !== null && (agent === undefined || detected === agent)) files.push({ agent: detected, path });
+    else others++;
+  }
+  return { files, others };
 }
 
 interface FileContext extends TranscriptImportOptions {
@@ -160,10 +207,16 @@ interface ParsedFile {
   readonly bytes: number;
 }
 
-async function parseFile(file: TranscriptFile, previous: FileState | undefined, context: FileContext): Promise<ParsedFile | null> {
+/** The file's new part; null when it has not changed, 'empty' when it never held a step (nothing stored). */
+async function parseFile(file: TranscriptFile, previous: FileState | undefined, context: FileContext): Promise<ParsedFile | null | 'empty'> {
   const read = await parseFrom(file, previous, context);
   if (read === null) return null;
   const { parsed, resumed } = read;
+  if (!resumed && parsed.steps.length === 0) {
+    // A session of no step is no session: a file of warnings only, or another agent's records.
+    if (context.explicit) context.warn(`'${file.path}' holds no step ${file.agent} can read (${parsed.stats.lines} lines): nothing stored`);
+    return 'empty';
+  }
   if (context.explicit && !previous && !isInside(context.workTree, parsed.session.cwd)) {
     context.warn(`'${file.path}' is a session that ran in '${parsed.session.cwd ?? 'an unknown folder'}', outside this repository; importing it anyway`);
   }
@@ -200,11 +253,13 @@ export async function parseFrom(file: TranscriptFile, previous: FileState | unde
   const resumed =
     previous !== undefined && previous.agent === file.agent && (info.size >= previous.size || previous.checkpoint.from.offset === 0);
   if (resumed && info.size === previous.size && info.mtimeMs === previous.mtimeMs) return null;
+  const warnings = new FoldedWarnings();
   const read = await adapterFor(file.agent).parse(file.path, {
     repoRoot: workTree,
     ...(resumed ? { from: previous.checkpoint } : {}),
-    warn: (w) => warn(`${w.file}:${w.line}: ${w.message}`),
+    warn: (w) => warnings.add(`${w.file}:${w.line}`, w.message),
   });
+  warnings.flush(warn);
   const parsed: ParseResult = { ...read, steps: read.steps.map(capToolOutput) };
   const checkpoint = redactCheckpoint(file.agent, parsed.checkpoint, options.redaction);
   const state: FileState = { agent: file.agent, sessionId: parsed.session.id, checkpoint, size: info.size, mtimeMs: info.mtimeMs };
@@ -215,4 +270,23 @@ function isInside(root: string | null, path: string | undefined): boolean {
   if (root === null || path === undefined) return false;
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * A file's warnings, one line per kind of message (the same words but for what they quote: a
+ * record type, a field name): its first occurrence, and how many more lines had one like it.
+ */
+class FoldedWarnings {
+  private readonly byKind = new Map<string, { readonly first: string; count: number }>();
+
+  add(where: string, message: string): void {
+    const kind = message.replace(/'[^']*'/g, "''");
+    const seen = this.byKind.get(kind);
+    if (seen === undefined) this.byKind.set(kind, { first: `${where}: ${message}`, count: 1 });
+    else seen.count++;
+  }
+
+  flush(warn: (message: string) => void): void {
+    for (const { first, count } of this.byKind.values()) warn(`${first}${count > 1 ? ` (and ${count - 1} more line${count === 2 ? '' : 's'} like it)` : ''}`);
+  }
 }
