@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { ApplyReport } from '../replay/apply.js';
 import { loadSession, requireBase } from '../replay/load.js';
+import { resolveCommit } from '../trail/revision.js';
 import { parseStepSpec, requireStep } from '../replay/step-spec.js';
 import { reliesOnReported, trailUpTo } from '../replay/trail.js';
 import { addDetachedWorktree, applyEpisode, hasCommit } from '../replay/worktree.js';
@@ -16,7 +17,7 @@ import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
 
-const HELP = `usage: git trace checkout [--worktree DIR] [--json] ID@N
+const HELP = `usage: git trace checkout [--worktree DIR] [--base REV] [--json] ID@N
 
 Rebuild the work tree as it was right after step N of session ID, in a new detached
 worktree (never yours): the session's base commit, the uncommitted state it started
@@ -24,12 +25,14 @@ from, then each step's patches up to N (the changes observed on disk when live c
 saw the step, else the agent's own report).
 
     --worktree DIR   where to put it (a new or empty folder); default a new temporary folder
+    --base REV       start from REV, not the session's base commit (recorded by live capture
+                     or Codex, inferred at import for the other agents)
     --json           print {session, step, worktree, base, patches, failed} as JSON`;
 
-const SYNOPSIS = 'usage: git trace checkout [--worktree DIR] [--json] ID@N';
+const SYNOPSIS = 'usage: git trace checkout [--worktree DIR] [--base REV] [--json] ID@N';
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const args = parseCommand(argv, { worktree: { type: 'string' }, json: { type: 'boolean' } }, HELP);
+  const args = parseCommand(argv, { worktree: { type: 'string' }, base: { type: 'string' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
   const [specText, ...extra] = args.positionals;
   if (specText === undefined || extra.length > 0) throw new UsageError('checkout takes one ID@N', { hint: SYNOPSIS });
@@ -40,7 +43,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     const loaded = await loadSession(repo, spec.id);
     const { step } = requireStep({ ...spec, id: loaded.id }, loaded.stored.steps.length, SYNOPSIS);
-    const base = requireBase(loaded);
+    const base = args.values.base === undefined ? requireBase(loaded) : await resolveCommit(repo.git.repo, args.values.base);
     const repoDir = repo.git.repo.workTree ?? repo.git.repo.gitDir;
     if (!(await hasCommit(repoDir, base))) {
       throw new NotFoundError(`the base commit ${base.slice(0, 12)} of session '${loaded.id}' is not in this repository`, { hint: 'fetch it from the remote it was pushed to, then try again' });

@@ -70,7 +70,7 @@ export async function run(argv: readonly string[]): Promise<number> {
 
 function sessionExtras(session: StoredSession): Record<string, unknown> {
   const m = session.meta.session;
-  return { baseCommit: m.baseCommit ?? null, agentVersion: m.agentVersion ?? null, redactions: m.redactions ?? {} };
+  return { baseCommit: m.baseCommit ?? null, baseInferred: m.baseInferred ?? null, agentVersion: m.agentVersion ?? null, redactions: m.redactions ?? {} };
 }
 
 const KIND_STYLE: Readonly<Record<Step['kind'], Style>> = {
@@ -92,7 +92,7 @@ export function renderSession(session: StoredSession, trust?: SessionTrust): str
   ];
   if (m.title !== undefined) lines.push(`Title:    ${m.title}`);
   if (m.cwd !== undefined) lines.push(`Cwd:      ${m.cwd}${m.gitBranch === undefined ? '' : ` (branch ${m.gitBranch})`}`);
-  if (m.baseCommit !== undefined) lines.push(`Base:     ${m.baseCommit}`);
+  if (m.baseCommit !== undefined) lines.push(`Base:     ${m.baseCommit}${m.baseInferred === undefined ? '' : ` (inferred from ${m.baseInferred === 'reflog' ? 'the HEAD reflog' : 'commit dates'})`}`);
   if (trust !== undefined) lines.push(`Signed:   ${renderTrust(trust)}`);
   const redacted = Object.entries(m.redactions ?? {});
   if (redacted.length > 0) lines.push(`Redacted: ${redacted.map(([k, n]) => `${n} ${k}`).join(', ')}`);

@@ -14,6 +14,7 @@ import { capToolOutput } from '../model/output-cap.js';
 import { stateDir } from '../../refs/repo.js';
 import type { TraceRepo } from '../trace-repo.js';
 import type { SessionAppend } from '../store/session-store.js';
+import { BaseCommitFinder } from './base-commit.js';
 import { redactAppend, redactCheckpoint } from './redact-session.js';
 import { loadImportState, saveImportState, type FileState } from './state.js';
 
@@ -59,6 +60,7 @@ export async function importTranscripts(repo: TraceRepo, options: TranscriptImpo
   const state = await loadImportState(dir);
   const results: FileImport[] = [];
   let failed = given.failed;
+  const bases = new BaseCommitFinder(repo.git.repo);
   let redactions: Record<string, number> = {};
   // Files are parsed one by one and stored a slice at a time (one pack, one ref transaction per
   // slice); their checkpoints are saved once the slice is stored.
@@ -82,7 +84,7 @@ export async function importTranscripts(repo: TraceRepo, options: TranscriptImpo
   for (const [i, file] of files.entries()) {
     options.progress?.(i, files.length);
     try {
-      const parsed = await parseFile(file, state.files[file.path], { ...options, workTree, explicit });
+      const parsed = await parseFile(file, state.files[file.path], { ...options, workTree, explicit, bases });
       if (parsed === 'empty') {
         if (explicit) failed++;
         continue;
@@ -190,6 +192,7 @@ async function filesOfFolder(dir: string, agent: AgentName | undefined): Promise
 interface FileContext extends TranscriptImportOptions {
   readonly workTree: string | null;
   readonly explicit: boolean;
+  readonly bases: BaseCommitFinder;
 }
 
 /** Files stored per pass, and the transcript bytes read per pass, at most. */
@@ -220,7 +223,9 @@ async function parseFile(file: TranscriptFile, previous: FileState | undefined, 
   if (context.explicit && !previous && !isInside(context.workTree, parsed.session.cwd)) {
     context.warn(`'${file.path}' is a session that ran in '${parsed.session.cwd ?? 'an unknown folder'}', outside this repository; importing it anyway`);
   }
-  const redacted = redactAppend({ info: parsed.session, steps: parsed.steps, context: parsed.context }, context.redaction);
+  // The first read of a session infers the commit it started from, when its agent records none.
+  const info = resumed ? parsed.session : await context.bases.complete(parsed.session);
+  const redacted = redactAppend({ info, steps: parsed.steps, context: parsed.context }, context.redaction);
   const from = resumed && previous !== undefined ? previous.checkpoint.from.offset : 0;
   return {
     file,

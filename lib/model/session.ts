@@ -21,6 +21,8 @@ export interface SessionMeta {
   readonly gitBranch?: string;
   /** HEAD when the session started (live capture), or as recorded by the agent. */
   readonly baseCommit?: string;
+  /** Set when `baseCommit` was inferred at import: from the HEAD reflog, or from commit dates. */
+  readonly baseInferred?: 'reflog' | 'commit-date';
   readonly agentVersion?: string;
   /** The session this one continues or was spawned from. */
   readonly parentSessionId?: string;

@@ -217,6 +217,7 @@ function sessionInfoOf(rec: JsonRecord): SessionInfo {
     cwd: maybeString(rec, 'cwd'),
     gitBranch: maybeString(rec, 'gitBranch'),
     baseCommit: maybeString(rec, 'baseCommit'),
+    baseInferred: baseInferredOf(rec['baseInferred']),
     agentVersion: maybeString(rec, 'agentVersion'),
     parentSessionId: maybeString(rec, 'parentSessionId'),
     redactions: countsOf(rec['redactions'], 'redactions'),
@@ -249,3 +250,9 @@ export function countOf(value: unknown): number {
   return n !== undefined && n >= 0 ? n : 0;
 }
 
+
+function baseInferredOf(value: unknown): 'reflog' | 'commit-date' | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === 'reflog' || value === 'commit-date') return value;
+  throw new Invalid("'baseInferred' must be 'reflog' or 'commit-date'");
+}

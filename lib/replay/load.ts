@@ -30,7 +30,7 @@ export function requireBase(loaded: LoadedSession): string {
   const base = loaded.stored.meta.session.baseCommit;
   if (base === undefined) {
     throw new NotFoundError(`session '${loaded.id}' has no base commit`, {
-      hint: 'only sessions captured live through the hooks record the commit they started from',
+      hint: 'its agent recorded none and none could be inferred at import; name one with --base REV',
     });
   }
   return base;

@@ -106,13 +106,13 @@ describe('checkout ID@N', () => {
     assert.ok(existsSync(join(worktree, 'src', 'a.js')));
   });
 
-  test('a session imported from a transcript has no base commit to rebuild from: said plainly', () => {
+  test('a session of a steps file that names no base commit: said plainly, with --base to name one', () => {
     const imported = r.trace(['import', '--format', 'steps', join(FIXTURES, 'steps', 'small-session.jsonl')]);
     assert.equal(imported.status, 0, imported.stderr);
     const result = r.trace(['checkout', 'fixture-session-1@3']);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^error: session 'fixture-session-1' has no base commit$/m);
-    assert.match(result.stderr, /^hint: only sessions captured live through the hooks record the commit they started from$/m);
+    assert.match(result.stderr, /^hint: its agent recorded none and none could be inferred at import; name one with --base REV$/m);
   });
 
   test('bad specs are usage errors; a step past the end is not found', () => {
