@@ -69,6 +69,6 @@ function renderSession(s: ForgottenSession, dryRun: boolean): string[] {
     ...s.paths.map((p) => `  spool      ${p}`),
     ...s.imports.map((p) => `  checkpoint ${p}`),
     ...s.remotes.map((r) => `  remote     ${r}: its copy is deleted on the next 'git trace push ${r}'`),
-    `  tombstone  ${forgottenRef(s.id)}${s.tombstone === null ? (dryRun ? ' (would be written, signed by you)' : ' (signed by you)') : ''}`,
+    `  tombstone  ${forgottenRef(s.id)}${s.newTombstone ? (dryRun ? ' (would be written, signed by you)' : ' (signed by you)') : ''}`,
   ];
 }

@@ -125,6 +125,8 @@ export async function applyForget(repo: TraceRepo, plan: ForgetPlan, tombstone: 
 export interface ForgottenSession extends ForgetPlan {
   /** Forgotten before this run: only leftovers went. */
   readonly already: boolean;
+  /** This run signs (or, with --dry-run, would sign) a new tombstone; `tombstone` is then its id (null in a dry run). */
+  readonly newTombstone: boolean;
 }
 
 export interface ForgetResult {
@@ -160,11 +162,13 @@ export async function forgetSessions(repo: TraceRepo, ids: readonly string[], op
       warnings.push("your signing key is not a current recipient's: other clones will refuse these tombstones and keep the sessions");
     }
   }
-  const sessions = plans.map((plan) => ({ ...plan, already: plan.tombstone !== null && plan.refs.length === 0 }));
-  if (options.dryRun) return { dryRun: true, sessions, warnings };
+  const outcome = (plan: ForgetPlan, tombstone: string | null): ForgottenSession => ({ ...plan, tombstone, already: plan.tombstone !== null && plan.refs.length === 0, newTombstone: plan.tombstone === null });
+  if (options.dryRun) return { dryRun: true, sessions: plans.map((p) => outcome(p, p.tombstone)), warnings };
+  const sessions: ForgottenSession[] = [];
   for (const plan of plans) {
     const tombstone = plan.tombstone ?? (await writeTombstone(repo.git, plan.id, signer as UserSigner));
     await applyForget(repo, plan, tombstone, db);
+    sessions.push(outcome(plan, tombstone));
   }
   return { dryRun: false, sessions, warnings };
 }
