@@ -99,6 +99,13 @@ describe('forget', () => {
     assert.deepEqual(listed(ada), ['gone-1', 'keep-1']);
   });
 
+  test('forget without an ID is a usage error (exit 2, the synopsis)', () => {
+    const result = trace(ada, 'forget');
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr, 'error: forget needs at least one session ID\nhint: usage: git trace forget [--dry-run] [--json] ID...\n');
+    assert.equal(trace(ada, 'forget', '--help').status, 0);
+  });
+
   test('an unknown id is named, exits non-zero and removes nothing, whatever the other ids', () => {
     const before = refs(ada);
     const result = trace(ada, 'forget', 'gone-1', 'no-such-session');
