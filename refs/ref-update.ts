@@ -55,7 +55,8 @@ export async function compareAndSwapRef(repo: GitRepo, ref: string, newOid: stri
 
 export interface RefUpdate {
   readonly ref: string;
-  readonly newOid: string;
+  /** null: delete the ref (it must then point at `oldOid`). */
+  readonly newOid: string | null;
   /** What the ref must point at now; null: it must not exist. */
   readonly oldOid: string | null;
 }
@@ -68,7 +69,7 @@ export interface RefUpdate {
 export async function updateRefs(repo: GitRepo, updates: readonly RefUpdate[], message: string): Promise<'updated' | 'raced'> {
   if (updates.length === 0) return 'updated';
   const zero = zeroOid(repo);
-  const input = updates.map((u) => `update ${u.ref} ${u.newOid} ${u.oldOid ?? zero}\n`).join('');
+  const input = updates.map((u) => (u.newOid === null ? `delete ${u.ref} ${u.oldOid ?? zero}\n` : `update ${u.ref} ${u.newOid} ${u.oldOid ?? zero}\n`)).join('');
   const result = await runGit(['update-ref', '-m', message, '--stdin'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, input, okExitCodes: [128] });
   if (result.exitCode === 0) return 'updated';
   if (/cannot lock ref|is at .* but expected|reference already exists|unable to resolve|\.lock'?: File exists|Unable to create/i.test(result.stderr)) return 'raced';

@@ -4,8 +4,8 @@
 // append in one flush, then remember how far both were read. Runs in the background at stop and
 // session end, and on demand (`git trace flush`); one flush per session at a time.
 
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { TranscriptFile } from '../agents/types.js';
 import { addCounts, type RedactionConfig } from '../crypto/redact.js';
 import { redactAppend } from '../import/redact-session.js';
@@ -16,6 +16,7 @@ import { addedLines } from '../model/patch.js';
 import { isValidSessionId, type SessionInfo } from '../model/session.js';
 import type { Patch, Step, ToolStep } from '../model/step.js';
 import type { ContextRecord } from '../store/records.js';
+import { isForgotten } from '../store/tombstone.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { stateDir, type GitRepo } from '../../refs/repo.js';
 import { TraceError } from '../errors.js';
@@ -23,7 +24,7 @@ import { PRIVATE_DIR_MODE } from '../settings.js';
 import { readInfo } from './hook.js';
 import { withLock } from './lock.js';
 import { diffTrees } from './observed.js';
-import { captureRoot, sessionPaths, setAsideRoot } from './paths.js';
+import { captureRoot, removeCaptureDir, sessionPaths, setAsideRoot } from './paths.js';
 import { readOffset, readSpool, writeOffset, type SpoolRecord } from './spool.js';
 
 type ToolRecord = Extract<SpoolRecord, { t: 'tool' }>;
@@ -44,6 +45,8 @@ export interface SessionFlush {
   /** Tool calls whose observed patches were stored. */
   readonly observed: number;
   readonly ended: boolean;
+  /** The session was forgotten ('git trace forget'): its spool was dropped, nothing stored. */
+  readonly forgotten?: true;
 }
 
 /** A session whose flush failed this time; its spool stays for the next flush. */
@@ -126,6 +129,7 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
   const paths = sessionPaths(gitRepo, sessionId);
   const info = readInfo(paths.info);
   if (info === null) return null;
+  if (await isForgotten(gitRepo, sessionId)) return dropForgotten(sessionId, paths.dir);
   const offset = readOffset(paths.flushed);
   const spool = readSpool(paths.spool, offset);
   const tools = spool.records.filter((r): r is ToolRecord => r.t === 'tool');
@@ -157,11 +161,13 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
     cwd: info.cwd,
     ...(start?.base === null || start === undefined ? {} : { baseCommit: start.base }),
   };
-  let result = { added: 0, updated: 0 };
+  let result: { added: number; updated: number; forgotten?: true } = { added: 0, updated: 0 };
   if (steps.length > 0 || context.length > 0 || start !== undefined) {
     const { append } = redactAppend({ info: sessionInfo, steps, context }, options.redaction);
     result = await repo.sessions.append(append.info, append.steps, context);
   }
+  // Forgotten while this flush read it: the store refused it, so nothing of it is kept here.
+  if (result.forgotten === true) return dropForgotten(sessionId, paths.dir);
   if (read !== null && transcript !== null) {
     importState.files[transcript.path] = read.state;
     await saveImportState(dir, importState);
@@ -171,18 +177,10 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
   return { sessionId, added: result.added, updated: result.updated, observed: tools.length, ended };
 }
 
-/**
- * A session that ended leaves no capture state. Renamed first (atomic), so a flush waiting for
- * its lock sees the folder gone rather than half-deleted, then removed.
- */
-function removeCaptureDir(dir: string): void {
-  const gone = `${dirname(dir)}/.gone-${process.pid}-${Date.now()}`;
-  try {
-    renameSync(dir, gone);
-  } catch {
-    return;
-  }
-  rmSync(gone, { recursive: true, force: true });
+/** A forgotten session's spool is plaintext of what was taken back: drop it, never store it. */
+function dropForgotten(sessionId: string, dir: string): SessionFlush {
+  removeCaptureDir(dir);
+  return { sessionId, added: 0, updated: 0, observed: 0, ended: true, forgotten: true };
 }
 
 /** Attach each spooled tool call's observed patches to the transcript's step for that call. */

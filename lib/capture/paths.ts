@@ -10,7 +10,8 @@
 //   <common>/opentraces/capture-set-aside/<dir>-<ms>    a session's folder that can never be stored
 
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { stateDir, type GitRepo } from '../../refs/repo.js';
 
 export function captureRoot(repo: GitRepo): string {
@@ -57,4 +58,18 @@ export function hookLogPath(repo: GitRepo): string {
 /** A call id as a file name. */
 export function pendingName(key: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 24);
+}
+
+/**
+ * Remove a capture folder (a session that ended, or was forgotten). Renamed first (atomic), so a
+ * flush waiting for its lock sees the folder gone rather than half-deleted, then removed.
+ */
+export function removeCaptureDir(dir: string): void {
+  const gone = `${dirname(dir)}/.gone-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(dir, gone);
+  } catch {
+    return;
+  }
+  rmSync(gone, { recursive: true, force: true });
 }

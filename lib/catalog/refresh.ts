@@ -3,16 +3,18 @@
 // only those sessions are read, and of them only the chunks the catalog has not seen. A session
 // that cannot be read is remembered as such (with the keys tried), so it is not tried again until
 // its tip or the keys change. A session whose ref was deleted from outside (a `git fetch --prune`
-// with a wide refspec) while its commit is still there is put back; one gone for good is dropped.
+// with a wide refspec) while its commit is still there is put back, unless it was forgotten (a
+// tombstone); one gone for good is dropped.
 
 import { createHash } from 'node:crypto';
 import { refsFingerprint } from '../../refs/ref-fingerprint.js';
 import { compareAndSwapRef } from '../../refs/ref-update.js';
 import { TraceError } from '../errors.js';
 import { SESSIONS_PREFIX, sessionRef } from '../store/layout.js';
+import { isForgotten } from '../store/tombstone.js';
 import type { TraceRepo } from '../trace-repo.js';
 import type { Catalog } from './catalog.js';
-import { removeSessionRows } from './session-rows.js';
+import { dropSession, removeSessionRows } from './session-rows.js';
 import { SESSION_TABLES } from './schema.js';
 import type { ChunkIds } from '../store/cache.js';
 import { mapLimit } from '../concurrency.js';
@@ -114,10 +116,7 @@ export async function refreshCatalog(catalog: Catalog, repo: TraceRepo, warn: (m
   for (const id of failed.keys()) if (!live.has(id) && !rows.has(id)) gone.push(id);
   if (gone.length > 0) {
     db.transaction(() => {
-      for (const id of gone) {
-        removeSessionRows(db, id);
-        db.prepare('DELETE FROM unreadable WHERE id = ?').run(id);
-      }
+      for (const id of gone) dropSession(db, id);
     })();
   }
   for (const id of restored) warn(`session '${id}' had been deleted from refs/opentraces (by 'git fetch --prune'?); restored it`);
@@ -137,10 +136,11 @@ function snapshotOf(catalog: Catalog): RefreshResult {
 /**
  * The ref is gone but its commit is still in the object store: it was deleted from outside
  * (typically `git fetch --prune` with a refspec like +refs/*:refs/*): put it back rather than
- * forget the session. A session deleted on purpose whose objects were pruned is let go.
+ * forget the session. A session deleted on purpose whose objects were pruned is let go, and so
+ * is one forgotten ('git trace forget', a tombstone): its objects stay until gc.
  */
 async function restoreRef(repo: TraceRepo, id: string, tip: string): Promise<boolean> {
-  if ((await repo.git.reader.readCommit(tip)) === null) return false;
+  if ((await repo.git.reader.readCommit(tip)) === null || (await isForgotten(repo.git.repo, id))) return false;
   return (await compareAndSwapRef(repo.git.repo, sessionRef(id), tip, null, 'git-trace: restore a deleted session')) === 'updated';
 }
 

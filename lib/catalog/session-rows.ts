@@ -67,6 +67,13 @@ export function removeSessionRows(db: CatalogDb, id: string): void {
   statement(db, 'DELETE FROM sessions WHERE id = ?').run(id);
 }
 
+/** Everything the catalog holds of a session: its rows, its unreadable mark, its trust row. */
+export function dropSession(db: CatalogDb, id: string): void {
+  removeSessionRows(db, id);
+  statement(db, 'DELETE FROM unreadable WHERE id = ?').run(id);
+  statement(db, 'DELETE FROM session_trust WHERE id = ?').run(id);
+}
+
 function removeStepRows(db: CatalogDb, rowid: number): void {
   statement(db, 'DELETE FROM step_text WHERE rowid = ?').run(rowid);
   for (const table of ['step_paths', 'patches']) statement(db, `DELETE FROM ${table} WHERE step = ?`).run(rowid);

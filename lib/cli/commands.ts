@@ -33,6 +33,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'fetch', summary: "bring a remote's sessions in and merge them, never overwriting yours", load: () => import('./sync.js').then((m) => ({ run: m.runFetch })) },
   { name: 'sync', summary: 'fetch, then push', load: () => import('./sync.js').then((m) => ({ run: m.runSync })) },
   { name: 'recipients', summary: 'list, add or remove who new records are encrypted to', load: () => import('./recipients.js') },
+  { name: 'forget', summary: 'remove sessions here and, on push, from the remote; leave a signed tombstone', load: () => import('./forget.js') },
   { name: 'rekey', summary: 're-encrypt stored sessions to the current recipients', load: () => import('./rekey.js') },
   { name: 'cost', summary: 'tokens and cost of the stored sessions', load: () => import('./cost.js') },
   { name: 'verify', summary: 'decrypt and check every stored session', load: () => import('./verify.js') },

@@ -26,7 +26,8 @@ With --format steps, each FILE is normalized steps JSONL (a "session" line, then
 lines). Importing the same file again adds nothing.
 
 Bad lines are reported with file and line number and skipped; the exit code is 1 only when
-nothing at all could be read.
+nothing at all could be read. A session forgotten with 'git trace forget' is not imported again
+(a warning names it): its tombstone keeps it out.
 
     --agent AGENT    only this agent's transcripts
     --format steps   the input is normalized steps JSONL
@@ -42,6 +43,8 @@ export interface ImportSummary {
   readonly badLines: number;
   /** Secrets redacted, by kind. */
   readonly redactions: RedactionCounts;
+  /** Sessions not imported because they were forgotten here (absent when none). */
+  readonly forgotten?: readonly string[];
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
@@ -63,8 +66,9 @@ async function importSteps(files: readonly string[], flags: { readonly json: boo
     const progress = progressBar('storing sessions', { quiet: flags.quiet });
     const imported = await importStepsFiles(repo, files, { redaction, warn, progress: progress.update });
     progress.done();
-    const { validLines, ...counts } = imported;
-    const result: ImportSummary = { version: 1, ...counts };
+    const { validLines, forgotten, ...counts } = imported;
+    reportForgotten(forgotten);
+    const result: ImportSummary = { version: 1, ...counts, ...(forgotten.length > 0 ? { forgotten } : {}) };
     if (flags.json) outJson(result);
     else {
       out(
@@ -96,7 +100,9 @@ async function importAgentTranscripts(paths: readonly string[], agent: AgentName
         if (tty && total > 1) process.stderr.write(done === total ? '\r\x1b[K' : `\rimporting ${done + 1}/${total}`);
       },
     });
-    if (json) outJson({ version: 1, ...result });
+    const { forgotten, ...rest } = result;
+    reportForgotten(forgotten);
+    if (json) outJson({ version: 1, ...rest, ...(forgotten.length > 0 ? { forgotten } : {}) });
     else out(renderTranscriptImport(result));
     return result.files.length === 0 && result.failed > 0 ? 1 : 0;
   } finally {
@@ -111,6 +117,11 @@ function renderTranscriptImport(result: TranscriptImportResult): string {
     ...renderRedactions(result.redactions),
     ...(result.failed > 0 ? [`${plural(result.failed, 'file')} could not be imported (see the warnings)`] : []),
   ].join('\n');
+}
+
+/** A forgotten session stays out until its tombstone is removed: say so, once per session. */
+function reportForgotten(ids: readonly string[]): void {
+  for (const id of ids) warn(`not importing session '${id}': it was forgotten here (git trace forget)`);
 }
 
 /** The line saying what was redacted, when anything was. */

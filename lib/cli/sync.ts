@@ -15,7 +15,10 @@ const PUSH_HELP = `usage: git trace push [--json] [REMOTE]
 Send this repository's sessions and recipients (refs/opentraces/sessions/*, refs/opentraces/meta)
 to REMOTE (default: git config trace.remote, else origin). Every object is checked to be
 ciphertext before it leaves; a push that finds the remote moved fetches, merges and tries again,
-so nothing on the remote is ever dropped. Your branches, tags and remote config are untouched.`;
+so nothing on the remote is ever dropped. Your branches, tags and remote config are untouched.
+
+Sessions forgotten here ('git trace forget') are deleted on REMOTE, and their tombstones
+(refs/opentraces/forgotten/*) sent; the remote keeps their objects until its host's gc.`;
 
 const FETCH_HELP = `usage: git trace fetch [--json] [REMOTE]
 
@@ -27,7 +30,11 @@ Signatures are checked against your recipients: a fetched session whose new comm
 signed by a recipient is reported as untrusted (and never merged into yours); a change of
 recipients not signed by a current recipient is refused and left in
 refs/opentraces/remotes/<remote>/meta (take it deliberately with 'git trace recipients accept
-REMOTE'). Every change of recipients taken is printed with who signed it.`;
+REMOTE'). Every change of recipients taken is printed with who signed it.
+
+A tombstone ('git trace forget') signed by a current recipient forgets its session here too; one
+not so signed is refused and reported, the session stays, and the tombstone is left in
+refs/opentraces/remotes/<remote>/forgotten/ (to forget the session yourself: git trace forget ID).`;
 
 const SYNC_HELP = `usage: git trace sync [--json] [REMOTE]
 
@@ -95,6 +102,10 @@ function reportUnreadable(result: FetchResult): void {
       warn(`session '${s.id}' from '${result.remote}' ${what} not signed by a recipient (${s.problems?.[0] ?? ''}); see 'git trace verify ${s.id}'`);
     }
   }
+  for (const t of result.tombstones) {
+    if (t.result !== 'refused') continue;
+    warn(`refused the tombstone of session '${t.id}' from '${result.remote}': ${t.reason ?? ''}; the session is kept; to forget it yourself: git trace forget ${t.id}`);
+  }
   if (result.recipients === 'refused') {
     const refused = result.recipientChanges.filter((c) => !c.accepted).map(describeChange).join('; ');
     warn(`refused a change of recipients from '${result.remote}' (${refused}): not signed by a current recipient; your recipients are unchanged; to accept it: git trace recipients accept ${result.remote}`);
@@ -103,7 +114,8 @@ function reportUnreadable(result: FetchResult): void {
 
 function renderFetch(result: FetchResult): string {
   const changes = result.recipients === 'refused' ? [] : result.recipientChanges.map((c) => `recipients: ${describeChange(c)}`);
-  return [...changes, renderFetchCounts(result)].join('\n');
+  const forgotten = result.tombstones.filter((t) => t.result !== 'refused').map((t) => `forgot session '${t.id}': tombstone signed by ${t.signedBy ?? ''}`);
+  return [...changes, ...forgotten, renderFetchCounts(result)].join('\n');
 }
 
 function renderFetchCounts(result: FetchResult): string {
@@ -117,7 +129,8 @@ function renderFetchCounts(result: FetchResult): string {
 }
 
 function renderPush(result: PushResult): string {
-  const pushed = result.refs.filter((r) => r.status === 'pushed').length;
+  const pushed = result.refs.filter((r) => r.status === 'pushed' && !result.deleted.includes(r.ref)).length;
   const same = result.refs.filter((r) => r.status === 'up-to-date').length;
-  return `pushed ${plural(pushed, 'ref')} to '${result.remote}' (${same} already there)${result.retries > 0 ? `, after merging what the remote had (${plural(result.retries, 'retry', 'retries')})` : ''}`;
+  const deleted = result.deleted.length > 0 ? `; deleted ${plural(result.deleted.length, 'forgotten session')} there` : '';
+  return `pushed ${plural(pushed, 'ref')} to '${result.remote}' (${same} already there)${result.retries > 0 ? `, after merging what the remote had (${plural(result.retries, 'retry', 'retries')})` : ''}${deleted}`;
 }

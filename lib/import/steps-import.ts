@@ -23,6 +23,8 @@ export interface StepsImportResult {
   readonly validLines: number;
   readonly badLines: number;
   readonly redactions: RedactionCounts;
+  /** Sessions not stored because they were forgotten here ('git trace forget'). */
+  readonly forgotten: readonly string[];
 }
 
 export async function importStepsFiles(repo: TraceRepo, files: readonly string[], options: StepsImportOptions): Promise<StepsImportResult> {
@@ -41,13 +43,15 @@ export async function importStepsFiles(repo: TraceRepo, files: readonly string[]
     }
   }
   const stored = await repo.sessions.appendMany(appends, options.progress === undefined ? {} : { progress: options.progress });
+  const forgotten = [...new Set(appends.filter((_, i) => stored[i]?.forgotten === true).map((a) => a.info.id))];
   return {
-    sessions: new Set(appends.map((a) => a.info.id)).size,
+    sessions: new Set(appends.map((a) => a.info.id)).size - forgotten.length,
     added: stored.reduce((n, r) => n + r.added, 0),
     updated: stored.reduce((n, r) => n + r.updated, 0),
     unchanged: stored.reduce((n, r) => n + r.unchanged, 0),
     validLines,
     badLines,
     redactions,
+    forgotten,
   };
 }

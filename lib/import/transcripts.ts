@@ -49,6 +49,8 @@ export interface TranscriptImportResult {
   readonly redactions: Readonly<Record<string, number>>;
   /** Files that could not be imported at all (unreadable, unknown agent). */
   readonly failed: number;
+  /** Sessions not stored because they were forgotten here ('git trace forget'). */
+  readonly forgotten: readonly string[];
 }
 
 export async function importTranscripts(repo: TraceRepo, options: TranscriptImportOptions): Promise<TranscriptImportResult> {
@@ -62,6 +64,7 @@ export async function importTranscripts(repo: TraceRepo, options: TranscriptImpo
   let failed = given.failed;
   const bases = new BaseCommitFinder(repo.git.repo);
   let redactions: Record<string, number> = {};
+  const forgotten = new Set<string>();
   // Files are parsed one by one and stored a slice at a time (one pack, one ref transaction per
   // slice); their checkpoints are saved once the slice is stored.
   let slice: ParsedFile[] = [];
@@ -75,6 +78,12 @@ export async function importTranscripts(repo: TraceRepo, options: TranscriptImpo
     const byFile = new Map(toAppend.map((p, i) => [p, stored[i]]));
     for (const p of parsed) {
       const r = byFile.get(p) ?? { added: 0, updated: 0, unchanged: 0 };
+      // No checkpoint for a forgotten session: this machine keeps nothing of it. NEEDSWORK: so
+      // every import parses its transcript again, only to skip it.
+      if ('forgotten' in r && r.forgotten === true) {
+        forgotten.add(p.summary.sessionId);
+        continue;
+      }
       results.push({ ...p.summary, added: r.added, updated: r.updated, unchanged: r.unchanged });
       redactions = { ...addCounts(redactions, p.redactions) };
       state.files[p.file.path] = p.state;
@@ -109,6 +118,7 @@ export async function importTranscripts(repo: TraceRepo, options: TranscriptImpo
     unchanged: sum(results, 'unchanged'),
     redactions,
     failed,
+    forgotten: [...forgotten],
   };
 }
 

@@ -18,6 +18,7 @@ import type { IndexedStep, Step } from '../model/step.js';
 import { validateStep } from '../model/validate.js';
 import type { ChunkIds, KnownSession, SessionWrite, StoreCache } from './cache.js';
 import type { Keyring } from './keyring.js';
+import { forgottenAmong } from './tombstone.js';
 import { commitMessage, ctxPath, META_FILE, patchesChunkPath, sessionRef, stepsChunkPath } from './layout.js';
 import { canonicalJson, encodeLines, encodeMeta, META_RECORD_VERSION, stepDigest, withoutPatches, type ContextRecord, type MetaRecord } from './records.js';
 
@@ -38,6 +39,8 @@ export interface AppendResult {
   readonly unchanged: number;
   /** The session's tip afterwards (null: nothing stored and no ref). */
   readonly tip: string | null;
+  /** Nothing was stored: the session was forgotten here (lib/store/tombstone.ts). */
+  readonly forgotten?: true;
 }
 
 export interface AppendOptions {
@@ -94,9 +97,11 @@ async function writeSlice(handle: GitHandle, keys: Keyring, opener: SessionOpene
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (pending.length > 0) {
       const tips = await readRefs(handle.repo, pending.map((g) => sessionRef(g.id)));
+      // Read on every attempt: a forget that raced this append wins, and its session stays gone.
+      const forgotten = await forgottenAmong(handle.repo, pending.map((g) => g.id));
       const batch = new PackBatch(handle.repo);
       const ctx: PlanContext = { handle, keys, opener, cache, batch, ident, time: Math.floor(Date.now() / 1000), signer: await keys.signer() };
-      for (const group of pending) ready.push(await planGroup(ctx, group, tips.get(sessionRef(group.id)) ?? null));
+      for (const group of pending) ready.push(forgotten.has(group.id) ? skipForgotten(group) : await planGroup(ctx, group, tips.get(sessionRef(group.id)) ?? null));
       await batch.write();
     }
     const moving = ready.filter((p) => p.next !== null && p.next !== p.tip);
@@ -124,6 +129,12 @@ async function writeSlice(handle: GitHandle, keys: Keyring, opener: SessionOpene
     });
   }
   throw new RefContentionError(`cannot update ${what}: it kept changing under ${ATTEMPTS} attempts`, { hint: 'another process is writing these sessions; run the command again' });
+}
+
+/** A forgotten session: nothing of it is stored, and no ref is made for it. */
+function skipForgotten(group: Group): Planned {
+  const counts = new Map(group.entries.map((e) => [e.index, { added: 0, updated: 0, unchanged: 0, forgotten: true as const }]));
+  return { group, tip: null, next: null, counts, write: null };
 }
 
 interface PlanContext {

@@ -1,6 +1,8 @@
 // Where things live under refs/opentraces/ and inside a session's tree (DESIGN.md §4):
 //
 //   refs/opentraces/meta                   recipients (public keys) and the format version
+//   refs/opentraces/forgotten/<id>         a tombstone: a signed commit (empty tree) saying the
+//                                          session was forgotten, by whom (signature) and when
 //   refs/opentraces/sessions/<id>          one commit per flush; its tree:
 //     meta.age                             session metadata and store bookkeeping
 //     steps/<ddd>/<nnnnnn>.age             chunk n of steps (brotli JSONL, age-encrypted)
@@ -13,6 +15,7 @@
 export const TRACE_NAMESPACE = 'refs/opentraces/';
 export const SESSIONS_PREFIX = 'refs/opentraces/sessions/';
 export const META_REF = 'refs/opentraces/meta';
+export const FORGOTTEN_PREFIX = 'refs/opentraces/forgotten/';
 export const FORMAT_VERSION = 1;
 
 export const META_FILE = 'meta.age';
@@ -23,6 +26,10 @@ export function sessionRef(id: string): string {
 
 export function sessionIdOfRef(ref: string): string | null {
   return ref.startsWith(SESSIONS_PREFIX) ? ref.slice(SESSIONS_PREFIX.length) : null;
+}
+
+export function forgottenRef(id: string): string {
+  return `${FORGOTTEN_PREFIX}${id}`;
 }
 
 function chunkName(n: number): string {

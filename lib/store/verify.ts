@@ -6,7 +6,7 @@ import { listRefs } from '../../refs/ref-update.js';
 import { flattenTree } from '../../refs/tree-edit.js';
 import { TraceError } from '../errors.js';
 import type { TraceRepo } from '../trace-repo.js';
-import { chunkNumber, META_FILE, META_REF, SESSIONS_PREFIX, sessionIdOfRef, TRACE_NAMESPACE } from './layout.js';
+import { chunkNumber, FORGOTTEN_PREFIX, META_FILE, META_REF, SESSIONS_PREFIX, sessionIdOfRef, TRACE_NAMESPACE } from './layout.js';
 import { sessionTrust, trustContext, type TrustContext, type TrustState } from './trust.js';
 
 export interface SessionCheck {
@@ -39,7 +39,7 @@ export async function verifyStore(repo: TraceRepo, onlyId?: string): Promise<Ver
     const id = sessionIdOfRef(ref.ref);
     if (id === null) {
       if (onlyId !== undefined) continue;
-      if (ref.ref === META_REF) {
+      if (ref.ref === META_REF || ref.ref.startsWith(FORGOTTEN_PREFIX)) {
         if (ref.type !== 'commit') refProblems.push(`${ref.ref}: points at a ${ref.type}, not a commit`);
       } else if (!ref.ref.startsWith(`${TRACE_NAMESPACE}remotes/`)) {
         refProblems.push(`${ref.ref}: not a git-trace ref (foreign ref in the refs/opentraces/ namespace)`);

@@ -4,14 +4,14 @@
 
 import { runGit } from '../../refs/git.js';
 import { isUnsignedList, parseRecipients } from '../store/recipients.js';
-import { META_REF, SESSIONS_PREFIX } from '../store/layout.js';
+import { FORGOTTEN_PREFIX, META_REF, SESSIONS_PREFIX } from '../store/layout.js';
 import type { TraceRepo } from '../trace-repo.js';
 
 const AGE_HEADER = Buffer.from('age-encryption.org/v1\n');
 
 export async function checkOutgoing(repo: TraceRepo, trackingPrefix: string): Promise<string[]> {
   const { repo: gitRepo, reader } = repo.git;
-  const listed = await runGit(['rev-list', '--objects', `--glob=${SESSIONS_PREFIX}*`, `--glob=${META_REF}`, '--not', `--glob=${trackingPrefix}*`], {
+  const listed = await runGit(['rev-list', '--objects', `--glob=${SESSIONS_PREFIX}*`, `--glob=${META_REF}`, `--glob=${FORGOTTEN_PREFIX}*`, '--not', `--glob=${trackingPrefix}*`], {
     cwd: gitRepo.gitDir,
     env: { GIT_DIR: gitRepo.gitDir },
   });

@@ -13,6 +13,10 @@
 // 'git trace recipients accept' takes it deliberately. A fetched session whose new commits are
 // not signed by a recipient is taken when it only adds to ours (and reported as untrusted), but
 // never merged into ours: a merge we sign would vouch for it.
+//
+// Forgotten sessions (tombstones, lib/sync/tombstones.ts): fetch takes a tombstone signed by a
+// current recipient and forgets the session here, refuses and reports any other; push sends our
+// tombstones and deletes the sessions we forgot from the remote.
 
 import { createHash } from 'node:crypto';
 import { git, runGit } from '../../refs/git.js';
@@ -20,11 +24,13 @@ import { compareAndSwapRef, isAncestor, listRefs, readRef } from '../../refs/ref
 import { fetchRefspecs, listRemoteRefs, pushRefspecs, RemoteError, type PushedRef } from '../../refs/remote.js';
 import { TraceError } from '../errors.js';
 import type { Step } from '../model/step.js';
-import { META_REF, SESSIONS_PREFIX, sessionRef, TRACE_NAMESPACE } from '../store/layout.js';
+import { FORGOTTEN_PREFIX, META_REF, SESSIONS_PREFIX, sessionRef, TRACE_NAMESPACE } from '../store/layout.js';
+import { forgottenIds } from '../store/tombstone.js';
 import { mergeRecipientsRef } from '../store/recipients.js';
 import { checkRecipientsChanges, sessionTrust, trustContext, type RecipientsChange, type TrustContext, type TrustState } from '../store/trust.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { checkOutgoing } from './outgoing.js';
+import { dropForgottenCopies, hasNewTombstones, integrateTombstones, skipForgotten, tombstoneRefspecs, type FetchedTombstone } from './tombstones.js';
 
 export class PushRefusedError extends TraceError {}
 
@@ -55,6 +61,8 @@ export interface FetchedSession {
 export interface FetchResult {
   readonly remote: string;
   readonly sessions: readonly FetchedSession[];
+  /** The remote's tombstones this fetch took or refused (lib/sync/tombstones.ts). */
+  readonly tombstones: readonly FetchedTombstone[];
   readonly recipients: Integration | 'none' | 'refused';
   /** The remote's changes of recipients this fetch saw, oldest first. */
   readonly recipientChanges: readonly RecipientsChange[];
@@ -65,16 +73,23 @@ export async function fetchSessions(repo: TraceRepo, remote: string): Promise<Fe
   const prefix = trackingPrefix(remote);
   const remoteRefs = await listRemoteRefs(handle.repo, remote, TRACE_NAMESPACE);
   const hasSessions = [...remoteRefs.keys()].some((r) => r.startsWith(SESSIONS_PREFIX));
+  const hasTombstones = [...remoteRefs.keys()].some((r) => r.startsWith(FORGOTTEN_PREFIX));
   const refspecs = [
-    ...(hasSessions ? [`+${SESSIONS_PREFIX}*:${prefix}sessions/*`] : []),
+    ...(hasSessions ? [`+${SESSIONS_PREFIX}*:${prefix}sessions/*`, ...skipForgotten(await forgottenIds(handle.repo), remoteRefs)] : []),
     ...(remoteRefs.has(META_REF) ? [`+${META_REF}:${prefix}meta`] : []),
+    ...(hasTombstones ? [`+${FORGOTTEN_PREFIX}*:${prefix}forgotten/*`] : []),
   ];
   await fetchRefspecs(handle.repo, remote, refspecs);
   const meta = remoteRefs.has(META_REF) ? await integrateMeta(repo, `${prefix}meta`, false) : { result: 'none' as const, changes: [] };
   const trust = await trustContext(handle);
+  // Tombstones before sessions: a session forgotten by a recipient is not brought back.
+  const tombstones = await integrateTombstones(repo, prefix, trust);
+  const forgotten = await forgottenIds(handle.repo);
+  await dropForgottenCopies(repo, prefix, forgotten);
   const sessions: FetchedSession[] = [];
   for (const tip of await listRefs(handle.repo, `${prefix}sessions/`)) {
     const id = tip.ref.slice(`${prefix}sessions/`.length);
+    if (forgotten.has(id)) continue;
     try {
       sessions.push({ id, ...(await integrateSession(repo, trust, id, tip.oid)) });
     } catch (error) {
@@ -82,7 +97,7 @@ export async function fetchSessions(repo: TraceRepo, remote: string): Promise<Fe
       sessions.push({ id, result: 'unreadable', reason: error.message });
     }
   }
-  return { remote, sessions, recipients: meta.result, recipientChanges: meta.changes };
+  return { remote, sessions, tombstones, recipients: meta.result, recipientChanges: meta.changes };
 }
 
 export interface MetaIntegration {
@@ -160,6 +175,8 @@ export function stepsToTake(ours: readonly Step[], theirs: readonly Step[]): Ste
 export interface PushResult {
   readonly remote: string;
   readonly refs: readonly PushedRef[];
+  /** Session refs deleted on the remote: sessions forgotten here. */
+  readonly deleted: readonly string[];
   /** How many times a rejection sent us back to fetch and merge. */
   readonly retries: number;
 }
@@ -177,12 +194,22 @@ export async function pushSessions(repo: TraceRepo, remote: string): Promise<Pus
       });
     }
     const hasMeta = (await readRef(gitRepo, META_REF)) !== null;
-    const refspecs = [`${SESSIONS_PREFIX}*:${SESSIONS_PREFIX}*`, ...(hasMeta ? [`${META_REF}:${META_REF}`] : [])];
+    let remoteRefs = await listRemoteRefs(gitRepo, remote, TRACE_NAMESPACE);
+    // Take the remote's tombstones first, so a session a recipient forgot is not pushed back.
+    if (hasNewTombstones(remoteRefs, await forgottenIds(gitRepo))) {
+      await fetchSessions(repo, remote);
+      remoteRefs = await listRemoteRefs(gitRepo, remote, TRACE_NAMESPACE);
+    }
+    const forgotten = tombstoneRefspecs(await forgottenIds(gitRepo), remoteRefs);
+    const refspecs = [`${SESSIONS_PREFIX}*:${SESSIONS_PREFIX}*`, ...(hasMeta ? [`${META_REF}:${META_REF}`] : []), ...forgotten.refspecs];
     const refs = await pushRefspecs(gitRepo, remote, refspecs);
     await recordPushed(repo, prefix, refs);
     const failed = refs.filter((r) => r.status === 'failed');
     if (failed.length > 0) throw new RemoteError(`the remote refused '${failed[0]?.ref}': ${failed[0]?.reason ?? ''}`, { hint: 'check your access to the remote' });
-    if (!refs.some((r) => r.status === 'rejected')) return { remote, refs, retries: attempt };
+    if (!refs.some((r) => r.status === 'rejected')) {
+      const deleted = forgotten.deletes.filter((ref) => refs.some((r) => r.ref === ref && r.status === 'pushed'));
+      return { remote, refs, deleted, retries: attempt };
+    }
     const fetched = await fetchSessions(repo, remote);
     if (fetched.recipients === 'refused') {
       throw new PushRefusedError(`cannot push '${META_REF}' to '${remote}': the remote's recipients hold a change not signed by a current recipient`, {
