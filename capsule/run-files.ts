@@ -22,7 +22,7 @@ const RUN_NAMES = new Set([
   'cargo.toml', 'build.rs', '.cargo/config.toml',
   'build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts', 'gradlew', 'pom.xml', 'build.xml', 'build.sbt',
   'cmakelists.txt', 'meson.build', 'configure', 'configure.ac', 'build', 'build.bazel', 'workspace', 'module.bazel',
-  'gemfile', '.gitlab-ci.yml', '.travis.yml', 'jenkinsfile', 'azure-pipelines.yml', '.envrc', '.gitattributes', '.gitmodules', '.lefthook.yml', 'lefthook.yml', '.pre-commit-config.yaml',
+  'gemfile', '.gitlab-ci.yml', '.travis.yml', 'jenkinsfile', 'azure-pipelines.yml', '.envrc', '.lefthook.yml', 'lefthook.yml', '.pre-commit-config.yaml',
 ]);
 /** Config files of test runners and bundlers that are themselves code (jest.config.js, vite.config.ts…). */
 const RUN_CONFIG = /^(jest|vitest|vite|webpack|rollup|babel|karma|playwright|cypress|eslint|prettier|svelte|next|nuxt|astro|tsup|esbuild)\.config\.[cm]?[jt]s$|^\.mocharc\.[cm]?js$|^\.babelrc\.[cm]?js$|^gulpfile\.[cm]?[jt]s$|^gruntfile\.[cm]?[jt]s$/;
@@ -40,7 +40,7 @@ export function fileRole(path: string): FileRole {
   const parts = lower.split('/');
   const name = parts[parts.length - 1] ?? '';
   if (LOCKFILES.has(name)) return 'lockfile';
-  if (RUN_NAMES.has(name) || RUN_NAMES.has(parts.slice(-2).join('/')) || name.startsWith('dockerfile.') || /^requirements.*\.txt$/.test(name)) return 'runs-code';
+  if (RUN_NAMES.has(name) || RUN_NAMES.has(parts.slice(-2).join('/')) || name.startsWith('dockerfile.')) return 'runs-code';
   if (RUN_CONFIG.test(name) || RUN_EXTENSIONS.test(name)) return 'runs-code';
   if (parts.slice(0, -1).some((p) => RUN_FOLDERS.has(p))) return 'runs-code';
   return RUN_PREFIXES.some((p) => lower.startsWith(p)) ? 'runs-code' : 'data';
