@@ -19,7 +19,12 @@ export interface CapsuleView {
   readonly signer: Signer;
   readonly writes: readonly string[];
   readonly runFiles: readonly RunFile[];
+  /** False: replay takes the whole base tree from the capsule's bundle or a remote it names. */
+  readonly baseInRepository: boolean;
 }
+
+/** Only the patched files are listed: a base from elsewhere brings every file of its own. */
+const FOREIGN_BASE = "the base commit is not in this repository: replay takes all of its files from the capsule's bundle or the remote it names, not only those listed";
 
 /** Longer diffs of files that run code are summarised in replay's question, with a pointer to open. */
 const CONSENT_DIFF_LINES = 80;
@@ -42,6 +47,7 @@ export function describeConsent(view: CapsuleView, file: string, isolation: Isol
     `It writes ${plural(view.writes.length, 'file')}: ${view.writes.join(', ') || 'none'}`,
   ];
   const diffLines = view.runFiles.reduce((n, f) => n + f.diff.split('\n').length, 0);
+  if (!view.baseInRepository) lines.push(`Note: ${FOREIGN_BASE}.`);
   if (view.runFiles.length === 0) lines.push('None of them is a build or script file.');
   else if (diffLines <= CONSENT_DIFF_LINES) lines.push('Files among them that run code:', ...view.runFiles.flatMap((f) => [`   ${f.path}`, ...indent(f.diff)]));
   else lines.push(`Files among them that run code (${diffLines} lines of diff; read them with 'git trace capsule open ${file}'):`, ...view.runFiles.map((f) => `   ${f.path}  ${diffStat(f.diff)}`));
@@ -117,6 +123,7 @@ export function describeCapsule(view: CapsuleView, file: string): string {
   const failing = p.slice.steps.find((s) => s.index === p.slice.failingStep);
   if (failing !== undefined) lines.push('', paint('bold', 'The failing step'), renderStep(failing));
   lines.push('', paint('bold', 'What replay writes'), ...writesLines(view));
+  if (!view.baseInRepository) lines.push(`   note: ${FOREIGN_BASE}`);
   if (view.runFiles.length > 0) lines.push('', paint('bold', 'Files that run code, in full'), ...view.runFiles.flatMap((f) => [`   ${f.path}`, ...indent(f.diff)]));
   lines.push('', `Replay it: git trace capsule replay ${file}`);
   return lines.join('\n');

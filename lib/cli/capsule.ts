@@ -22,6 +22,7 @@ import { InputError, KeyError, RepoError, UsageError } from '../errors.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { loadSession } from '../replay/load.js';
 import { parseStepSpec } from '../replay/step-spec.js';
+import { hasCommit } from '../replay/worktree.js';
 import { readSettings } from '../settings.js';
 import { readRecipients, type Recipient } from '../store/recipients.js';
 import { openCliRepo } from './repo.js';
@@ -194,20 +195,21 @@ async function open(argv: readonly string[]): Promise<number> {
   const view = await viewOf(await unlock(file, args.values), []);
   if (args.values.json === true) {
     const { binding: _binding, ...payload } = view.capsule.payload;
-    outJson({ version: 1, header: view.capsule.header, ...payload, signer: view.signer, writes: view.writes, runFiles: view.runFiles });
+    outJson({ version: 1, header: view.capsule.header, ...payload, signer: view.signer, writes: view.writes, runFiles: view.runFiles, baseInRepository: view.baseInRepository });
   } else out(describeCapsule(view, file));
   return 0;
 }
 
 /** Judge the signer against this repository's recipients (none outside a repository) and `trusted`. */
 async function viewOf(capsule: OpenedCapsule, trusted: readonly string[]): Promise<CapsuleView> {
+  const repo = await localRepo();
   const patches = episodePatches(capsule.payload);
-  const signer = judgeSigner(capsule.signature, await localRecipients(), trusted);
-  return { capsule, signer, writes: writtenPaths(patches), runFiles: runFiles(patches) };
+  const signer = judgeSigner(capsule.signature, await recipientsOf(repo), trusted);
+  const baseInRepository = repo !== null && (await hasCommit(repo.workTree ?? repo.gitDir, capsule.payload.repository.baseCommit));
+  return { capsule, signer, writes: writtenPaths(patches), runFiles: runFiles(patches), baseInRepository };
 }
 
-async function localRecipients(): Promise<Recipient[]> {
-  const repo = await localRepo();
+async function recipientsOf(repo: GitRepo | null): Promise<Recipient[]> {
   if (repo === null) return [];
   const handle = handleFor(repo);
   try {

@@ -36,6 +36,7 @@ interface Opened {
   writes: string[];
   runFiles: { path: string; diff: string }[];
   verdict: { command: string };
+  baseInRepository: boolean;
 }
 
 interface Replayed {
@@ -170,6 +171,20 @@ describe('capsule trust: signer, files that run code, consent, environment, netw
     const text = inClone(['open', attack]).stdout;
     assert.match(text, /What replay writes\n(?:.*\n)*? {3}package\.json {2}\(runs code: diff below\)/);
     assert.match(text, /Files that run code, in full\n {3}package\.json\n(?:.*\n)*? {6}\+\s+"test": "node -e /);
+    assert.equal(opened.baseInRepository, true);
+    assert.doesNotMatch(text, /base commit is not in this repository/);
+  });
+
+  test('outside a clone that has the base, open says replay would take every file of the base from elsewhere', () => {
+    const away = mkdtempSync(join(tmpdir(), 'git-trace-away-'));
+    try {
+      const json = runCli(['capsule', 'open', '--json', attack], { cwd: away, env: asMaintainer() });
+      assert.equal(json.status, 0, json.stderr);
+      assert.equal((JSON.parse(json.stdout) as Opened).baseInRepository, false);
+      assert.match(runCli(['capsule', 'open', attack], { cwd: away, env: asMaintainer() }).stdout, /^ {3}note: the base commit is not in this repository: replay takes all of its files from the capsule's bundle or the remote it names, not only those listed$/m);
+    } finally {
+      rmSync(away, { recursive: true, force: true });
+    }
   });
 
   test('replay without a terminal and without --yes runs nothing', () => {
