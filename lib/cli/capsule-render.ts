@@ -54,6 +54,13 @@ export function describeConsent(view: CapsuleView, file: string, isolation: Isol
   return lines.join('\n');
 }
 
+/** The question itself names a signer the repository does not trust. */
+export function replayQuestion(signer: Signer): string {
+  if (signer.trusted) return 'This runs code from the capsule. Run it?';
+  if (signer.fingerprint === null) return 'This runs code from an unsigned capsule: nothing says who sealed it. Run it?';
+  return `This runs code from a capsule ${signerLine(signer)}, not by a recipient of this repository. Run it?`;
+}
+
 function writesLines(view: CapsuleView): string[] {
   if (view.writes.length === 0) return ['   nothing: the episode has no patches'];
   return view.writes.map((path) => {

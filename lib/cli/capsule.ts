@@ -27,7 +27,7 @@ import { readSettings } from '../settings.js';
 import { readRecipients, type Recipient } from '../store/recipients.js';
 import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
-import { describeCapsule, describeConsent, describeReplay, describeSeal, signerLine, type CapsuleView } from './capsule-render.js';
+import { describeCapsule, describeConsent, describeReplay, describeSeal, replayQuestion, type CapsuleView } from './capsule-render.js';
 import { out, outJson, warn } from './output.js';
 
 const HELP = `usage: git trace capsule seal [options] ID[@A..B] -o FILE
@@ -243,8 +243,7 @@ async function replay(argv: readonly string[]): Promise<number> {
   if (sandbox.network === 'not-isolated' && args.values.network !== true) warn(`network is not isolated: ${sandbox.how}`);
   if (args.values.yes !== true) {
     process.stderr.write(`${describeConsent(view, file, sandbox)}\n`);
-    const question = signer.trusted ? 'This runs code from the capsule. Run it?' : signer.fingerprint === null ? 'This runs code from an unsigned capsule: nothing says who sealed it. Run it?' : `This runs code from a capsule ${signerLine(signer)}, not by a recipient of this repository. Run it?`;
-    if (!(await askYesNo(question))) throw new UsageError('not replayed: nothing was run');
+    if (!(await askYesNo(replayQuestion(signer)))) throw new UsageError('not replayed: nothing was run');
   }
   const report: ReplayReport = await replayCapsule(view.capsule, {
     local: await localRepo(),
