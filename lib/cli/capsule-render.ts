@@ -13,7 +13,7 @@ import { formatTime, oneLine, plural } from './format.js';
 import { paint } from './output.js';
 import { renderStep, stepSummary } from './show.js';
 
-/** A capsule as open and replay show it: the signer judged here, and what replay writes and runs. */
+/** A capsule as open and replay show it: its signer judged against this repository, and what replay writes and runs. */
 export interface CapsuleView {
   readonly capsule: OpenedCapsule;
   readonly signer: Signer;
