@@ -21,6 +21,7 @@ import { Egress } from './egress.js';
 import { CAPSULE_FORMAT, CAPSULE_VERSION, headerBinding, type CapsuleHeader, type Unlock } from './format.js';
 import { PAYLOAD_VERSION, type CapsulePayload } from './payload.js';
 import { bundleOf, remotesContaining } from './repo-state.js';
+import { episodePatches, writtenPaths } from './run-files.js';
 import { chooseSlice } from './slice.js';
 
 export interface BuildOptions {
@@ -99,7 +100,7 @@ export async function buildCapsule(repo: GitRepo, loaded: LoadedSession, options
     resume: buildResumePacket(resumeFrom, slice.failingStep ?? slice.to, { includePrompts: options.includePrompts, startState: cleanStart, survival: { known: false, why: 'not judged in a capsule: it depends on the sender\'s branches' } }),
     redactions: { atCapture, atSeal: { ...egress.secrets }, scrubbed: { ...egress.scrubbed } },
   };
-  const files = [...new Set([...cleanStart.map((p) => p.path), ...payload.trail.flatMap((t) => t.patches.map((p) => p.path))])].sort();
+  const files = writtenPaths(episodePatches(payload));
   return { header, payload, bundle, files, warnings };
 }
 

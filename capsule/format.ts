@@ -10,8 +10,10 @@
 // SHA-256 of the header's other fields (`binding.header`), so a flipped byte anywhere, a
 // truncation, or a header swapped from another capsule is rejected. The whole file must also be
 // exactly what packing its header and payload gives, so bytes hidden in tar padding are too.
-// What this does not give: proof of who sealed it. Anyone with a recipient's public key can
-// seal a capsule to it; trust a capsule as far as you trust the channel it came by.
+// Who sealed it: the payload carries the sealer's signature of its digests (capsule/signature.ts),
+// inside the encryption. A signature proves which key signed, not that the key may be trusted:
+// that is checked against the opening repository's recipients. Anyone can still seal an
+// unsigned capsule, or strip the signature and re-seal: such a capsule opens as 'unsigned'.
 
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../lib/store/records.js';
@@ -24,6 +26,8 @@ export const HEADER_ENTRY = 'capsule.json';
 export const PAYLOAD_ENTRY = 'payload.age';
 export const PAYLOAD_JSON = 'payload.json';
 export const BUNDLE_ENTRY = 'base.bundle';
+/** Inside the payload: the sealer's SSHSIG signature of the payload's digests (capsule/signature.ts). */
+export const SIGNATURE_ENTRY = 'signature.sshsig';
 
 /** `recipients`: age X25519 public keys (open with an identity); `passphrase`: age scrypt. */
 export type Unlock = 'recipients' | 'passphrase';

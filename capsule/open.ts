@@ -1,15 +1,17 @@
 // Opening a capsule: every check that needs no key first (the archive's shape, the header, the
 // payload's size and SHA-256, the file being exactly the canonical packing of its parts), then
-// decryption, then the payload's binding to this header, then the payload's shape. Each failure
-// is its own clear error, and nothing is written anywhere.
+// decryption, then the sealer's signature over the payload, then the payload's binding to this
+// header, then the payload's shape. Each failure is its own clear error, and nothing is written
+// anywhere. Who signed is reported, not judged here (capsule/signature.ts judges it).
 
 import { gunzipSync } from 'node:zlib';
 import { Decrypter } from 'age-encryption';
 import { CorruptRecordError, KeyError, TamperedError } from '../lib/errors.js';
 import { translateAgeError } from '../lib/crypto/cipher.js';
-import { BUNDLE_ENTRY, decodeHeader, HEADER_ENTRY, headerBinding, PAYLOAD_ENTRY, PAYLOAD_JSON, README_ENTRY, sha256, type CapsuleHeader } from './format.js';
+import { BUNDLE_ENTRY, decodeHeader, HEADER_ENTRY, headerBinding, PAYLOAD_ENTRY, PAYLOAD_JSON, README_ENTRY, sha256, SIGNATURE_ENTRY, type CapsuleHeader } from './format.js';
 import { decodePayload, PayloadShapeError, type CapsulePayload } from './payload.js';
 import { packCapsule } from './seal.js';
+import { checkSignature, type CapsuleSignature } from './signature.js';
 import { TarFormatError, unpackTar } from './tar.js';
 
 /** What opens it: the user's age identities, or a passphrase. */
@@ -24,6 +26,8 @@ export interface OpenedCapsule {
   readonly header: CapsuleHeader;
   readonly payload: CapsulePayload;
   readonly bundle: Buffer | null;
+  /** Checked: the key that signed the payload, or unsigned. */
+  readonly signature: CapsuleSignature;
 }
 
 const HINT_DAMAGED = 'the file changed after it was sealed: ask the sender for it again';
@@ -72,6 +76,7 @@ export async function openCapsule(bytes: Buffer, name: string, key: Key): Promis
   const json = inner.find((f) => f.name === PAYLOAD_JSON);
   const bundle = inner.find((f) => f.name === BUNDLE_ENTRY)?.data ?? null;
   if (json === undefined) throw new CorruptRecordError(`'${name}' has no ${PAYLOAD_JSON} in its payload`);
+  const signature = checkSignature({ payloadJson: json.data, bundle }, inner.find((f) => f.name === SIGNATURE_ENTRY)?.data ?? null, name);
   let payload: CapsulePayload;
   try {
     payload = decodePayload(json.data.toString('utf8'));
@@ -83,7 +88,7 @@ export async function openCapsule(bytes: Buffer, name: string, key: Key): Promis
     throw new TamperedError(`the header of '${name}' does not belong to its payload: swapped or altered`, { hint: HINT_DAMAGED });
   }
   if (payload.repository.bundle !== (bundle !== null)) throw new TamperedError(`'${name}' ${bundle === null ? 'lacks the bundle its payload names' : 'carries a bundle its payload does not name'}`);
-  return { header, payload, bundle };
+  return { header, payload, bundle, signature };
 }
 
 async function decrypt(header: CapsuleHeader, ciphertext: Buffer, name: string, key: Key): Promise<Buffer> {

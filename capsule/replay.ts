@@ -7,7 +7,9 @@
 // is applied to REV with a three-way merge, so it lands even where REV moved the lines.
 //
 // Caller duty: the verdict command and the patched code come from whoever sealed the capsule:
-// running them is running their code. The CLI shows the command and asks first.
+// running them is running their code. The CLI shows the command, the files that run code and
+// the signer, and asks first. The command gets an allowlisted environment with a scratch HOME
+// (lib/settings.ts verdictEnvironment) and, where the system allows, no network (sandbox.ts).
 
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +17,12 @@ import { join, resolve } from 'node:path';
 import { git, runGit } from '../refs/git.js';
 import type { GitRepo } from '../refs/repo.js';
 import { UsageError } from '../lib/errors.js';
+import { verdictEnvironment } from '../lib/settings.js';
 import type { PatchResult } from '../lib/replay/apply.js';
 import { splitUnifiedDiff } from '../lib/replay/unified.js';
 import { applyEpisode, resolveCommit, workTreeTree } from '../lib/replay/worktree.js';
 import { materialize, type BaseSource } from './materialize.js';
+import type { Isolation, Network } from './sandbox.js';
 import type { OpenedCapsule } from './open.js';
 import { judge, outputTail, runCommand, type Outcome } from './verdict.js';
 
@@ -28,6 +32,8 @@ export interface ReplayOptions {
   /** Keep the work tree here (an empty or missing folder) instead of removing it. */
   readonly keep?: string;
   readonly timeoutMs: number;
+  /** How the verdict command runs: capsule/sandbox.ts isolation(). */
+  readonly isolation: Isolation;
   readonly progress: (message: string) => void;
 }
 
@@ -38,6 +44,8 @@ export interface ReplayReport {
   readonly reason: string;
   readonly command: string;
   readonly cwd: string;
+  /** Whether the verdict command could reach the network. */
+  readonly network: Network;
   readonly base: { readonly commit: string; readonly source: BaseSource | null };
   readonly against: { readonly rev: string; readonly commit: string } | null;
   readonly patches: { readonly applied: number; readonly alreadyThere: number; readonly failed: readonly PatchResult[] };
@@ -68,6 +76,7 @@ export async function replayCapsule(capsule: OpenedCapsule, options: ReplayOptio
     capsule: capsule.header.id,
     command: payload.verdict.command,
     cwd: payload.verdict.cwd,
+    network: options.isolation.network,
     base: { commit: base, source },
     against,
     worktree: keep,
@@ -96,7 +105,13 @@ export async function replayCapsule(capsule: OpenedCapsule, options: ReplayOptio
     const cwd = join(tree.dir, payload.verdict.cwd);
     const runIn = existsSync(cwd) ? cwd : tree.dir;
     options.progress(`running ${payload.verdict.command} (time limit ${Math.round(options.timeoutMs / 1000)}s)`);
-    const run = await runCommand(payload.verdict.command, runIn, options.timeoutMs);
+    const home = mkdtempSync(join(tmpdir(), 'git-trace-replay-home-'));
+    let run;
+    try {
+      run = await runCommand({ command: payload.verdict.command, cwd: runIn, timeoutMs: options.timeoutMs, env: verdictEnvironment(home), isolation: options.isolation });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
     const judged = judge(payload.verdict, run, tree.dir);
     return report(
       {

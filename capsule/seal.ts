@@ -2,26 +2,32 @@
 // encrypted to recipients or a passphrase, then packed with its header and README into the
 // capsule file. The tar layers are deterministic; the age layer is not, on purpose: age draws a
 // fresh file key (and, for a passphrase, a fresh salt) each time, so two capsules of the same
-// slice cannot be linked by their ciphertext. Their id and plaintext are equal.
+// slice cannot be linked by their ciphertext. Their id and plaintext are equal (Ed25519
+// signatures are deterministic: the same signer signs the same payload the same way).
 
 import { gzipSync } from 'node:zlib';
 import { Encrypter } from 'age-encryption';
+import type { SigningKey } from '../lib/crypto/signing.js';
 import { UsageError } from '../lib/errors.js';
 import type { BuiltCapsule } from './build.js';
-import { BUNDLE_ENTRY, canonicalText, encodeHeader, HEADER_ENTRY, PAYLOAD_ENTRY, PAYLOAD_JSON, README_ENTRY, readmeText, sha256, type CapsuleHeader } from './format.js';
+import { BUNDLE_ENTRY, canonicalText, encodeHeader, HEADER_ENTRY, PAYLOAD_ENTRY, PAYLOAD_JSON, README_ENTRY, readmeText, sha256, SIGNATURE_ENTRY, type CapsuleHeader } from './format.js';
+import { signCapsule } from './signature.js';
 import { packTar, type TarFile } from './tar.js';
 
 /** Who can open it: age X25519 recipients (`age1…`), or one passphrase (age scrypt). Never both. */
 export type Lock = { readonly kind: 'recipients'; readonly recipients: readonly string[] } | { readonly kind: 'passphrase'; readonly passphrase: string };
 
-/** The plaintext that gets encrypted: deterministic for the same payload and bundle. */
-export async function payloadPlaintext(built: BuiltCapsule): Promise<Buffer> {
-  const files: TarFile[] = [{ name: PAYLOAD_JSON, data: Buffer.from(canonicalText(built.payload), 'utf8') }];
+/** The plaintext that gets encrypted: deterministic for the same payload, bundle and signer (null: unsigned). */
+export async function payloadPlaintext(built: BuiltCapsule, signer: SigningKey | null): Promise<Buffer> {
+  const payloadJson = Buffer.from(canonicalText(built.payload), 'utf8');
+  const files: TarFile[] = [{ name: PAYLOAD_JSON, data: payloadJson }];
   if (built.bundle !== null) files.push({ name: BUNDLE_ENTRY, data: built.bundle });
+  if (signer !== null) files.push({ name: SIGNATURE_ENTRY, data: signCapsule({ payloadJson, bundle: built.bundle }, signer) });
   return gzipSync(await packTar(files, new Date(built.header.createdAt)), { level: 9 });
 }
 
-export async function sealCapsule(built: BuiltCapsule, lock: Lock): Promise<Buffer> {
+/** Seal `built` for `lock`, signed by `signer` (null: unsigned, as capsules from before signing). */
+export async function sealCapsule(built: BuiltCapsule, lock: Lock, signer: SigningKey | null): Promise<Buffer> {
   const encrypter = new Encrypter();
   if (lock.kind === 'passphrase') {
     if (lock.passphrase === '') throw new UsageError('the passphrase is empty');
@@ -36,7 +42,7 @@ export async function sealCapsule(built: BuiltCapsule, lock: Lock): Promise<Buff
       }
     }
   }
-  const ciphertext = Buffer.from(await encrypter.encrypt(await payloadPlaintext(built)));
+  const ciphertext = Buffer.from(await encrypter.encrypt(await payloadPlaintext(built, signer)));
   const header: CapsuleHeader = { ...built.header, payload: { file: PAYLOAD_ENTRY, size: ciphertext.length, sha256: sha256(ciphertext) } };
   return packCapsule(header, ciphertext);
 }

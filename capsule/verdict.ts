@@ -3,13 +3,15 @@
 //   reproduces    it fails with the recorded error string (or, when none was recorded, with the
 //                 recorded exit code, or any non-zero one when none was recorded either);
 //   inconclusive  it fails some other way, runs past the time limit, or is killed.
-// The command runs in its own process group under /bin/sh, killed whole at the time limit.
+// The command runs in its own process group under /bin/sh, killed whole at the time limit, with
+// the environment and isolation its caller gives (lib/settings.ts verdictEnvironment,
+// capsule/sandbox.ts).
 
 import { spawn } from 'node:child_process';
-import { gitEnv } from '../refs/git.js';
 import { readSettings } from '../lib/settings.js';
 import type { Verdict } from './payload.js';
 import { makeScrubber, scrubText } from '../lib/egress/scrub.js';
+import type { Isolation } from './sandbox.js';
 
 export type Outcome = 'reproduces' | 'fixed' | 'inconclusive';
 
@@ -31,10 +33,21 @@ export interface Judgement {
 /** Output kept: the head for matching stays whole up to this, the middle of longer output is cut. */
 const MAX_OUTPUT = 4 * 1024 * 1024;
 
-export function runCommand(command: string, cwd: string, timeoutMs: number): Promise<CommandRun> {
+export interface CommandRequest {
+  readonly command: string;
+  readonly cwd: string;
+  readonly timeoutMs: number;
+  /** The whole environment it gets: nothing of the caller's is added. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly isolation: Isolation;
+}
+
+export function runCommand(request: CommandRequest): Promise<CommandRun> {
+  const { cwd, timeoutMs } = request;
   const started = Date.now();
+  const [program = '/bin/sh', ...args] = request.isolation.argv(request.command);
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, env: gitEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { cwd, env: { ...request.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let size = 0;
     let timedOut = false;

@@ -41,3 +41,19 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 export function signingKeyFileFor(identityFile: string): string {
   return `${identityFile.replace(/\.txt$/, '')}.signing-key`;
 }
+
+/**
+ * What a capsule's verdict command sees of the environment: an allowlist, so tokens and
+ * credentials (GITHUB_TOKEN, AWS_*, *_API_KEY, SSH_AUTH_SOCK, GIT_TRACE_IDENTITY…) never reach
+ * the sender's code whatever they are called. HOME is a scratch folder, so ~/.npmrc, ~/.aws,
+ * ~/.ssh and git's global config are not there either; CI=1 keeps test runners non-interactive.
+ */
+export const VERDICT_ENV_KEPT: readonly string[] = ['PATH', 'LANG', 'LANGUAGE', 'TERM', 'TZ'];
+
+export function verdictEnvironment(home: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const kept: Record<string, string> = { PATH: '/usr/local/bin:/usr/bin:/bin' };
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && (VERDICT_ENV_KEPT.includes(name) || name.startsWith('LC_'))) kept[name] = value;
+  }
+  return { ...kept, HOME: home, CI: '1' };
+}

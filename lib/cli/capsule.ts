@@ -1,35 +1,51 @@
 // git trace capsule seal|open|replay: bug capsules. Seal asks before anything leaves (or --yes;
-// with no terminal and no --yes it refuses); replay asks before running the capsule's command,
-// which is someone else's code. Passphrases come from the terminal or a file descriptor only.
+// with no terminal and no --yes it refuses) and signs with the user's signing key; replay asks
+// before running the capsule's command, which is someone else's code, showing who signed it and
+// the files that run code; --yes is refused unless the signer is a recipient of this repository
+// or named with --trust-signer. Passphrases come from the terminal or a file descriptor only.
 
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { buildCapsule, type BuiltCapsule } from '../../capsule/build.js';
 import { openCapsule, readCapsule, type Key, type OpenedCapsule } from '../../capsule/open.js';
 import { replayCapsule, type ReplayReport } from '../../capsule/replay.js';
+import { episodePatches, runFiles, writtenPaths } from '../../capsule/run-files.js';
+import { isolation } from '../../capsule/sandbox.js';
 import { sealCapsule, type Lock } from '../../capsule/seal.js';
+import { judgeSigner } from '../../capsule/signature.js';
 import { askHidden, askNewPassphrase, askYesNo, hasTerminal, readPassphraseFd } from '../../capsule/terminal.js';
+import { handleFor } from '../../refs/handle.js';
 import { findRepo, type GitRepo } from '../../refs/repo.js';
 import { loadIdentity, refuseSharedIdentity } from '../crypto/identity.js';
-import { InputError, RepoError, UsageError } from '../errors.js';
+import { isSigningPublicKey, keyFingerprint, loadSigningKeyIfAny } from '../crypto/signing.js';
+import { InputError, KeyError, RepoError, UsageError } from '../errors.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { loadSession } from '../replay/load.js';
 import { parseStepSpec } from '../replay/step-spec.js';
+import { hasCommit } from '../replay/worktree.js';
 import { readSettings } from '../settings.js';
+import { readRecipients, type Recipient } from '../store/recipients.js';
 import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
-import { formatTime, oneLine, plural } from './format.js';
-import { out, outJson, paint, warn } from './output.js';
-import { renderStep, stepSummary } from './show.js';
+import { describeCapsule, describeConsent, describeReplay, describeSeal, replayQuestion, type CapsuleView } from './capsule-render.js';
+import { out, outJson, warn } from './output.js';
 
 const HELP = `usage: git trace capsule seal [options] ID[@A..B] -o FILE
    or: git trace capsule open [--json] [KEY OPTIONS] FILE
-   or: git trace capsule replay [--against REV] [--keep DIR] [--timeout SECONDS] [--yes] [--json] [KEY OPTIONS] FILE
+   or: git trace capsule replay [--against REV] [--keep DIR] [--timeout SECONDS] [--yes] [--trust-signer KEY]
+                                [--network] [--json] [KEY OPTIONS] FILE
 
 A capsule is a sealed, encrypted file holding an episode of a session: a slice of its
 steps (by default the failing step and a few around it), their patches, the repository
-state it ran on, and the command that shows the failure. Send it; the receiver opens it
-and replays it in a clone of the repository.
+state it ran on, and the command that shows the failure, signed with your signing key
+inside the encryption. Send it; the receiver opens it and replays it in a clone of the
+repository.
+
+Replaying runs the sender's code. 'open' names the signer (a recipient of this repository,
+an unknown key, or unsigned), lists every file replay writes and shows in full the ones that
+run code (package.json, Makefiles, scripts, hooks, CI files…); replay shows the same and
+asks. The command runs with a scratch HOME, an environment of PATH, LANG, LC_*, TERM, TZ
+and CI=1 only, and on Linux without network (unshare or bwrap) where the system allows.
 
 seal
     -o, --output FILE     where to write the capsule ('-': standard output)
@@ -46,6 +62,9 @@ seal
     --dry-run             show what would leave, write nothing
     --force               overwrite FILE
 
+open
+    --json                print it as JSON, with 'signer', 'writes' and 'runFiles'
+
 open, replay (KEY OPTIONS)
     --identity FILE       your age identity (default: GIT_TRACE_IDENTITY or your git-trace identity)
     --passphrase          ask for the passphrase on the terminal
@@ -55,8 +74,11 @@ replay
     --against REV         re-pose the episode on REV: 'fixed' when the failure is gone there
     --keep DIR            keep the rebuilt work tree in DIR (new or empty)
     --timeout SECONDS     time limit for the verdict command (default 120)
-    --yes                 run the capsule's command without asking
-    --json                print the result as JSON (at least 'verdict')`;
+    --yes                 run the capsule's command without asking; refused unless the
+                          signer is a recipient of this repository or --trust-signer names it
+    --trust-signer KEY    trust this signer: its fingerprint (SHA256:…) or 'ssh-ed25519 AAAA…'
+    --network             let the command reach the network (default: isolated where possible)
+    --json                print the result as JSON (at least 'verdict', 'signer', 'network')`;
 
 export async function run(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -133,29 +155,31 @@ async function seal(argv: readonly string[]): Promise<number> {
     repo.close();
   }
   const lockText = v.to !== undefined ? `${v.to.length} recipient${v.to.length === 1 ? '' : 's'} (${v.to.map((k) => `${k.slice(0, 12)}…`).join(', ')})` : 'a passphrase';
+  const signingKey = await loadSigningKeyIfAny(readSettings().signingKeyFile);
   for (const w of built.warnings) warn(w);
+  if (signingKey === null && !dryRun) warn("you have no signing key: the capsule is sealed unsigned, and its receiver cannot replay it with --yes (run 'git trace init' to make one)");
   if (dryRun) {
-    if (v.json === true) outJson({ version: 1, dryRun: true, capsule: built.header.id, ...summaryJson(built) });
-    else out(describeSeal(built, lockText));
+    if (v.json === true) outJson({ version: 1, dryRun: true, capsule: built.header.id, ...summaryJson(built, signingKey?.publicKey ?? null) });
+    else out(describeSeal(built, lockText, signingKey));
     return 0;
   }
   if (v.yes !== true) {
-    process.stderr.write(`${describeSeal(built, lockText)}\n`);
+    process.stderr.write(`${describeSeal(built, lockText, signingKey)}\n`);
     if (!(await askYesNo('Seal this and write it?'))) throw new UsageError('not sealed: nothing was written');
   }
   const lock: Lock = v.to !== undefined ? { kind: 'recipients', recipients: v.to } : { kind: 'passphrase', passphrase: v.passphrase === true ? await askNewPassphrase() : readPassphraseFd(fdNumber(v['passphrase-fd'])) };
-  const bytes = await sealCapsule(built, lock);
+  const bytes = await sealCapsule(built, lock, signingKey);
   if (output === '-') process.stdout.write(bytes);
   else writeAtomically(resolve(output ?? ''), bytes);
   if (output === '-') return 0;
-  if (v.json === true) outJson({ version: 1, capsule: built.header.id, file: resolve(output ?? ''), bytes: bytes.length, ...summaryJson(built) });
+  if (v.json === true) outJson({ version: 1, capsule: built.header.id, file: resolve(output ?? ''), bytes: bytes.length, ...summaryJson(built, signingKey?.publicKey ?? null) });
   else out(`Sealed capsule ${built.header.id} (${bytes.length} bytes) to ${output}`);
   return 0;
 }
 
-function summaryJson(built: BuiltCapsule): Record<string, unknown> {
+function summaryJson(built: BuiltCapsule, signer: string | null): Record<string, unknown> {
   const p = built.payload;
-  return { createdAt: built.header.createdAt, session: p.session.id, slice: { from: p.slice.from, to: p.slice.to, failingStep: p.slice.failingStep }, files: built.files, promptsIncluded: p.intent.included, bundle: p.repository.bundle, verdict: p.verdict, redactions: p.redactions };
+  return { signer: signer === null ? null : { key: signer, fingerprint: keyFingerprint(signer) }, createdAt: built.header.createdAt, session: p.session.id, slice: { from: p.slice.from, to: p.slice.to, failingStep: p.slice.failingStep }, files: built.files, promptsIncluded: p.intent.included, bundle: p.repository.bundle, verdict: p.verdict, redactions: p.redactions };
 }
 
 function writeAtomically(file: string, bytes: Buffer): void {
@@ -168,16 +192,39 @@ async function open(argv: readonly string[]): Promise<number> {
   const args = parseCommand(argv, { ...KEY_OPTIONS, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
   const file = oneFile(args.positionals, 'open');
-  const capsule = await unlock(file, args.values);
+  const view = await viewOf(await unlock(file, args.values), []);
   if (args.values.json === true) {
-    const { binding: _binding, ...payload } = capsule.payload;
-    outJson({ version: 1, header: capsule.header, ...payload });
-  } else out(describeCapsule(capsule, file));
+    const { binding: _binding, ...payload } = view.capsule.payload;
+    outJson({ version: 1, header: view.capsule.header, ...payload, signer: view.signer, writes: view.writes, runFiles: view.runFiles, baseInRepository: view.baseInRepository });
+  } else out(describeCapsule(view, file));
   return 0;
 }
 
+/** Judge the signer against this repository's recipients (none outside a repository) and `trusted`. */
+async function viewOf(capsule: OpenedCapsule, trusted: readonly string[]): Promise<CapsuleView> {
+  const repo = await localRepo();
+  const patches = episodePatches(capsule.payload);
+  const signer = judgeSigner(capsule.signature, await recipientsOf(repo), trusted);
+  const baseInRepository = repo !== null && (await hasCommit(repo.workTree ?? repo.gitDir, capsule.payload.repository.baseCommit));
+  return { capsule, signer, writes: writtenPaths(patches), runFiles: runFiles(patches), baseInRepository };
+}
+
+async function recipientsOf(repo: GitRepo | null): Promise<Recipient[]> {
+  if (repo === null) return [];
+  const handle = handleFor(repo);
+  try {
+    return await readRecipients(handle);
+  } finally {
+    handle.close();
+  }
+}
+
 async function replay(argv: readonly string[]): Promise<number> {
-  const args = parseCommand(argv, { ...KEY_OPTIONS, against: { type: 'string' }, keep: { type: 'string' }, timeout: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
+  const args = parseCommand(
+    argv,
+    { ...KEY_OPTIONS, against: { type: 'string' }, keep: { type: 'string' }, timeout: { type: 'string' }, yes: { type: 'boolean' }, 'trust-signer': { type: 'string', multiple: true }, network: { type: 'boolean' }, json: { type: 'boolean' } },
+    HELP,
+  );
   if (args === null) return 0;
   const file = oneFile(args.positionals, 'replay');
   const timeout = args.values.timeout === undefined ? 120 : wholeNumber(args.values.timeout, '--timeout');
@@ -185,23 +232,31 @@ async function replay(argv: readonly string[]): Promise<number> {
   if (args.values.yes !== true && !hasTerminal()) {
     throw new UsageError("refusing to run the capsule's command without consent: there is no terminal to ask on", { hint: `read what it runs with 'git trace capsule open ${file}', then replay with --yes` });
   }
-  const capsule = await unlock(file, args.values);
-  if (args.values.yes !== true) {
-    const where = capsule.payload.verdict.cwd === '.' ? '' : ` (in ${capsule.payload.verdict.cwd})`;
-    process.stderr.write(`The capsule runs, in a temporary work tree with its patches applied:\n    ${capsule.payload.verdict.command}${where}\n`);
-    if (!(await askYesNo('This runs code from the capsule. Run it?'))) throw new UsageError('not replayed: nothing was run');
+  const trusted = (args.values['trust-signer'] ?? []).map(trustedKey);
+  const view = await viewOf(await unlock(file, args.values), trusted);
+  const signer = view.signer;
+  if (args.values.yes === true && !signer.trusted) {
+    if (signer.fingerprint === null) throw new KeyError("refusing to run an unsigned capsule's command with --yes", { hint: `replay it on a terminal to be asked, or ask the sender to seal it again with a signing key ('git trace init' makes one)` });
+    throw new KeyError(`refusing to run with --yes a capsule signed by an unknown key ${signer.fingerprint}`, { hint: `if you know this key is the sender's, run again with: --trust-signer ${signer.fingerprint}` });
   }
-  const report: ReplayReport = await replayCapsule(capsule, {
+  const sandbox = isolation(args.values.network === true);
+  if (sandbox.network === 'not-isolated' && args.values.network !== true) warn(`network is not isolated: ${sandbox.how}`);
+  if (args.values.yes !== true) {
+    process.stderr.write(`${describeConsent(view, file, sandbox)}\n`);
+    if (!(await askYesNo(replayQuestion(signer)))) throw new UsageError('not replayed: nothing was run');
+  }
+  const report: ReplayReport = await replayCapsule(view.capsule, {
     local: await localRepo(),
     ...(args.values.against === undefined ? {} : { against: args.values.against }),
     ...(args.values.keep === undefined ? {} : { keep: args.values.keep }),
     timeoutMs: timeout * 1000,
+    isolation: sandbox,
     progress: (message) => {
       if (process.stderr.isTTY === true) process.stderr.write(`${message}\n`);
     },
   });
-  if (args.values.json === true) outJson(report);
-  else out(describeReplay(report));
+  if (args.values.json === true) outJson({ ...report, signer });
+  else out(describeReplay(report, signer));
   return report.verdict === 'inconclusive' ? 1 : 0;
 }
 
@@ -233,6 +288,12 @@ async function localRepo(): Promise<GitRepo | null> {
   }
 }
 
+/** A --trust-signer value: a fingerprint or an ssh-ed25519 public key. */
+function trustedKey(text: string): string {
+  if (/^SHA256:[A-Za-z0-9+/]{43}$/.test(text) || isSigningPublicKey(text)) return text;
+  throw new UsageError(`--trust-signer needs a key fingerprint (SHA256:…) or 'ssh-ed25519 AAAA…', not '${text}'`);
+}
+
 function oneFile(positionals: readonly string[], sub: string): string {
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) throw new UsageError(`${sub} takes one capsule FILE`, { hint: `usage: git trace capsule ${sub} [options] FILE` });
@@ -246,73 +307,4 @@ function wholeNumber(text: string, flag: string): number {
 
 function fdNumber(text: string | undefined): number {
   return wholeNumber(text ?? '', '--passphrase-fd');
-}
-
-// ---- rendering: one result, as text ----
-
-function counts(c: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(c).filter(([, n]) => n > 0);
-  return entries.length === 0 ? 'none' : entries.map(([k, n]) => `${n} ${k}`).join(', ');
-}
-
-function verdictLine(p: OpenedCapsule['payload']): string {
-  const f = p.verdict.failure;
-  const where = p.verdict.cwd === '.' ? '' : ` (in ${p.verdict.cwd})`;
-  const how = [f.exitCode === null ? 'a non-zero exit' : `exit ${f.exitCode}`, f.errorLine === null ? null : `"${oneLine(f.errorLine, 100)}"`].filter((x) => x !== null).join(' and ');
-  return `${p.verdict.command}${where}: fails with ${how}`;
-}
-
-function describeSeal(built: BuiltCapsule, lockText: string): string {
-  const p = built.payload;
-  const remotes = p.repository.remotes.map((r) => `${r.name} ${r.url}`).join(', ');
-  return [
-    `Capsule ${built.header.id} of session ${p.session.id} (${p.session.agent}), dated ${built.header.createdAt}`,
-    `  sealed to   ${lockText}`,
-    `  steps       ${p.slice.from}..${p.slice.to} in full (tool inputs and outputs, reasoning, replies); failing step ${p.slice.failingStep ?? 'none'}`,
-    `  prompts     ${p.intent.included ? `${plural(p.intent.prompts.length, 'prompt')} included` : `${plural(p.intent.promptCount, 'prompt')} left out (--include-prompts sends them)`}`,
-    `  patches     changes to ${plural(built.files.length, 'file')} from ${plural(p.trail.length, 'step')} and the starting state: ${built.files.slice(0, 8).join(', ')}${built.files.length > 8 ? ', …' : ''}`,
-    `  base        ${p.repository.baseCommit.slice(0, 12)}${remotes === '' ? ' (on no remote)' : ` (on ${remotes})`}${p.repository.bundle ? ', with a bundle of its history' : ''}`,
-    `  start state ${p.repository.startState === '' ? 'none' : 'the uncommitted changes the session started from'}`,
-    `  verdict     ${verdictLine(p)}`,
-    `  redacted    ${counts(p.redactions.atSeal)} now, ${counts(p.redactions.atCapture)} at capture; scrubbed: ${counts(p.redactions.scrubbed)}`,
-  ].join('\n');
-}
-
-function describeCapsule(capsule: OpenedCapsule, file: string): string {
-  const { header, payload: p } = capsule;
-  const lines = [
-    paint('bold', `capsule ${header.id}`),
-    `File:     ${file} (format ${header.version}, sealed ${formatTime(header.createdAt)}, ${header.encryption.unlock === 'passphrase' ? 'passphrase' : 'age keys'})`,
-    `Session:  ${p.session.id} (${p.session.agent}${p.session.agentVersion === null ? '' : ` ${p.session.agentVersion}`}), steps ${p.slice.from}..${p.slice.to} of ${p.session.stepCount}, failing step ${p.slice.failingStep ?? 'none'}`,
-  ];
-  if (p.session.title !== null) lines.push(`Title:    ${p.session.title}`);
-  lines.push(`Base:     ${p.repository.baseCommit}${p.repository.remotes.length === 0 ? '' : ` (on ${p.repository.remotes.map((r) => `${r.name} ${r.url}`).join(', ')})`}${p.repository.bundle ? ', bundled' : ''}`);
-  if (p.repository.startState !== '') lines.push('Start:    the session began with uncommitted changes (kept in the capsule)');
-  lines.push(`Verdict:  ${verdictLine(p)}`);
-  lines.push(`Redacted: ${counts(p.redactions.atCapture)} at capture, ${counts(p.redactions.atSeal)} at sealing; scrubbed: ${counts(p.redactions.scrubbed)}`);
-  lines.push('', paint('bold', 'Intent'));
-  if (!p.intent.included) lines.push(`   ${plural(p.intent.promptCount, 'prompt')}, left out by the sender`);
-  for (const prompt of p.intent.prompts) lines.push(`   #${prompt.step}  ${prompt.text.split('\n').join('\n        ')}`);
-  lines.push('', paint('bold', 'What happened'));
-  for (const step of p.slice.steps) lines.push(`   #${step.index}  ${step.timestamp === null ? '     ' : step.timestamp.slice(11, 16)}  ${step.kind.padEnd(10)} ${stepSummary(step)}`);
-  const failing = p.slice.steps.find((s) => s.index === p.slice.failingStep);
-  if (failing !== undefined) lines.push('', paint('bold', 'The failing step'), renderStep(failing));
-  lines.push('', `Replay it: git trace capsule replay ${file}`);
-  return lines.join('\n');
-}
-
-function describeReplay(r: ReplayReport): string {
-  const style = r.verdict === 'fixed' ? 'green' : r.verdict === 'reproduces' ? 'red' : 'yellow';
-  const lines = [`${paint(style, r.verdict)}: ${r.reason}`];
-  lines.push(`  capsule ${r.capsule}, base ${r.base.commit.slice(0, 12)}${r.base.source === null ? '' : ` (from ${r.base.source === 'local' ? 'this repository' : `the ${r.base.source}`})`}${r.against === null ? '' : `, re-posed on ${r.against.rev} (${r.against.commit.slice(0, 12)})`}`);
-  lines.push(`  patches: ${r.patches.applied} applied${r.patches.alreadyThere > 0 ? `, ${r.patches.alreadyThere} already there` : ''}${r.patches.failed.length > 0 ? `, ${r.patches.failed.length} did not apply` : ''}`);
-  for (const f of r.patches.failed) lines.push(`    ${f.step === null ? 'starting state' : `step ${f.step}`}: ${f.path}: ${f.reason ?? ''}`);
-  const e = r.evidence;
-  if (e !== null) {
-    lines.push(`  ran: ${r.command}${r.cwd === '.' ? '' : ` (in ${r.cwd})`}, ${(e.durationMs / 1000).toFixed(1)}s, ${e.timedOut ? 'timed out' : e.exitCode === null ? `killed (${e.signal ?? '?'})` : `exit ${e.exitCode}`}`);
-    lines.push(`  recorded failure: ${e.expectedExitCode === null ? 'a non-zero exit' : `exit ${e.expectedExitCode}`}${e.expectedError === null ? '' : `, "${oneLine(e.expectedError, 100)}" (${e.matchedError === true ? 'found' : 'not found'} in the output)`}`);
-    if (e.outputTail !== '') lines.push('  output (last lines):', ...e.outputTail.split('\n').map((l) => `    ${l}`));
-  }
-  if (r.worktree !== null) lines.push(`  kept in ${r.worktree}`);
-  return lines.join('\n');
 }

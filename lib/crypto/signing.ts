@@ -52,13 +52,20 @@ export async function loadSigningKey(file: string): Promise<SigningKey> {
   }
 }
 
+/** The signing key, or null when the user has none yet ('git trace init' makes it). */
+export async function loadSigningKeyIfAny(file: string): Promise<SigningKey | null> {
+  try {
+    return await loadSigningKey(file);
+  } catch (error) {
+    if (error instanceof KeyError && error.message.startsWith('no signing key at')) return null;
+    throw error;
+  }
+}
+
 /** Load the signing key, creating it (mode 0600) when the file does not exist. */
 export async function ensureSigningKey(file: string): Promise<{ key: SigningKey; created: boolean }> {
-  try {
-    return { key: await loadSigningKey(file), created: false };
-  } catch (error) {
-    if (!(error instanceof KeyError) || !error.message.startsWith('no signing key at')) throw error;
-  }
+  const existing = await loadSigningKeyIfAny(file);
+  if (existing !== null) return { key: existing, created: false };
   const { privateKey } = generateKeyPairSync('ed25519');
   const jwk = privateKey.export({ format: 'jwk' });
   const seed = Buffer.from(jwk.d ?? '', 'base64url');
@@ -112,6 +119,12 @@ export function verifySignature(armored: string, message: Buffer, namespace: str
   } catch {
     return null;
   }
+}
+
+/** OpenSSH's fingerprint of `ssh-ed25519 AAAA…` (`SHA256:` and unpadded base64), as `ssh-keygen -l` prints it. */
+export function keyFingerprint(publicKey: string): string {
+  const b64 = publicKey.trim().split(/\s+/)[1] ?? '';
+  return `SHA256:${createHash('sha256').update(Buffer.from(b64, 'base64')).digest('base64').replace(/=+$/, '')}`;
 }
 
 /** The 32 key bytes of `ssh-ed25519 AAAA…` (a comment after it is ignored); null when it is not one. */

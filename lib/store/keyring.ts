@@ -55,14 +55,9 @@ export function keyringFor(handle: GitHandle, identityFile: string = readSetting
 }
 
 async function loadCommitSigner(file: string): Promise<UserSigner | null> {
-  const { loadSigningKey, GIT_NAMESPACE } = await import('../crypto/signing.js');
-  try {
-    const key = await loadSigningKey(file);
-    return commitSignerOf(key, GIT_NAMESPACE);
-  } catch (error) {
-    if (error instanceof KeyError && error.message.startsWith('no signing key at')) return null;
-    throw error;
-  }
+  const { loadSigningKeyIfAny, GIT_NAMESPACE } = await import('../crypto/signing.js');
+  const key = await loadSigningKeyIfAny(file);
+  return key === null ? null : commitSignerOf(key, GIT_NAMESPACE);
 }
 
 /** Commits signed with `key`, as git signs them (namespace "git"). */

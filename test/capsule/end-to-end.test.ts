@@ -107,7 +107,7 @@ describe('seal → open → replay in another clone', () => {
 
   test('replay in the other clone reproduces the failure, from its own copy of the base commit', () => {
     const before = [clone.git('rev-parse', 'HEAD'), clone.git('status', '--porcelain'), clone.git('for-each-ref'), clone.git('worktree', 'list')];
-    const replayed = runCli(['capsule', 'replay', '--yes', '--json', file], { cwd: clone.dir, env: asMaintainer() });
+    const replayed = runCli(['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, '--json', file], { cwd: clone.dir, env: asMaintainer() });
     assert.equal(replayed.status, 0, replayed.stderr);
     assert.equal(replayed.stderr, '');
     const r = JSON.parse(replayed.stdout) as ReplayJson;
@@ -127,15 +127,15 @@ describe('seal → open → replay in another clone', () => {
       clone.git('commit', '-q', '-am', 'sum adds');
       return clone.git('rev-parse', 'HEAD').trim();
     })();
-    const fixed = runCli(['capsule', 'replay', '--yes', '--json', '--against', fix, file], { cwd: clone.dir, env: asMaintainer() });
+    const fixed = runCli(['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, '--json', '--against', fix, file], { cwd: clone.dir, env: asMaintainer() });
     assert.equal(fixed.status, 0, fixed.stderr);
     const r = JSON.parse(fixed.stdout) as ReplayJson;
     assert.equal(r.verdict, 'fixed', r.reason);
     assert.equal(r.against?.commit, fix);
     assert.equal(r.evidence.exitCode, 0);
-    const still = JSON.parse(runCli(['capsule', 'replay', '--yes', '--json', file], { cwd: clone.dir, env: asMaintainer() }).stdout) as ReplayJson;
+    const still = JSON.parse(runCli(['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, '--json', file], { cwd: clone.dir, env: asMaintainer() }).stdout) as ReplayJson;
     assert.equal(still.verdict, 'reproduces');
-    const text = runCli(['capsule', 'replay', '--yes', '--against', 'HEAD', file], { cwd: clone.dir, env: asMaintainer() });
+    const text = runCli(['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, '--against', 'HEAD', file], { cwd: clone.dir, env: asMaintainer() });
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /^fixed: the command passes \(exit 0\)$/m);
     assert.match(text.stdout, /re-posed on HEAD/);
@@ -146,11 +146,11 @@ describe('seal → open → replay in another clone', () => {
     writeFileSync(join(clone.dir, 'cases.json'), '[[1, 2, 3], 6]\n');
     clone.git('add', '-A');
     clone.git('commit', '-q', '-m', 'the test from the capsule');
-    const carried = JSON.parse(runCli(['capsule', 'replay', '--yes', '--json', '--against', 'HEAD', file], { cwd: clone.dir, env: asMaintainer() }).stdout) as ReplayJson;
+    const carried = JSON.parse(runCli(['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, '--json', '--against', 'HEAD', file], { cwd: clone.dir, env: asMaintainer() }).stdout) as ReplayJson;
     assert.equal(carried.verdict, 'fixed', carried.reason);
     writeFileSync(join(clone.dir, 'test.js'), "console.log('rewritten');\n");
     clone.git('commit', '-q', '-am', 'rewrite the test');
-    const rewritten = runCli(['capsule', 'replay', '--yes', '--json', '--against', 'HEAD', file], { cwd: clone.dir, env: asMaintainer() });
+    const rewritten = runCli(['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, '--json', '--against', 'HEAD', file], { cwd: clone.dir, env: asMaintainer() });
     assert.equal(rewritten.status, 1, 'inconclusive exits 1');
     const r = JSON.parse(rewritten.stdout) as ReplayJson;
     assert.equal(r.verdict, 'inconclusive');
@@ -160,7 +160,7 @@ describe('seal → open → replay in another clone', () => {
 
   test('--keep leaves the rebuilt work tree where asked, with the episode in it', () => {
     const keep = join(scratch, 'kept');
-    const kept = runCli(['capsule', 'replay', '--yes', '--json', '--keep', keep, file], { cwd: clone.dir, env: asMaintainer() });
+    const kept = runCli(['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, '--json', '--keep', keep, file], { cwd: clone.dir, env: asMaintainer() });
     assert.equal(kept.status, 0, kept.stderr);
     assert.equal((JSON.parse(kept.stdout) as ReplayJson).worktree, keep);
     assert.equal(readFileSync(join(keep, 'cases.json'), 'utf8'), '[[1, 2, 3], 6]\n');

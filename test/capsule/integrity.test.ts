@@ -81,7 +81,7 @@ describe('capsule integrity and keys', () => {
       writeFileSync(file, content);
       const keep = join(scratch, 'must-not-exist');
       const worktrees = clone.git('worktree', 'list');
-      for (const args of [['capsule', 'open', file], ['capsule', 'replay', '--yes', '--keep', keep, file]]) {
+      for (const args of [['capsule', 'open', file], ['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, '--keep', keep, file]]) {
         const result = runCli(args, { cwd: clone.dir, env: asMaintainer() });
         assert.equal(result.status, 1, `${label}: ${args[1]}: ${result.stderr}`);
         assert.match(result.stderr, /^error: /, label);
@@ -128,7 +128,7 @@ describe('capsule integrity and keys', () => {
     const opened = runCli(['capsule', 'open', '--json', '--passphrase-fd', '0', locked], { cwd: clone.dir, input: `${PASSPHRASE}\n` });
     assert.equal(opened.status, 0, opened.stderr);
     assert.equal((JSON.parse(opened.stdout) as { header: { encryption: { unlock: string } } }).header.encryption.unlock, 'passphrase');
-    const replayed = runCli(['capsule', 'replay', '--yes', '--json', '--passphrase-fd', '0', locked], { cwd: clone.dir, input: `${PASSPHRASE}\n` });
+    const replayed = runCli(['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, '--json', '--passphrase-fd', '0', locked], { cwd: clone.dir, input: `${PASSPHRASE}\n` });
     assert.equal(replayed.status, 0, replayed.stderr);
     assert.equal((JSON.parse(replayed.stdout) as { verdict: string }).verdict, 'reproduces');
   });

@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureIdentity } from '../../lib/crypto/identity.js';
+import { keyFingerprint, loadSigningKey } from '../../lib/crypto/signing.js';
+import { signingKeyFileFor } from '../../lib/settings.js';
 import { pinEnvironment, tempRepo, type TempRepo } from '../helpers/repo.js';
 import { testIdentityFile } from '../helpers/store.js';
 import { ClaudePlay } from './play.js';
@@ -25,6 +27,8 @@ export interface Library {
   readonly upstream: string;
   readonly dev: TempRepo;
   readonly sessionId: string;
+  /** The developer's signing key (the capsule's signer) and its fingerprint, for --trust-signer. */
+  readonly sender: { readonly signingKey: string; readonly fingerprint: string };
   /** The maintainer's identity file and public key (the capsule's recipient). */
   readonly maintainer: { readonly file: string; readonly recipient: string };
   cleanup(): void;
@@ -37,7 +41,7 @@ export function sh(command: string, cwd: string): { code: number; output: string
 }
 
 export async function makeLibrary(sessionId: string): Promise<Library> {
-  testIdentityFile();
+  const devIdentity = testIdentityFile();
   const home = pinEnvironment();
   const scratch = mkdtempSync(join(tmpdir(), 'git-trace-upstream-'));
   const upstream = join(scratch, 'upstream.git');
@@ -61,10 +65,12 @@ export async function makeLibrary(sessionId: string): Promise<Library> {
   dev.git('config', '--unset', 'trace.redact');
   const maintainerFile = join(home, 'maintainer-identity.txt');
   const { identity } = await ensureIdentity(maintainerFile);
+  const { publicKey } = await loadSigningKey(signingKeyFileFor(devIdentity));
   return {
     upstream,
     dev,
     sessionId,
+    sender: { signingKey: publicKey, fingerprint: keyFingerprint(publicKey) },
     maintainer: { file: maintainerFile, recipient: identity.recipient },
     cleanup: () => {
       dev.cleanup();

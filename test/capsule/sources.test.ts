@@ -39,7 +39,7 @@ describe('replay finds the base commit', () => {
   });
 
   function replayIn(dir: string, file: string): { verdict: string; reason: string; base: { source: string } } {
-    const result = runCli(['capsule', 'replay', '--yes', '--json', file], { cwd: dir, env: { GIT_TRACE_IDENTITY: lib.maintainer.file } });
+    const result = runCli(['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, '--json', file], { cwd: dir, env: { GIT_TRACE_IDENTITY: lib.maintainer.file } });
     assert.equal(result.status, 0, result.stderr);
     return JSON.parse(result.stdout) as { verdict: string; reason: string; base: { source: string } };
   }
@@ -85,7 +85,7 @@ describe('replay finds the base commit', () => {
     assert.match(sealed.stderr, /^warning: the base commit [0-9a-f]{12} is on no remote: the receiver needs it in their clone, or seal with --bundle$/m);
     const clone = cloneOf(lib.upstream);
     try {
-      const result = runCli(['capsule', 'replay', '--yes', file], { cwd: clone.dir, env: { GIT_TRACE_IDENTITY: lib.maintainer.file } });
+      const result = runCli(['capsule', 'replay', '--yes', '--trust-signer', lib.sender.fingerprint, file], { cwd: clone.dir, env: { GIT_TRACE_IDENTITY: lib.maintainer.file } });
       assert.equal(result.status, 1);
       assert.match(result.stderr, /^error: the base commit [0-9a-f]{12} is not in this repository$/m);
       assert.match(result.stderr, /^hint: replay inside a clone that has it, or ask the sender to seal with --bundle$/m);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { splitSignature, withSignature } from '../../refs/commit-signature.js';
-import { ensureSigningKey, GIT_NAMESPACE, isSigningPublicKey, loadSigningKey, verifySignature } from '../../lib/crypto/signing.js';
+import { ensureSigningKey, GIT_NAMESPACE, isSigningPublicKey, keyFingerprint, loadSigningKey, verifySignature } from '../../lib/crypto/signing.js';
 import { tempRepo } from '../helpers/repo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'git-trace-signing-'));
@@ -33,6 +33,15 @@ describe('signing keys', () => {
     const { key } = await ensureSigningKey(file);
     const pub = execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ');
     assert.equal(pub, key.publicKey);
+  });
+
+  test('the fingerprint is the one ssh-keygen -l prints', { skip: !hasSshKeygen }, async () => {
+    const { key } = await ensureSigningKey(join(dir, 'fp.signing-key'));
+    const pubFile = join(dir, 'fp.pub');
+    writeFileSync(pubFile, `${key.publicKey} me\n`);
+    const listed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile], { encoding: 'utf8' }).split(' ')[1];
+    assert.equal(keyFingerprint(key.publicKey), listed);
+    assert.match(keyFingerprint(key.publicKey), /^SHA256:[A-Za-z0-9+/]{43}$/);
   });
 
   test('a malformed key file is a key error', async () => {
