@@ -33,6 +33,8 @@ export interface BuildOptions {
   readonly bundle: boolean;
   /** --created: the creation time; default the slice's last step time. */
   readonly createdAt?: string;
+  /** --base: the commit to start from instead of the session's own. */
+  readonly base?: string;
   readonly unlock: Unlock;
   readonly redaction: RedactionConfig;
 }
@@ -52,7 +54,7 @@ const MAX_PROMPTS = 10;
 export async function buildCapsule(repo: GitRepo, loaded: LoadedSession, options: BuildOptions): Promise<BuiltCapsule> {
   const meta = loaded.stored.meta.session;
   const steps = loaded.stored.steps;
-  const base = requireBase(loaded);
+  const base = options.base ?? requireBase(loaded);
   const slice = chooseSlice(steps, { ...options, spec: { ...options.spec, id: loaded.id }, repoRoot: repo.workTree, sessionCwd: meta.cwd });
   const egress = new Egress(options.redaction, await scrubberForRepo(repo, meta.cwd), options.includePrompts);
   const upTo = Math.max(slice.to, slice.verdict.stateAfter);

@@ -21,6 +21,7 @@ import { isSigningPublicKey, keyFingerprint, loadSigningKeyIfAny } from '../cryp
 import { InputError, KeyError, RepoError, UsageError } from '../errors.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { loadSession } from '../replay/load.js';
+import { resolveCommit } from '../trail/revision.js';
 import { parseStepSpec } from '../replay/step-spec.js';
 import { hasCommit } from '../replay/worktree.js';
 import { readSettings } from '../settings.js';
@@ -57,6 +58,8 @@ seal
     --expect TEXT         the error text a failing run prints (default: from the failing step)
     --include-prompts     send the prompts too (left out by default)
     --bundle              carry the base commit as a git bundle (when it is on no remote)
+    --base REV            the commit the episode starts from (default: the session's base,
+                          recorded at capture or inferred at import)
     --created TIME        the capsule's creation time (default: the slice's last step time)
     --yes                 do not ask before sealing
     --dry-run             show what would leave, write nothing
@@ -113,6 +116,7 @@ async function seal(argv: readonly string[]): Promise<number> {
       expect: { type: 'string' },
       'include-prompts': { type: 'boolean' },
       bundle: { type: 'boolean' },
+      base: { type: 'string' },
       created: { type: 'string' },
       yes: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
@@ -146,6 +150,7 @@ async function seal(argv: readonly string[]): Promise<number> {
       ...(v.test === undefined ? {} : { test: v.test }),
       ...(v.expect === undefined ? {} : { expect: v.expect }),
       ...(v.created === undefined ? {} : { createdAt: v.created }),
+      ...(v.base === undefined ? {} : { base: await resolveCommit(repo.git.repo, v.base) }),
       includePrompts: v['include-prompts'] === true,
       bundle: v.bundle === true,
       unlock: v.to !== undefined ? 'recipients' : 'passphrase',

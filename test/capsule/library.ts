@@ -40,7 +40,13 @@ export function sh(command: string, cwd: string): { code: number; output: string
   return { code: r.status ?? -1, output: r.stdout };
 }
 
-export async function makeLibrary(sessionId: string): Promise<Library> {
+/**
+ * The developer's repository and session. Captured through the hooks by default; with
+ * `capture: 'import'`, the session is imported from its transcript afterwards (no base commit
+ * recorded: it is inferred), and the test data is committed first, since an import does not see
+ * the uncommitted state the session started from.
+ */
+export async function makeLibrary(sessionId: string, capture: 'hooks' | 'import' = 'hooks'): Promise<Library> {
   const devIdentity = testIdentityFile();
   const home = pinEnvironment();
   const scratch = mkdtempSync(join(tmpdir(), 'git-trace-upstream-'));
@@ -53,7 +59,11 @@ export async function makeLibrary(sessionId: string): Promise<Library> {
   dev.git('config', 'trace.redact', 'false');
   // Uncommitted when the session starts: the test data the new test reads.
   dev.write({ 'cases.json': '[[1, 2, 3], 6]\n' });
-  const play = new ClaudePlay(dev, sessionId);
+  if (capture === 'import') {
+    dev.commit('test data');
+    dev.git('push', '-q', 'origin', 'main');
+  }
+  const play = new ClaudePlay(dev, sessionId, capture);
   play.start(PROMPT);
   play.reasoning('Write test.js, then run it.');
   play.tool('Write', { file_path: join(dev.dir, 'test.js'), content: TEST_JS }, () => writeFileSync(join(dev.dir, 'test.js'), TEST_JS), { output: `File created successfully at: ${join(dev.dir, 'test.js')}` });

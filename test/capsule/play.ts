@@ -23,11 +23,23 @@ export class ClaudePlay {
   private last: string | null = null;
   private n = 0;
 
-  constructor(readonly repo: TempRepo, readonly sessionId: string) {
+  /**
+   * `capture: 'import'` plays the agent without hooks (only its transcript is written), and
+   * `finish` imports the transcript, as a user without hooks installed would.
+   */
+  constructor(
+    readonly repo: TempRepo,
+    readonly sessionId: string,
+    private readonly capture: 'hooks' | 'import' = 'hooks',
+  ) {
     // Inside .git: out of the work tree, and removed with the repository.
     const transcripts = join(repo.dir, '.git', 'test-transcripts');
     mkdirSync(transcripts, { recursive: true });
     this.live = new LiveSession(repo, 'claude-code', sessionId, join(transcripts, `${sessionId}.jsonl`));
+  }
+
+  private hook(event: string, extra: Json): void {
+    if (this.capture === 'hooks') this.live.hook(event, extra);
   }
 
   private record(type: string, message: Json, extra: Json = {}): Json {
@@ -38,12 +50,12 @@ export class ClaudePlay {
   }
 
   start(prompt: string): void {
-    this.live.hook('SessionStart', { source: 'startup' });
+    this.hook('SessionStart', { source: 'startup' });
     this.prompt(prompt);
   }
 
   prompt(text: string): void {
-    this.live.hook('UserPromptSubmit', { prompt: text });
+    this.hook('UserPromptSubmit', { prompt: text });
     this.live.write(this.record('user', { role: 'user', content: text }));
   }
 
@@ -51,10 +63,10 @@ export class ClaudePlay {
   tool(name: string, input: Json, act: () => void, result: ToolResult): string {
     const id = `toolu_${this.n}_${name}`;
     this.live.write(this.record('assistant', { id: `msg_${this.n}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'tool_use', id, name, input }], usage: { input_tokens: 10, output_tokens: 20, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } }, { requestId: `req_${this.n}` }));
-    this.live.hook('PreToolUse', { tool_name: name, tool_input: input, tool_use_id: id });
+    this.hook('PreToolUse', { tool_name: name, tool_input: input, tool_use_id: id });
     act();
     const failed = result.exitCode !== undefined && result.exitCode !== 0;
-    this.live.hook(failed ? 'PostToolUseFailure' : 'PostToolUse', { tool_name: name, tool_input: input, tool_use_id: id, ...(failed ? { error: result.output } : { tool_response: { stdout: result.output, stderr: '', interrupted: false } }) });
+    this.hook(failed ? 'PostToolUseFailure' : 'PostToolUse', { tool_name: name, tool_input: input, tool_use_id: id, ...(failed ? { error: result.output } : { tool_response: { stdout: result.output, stderr: '', interrupted: false } }) });
     const content = failed ? `Exit code ${result.exitCode}\n${result.output}` : result.output;
     const toolUseResult = failed ? `Error: ${content}` : { stdout: result.output, stderr: '', interrupted: false, isImage: false };
     this.live.write(this.record('user', { role: 'user', content: [{ tool_use_id: id, type: 'tool_result', content, ...(failed ? { is_error: true } : {}) }] }, { toolUseResult }));
@@ -69,12 +81,12 @@ export class ClaudePlay {
     this.live.write(this.record('assistant', { id: `msg_${this.n}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text }], usage: { input_tokens: 1, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } }, { requestId: `req_${this.n}` }));
   }
 
-  /** Stop, end the session and store it. */
+  /** Stop, end the session and store it (flush what the hooks saw, or import the transcript). */
   finish(): void {
-    this.live.hook('Stop', { stop_hook_active: false });
-    this.live.hook('SessionEnd', { reason: 'prompt_input_exit' });
-    const flushed = this.repo.trace(['flush']);
-    assert.equal(flushed.status, 0, flushed.stderr);
+    this.hook('Stop', { stop_hook_active: false });
+    this.hook('SessionEnd', { reason: 'prompt_input_exit' });
+    const stored = this.repo.trace(this.capture === 'hooks' ? ['flush'] : ['import', this.live.transcript ?? '']);
+    assert.equal(stored.status, 0, stored.stderr);
   }
 }
 
