@@ -24,6 +24,7 @@ import { PRIVATE_DIR_MODE } from '../settings.js';
 import { readInfo } from './hook.js';
 import { withLock } from './lock.js';
 import { diffTrees } from './observed.js';
+import { snapshotObjects } from './snapshot.js';
 import { captureRoot, removeCaptureDir, sessionPaths, setAsideRoot } from './paths.js';
 import { readOffset, readSpool, writeOffset, type SpoolRecord } from './spool.js';
 
@@ -152,7 +153,7 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
 
   const context: ContextRecord[] = [...(read?.parsed.context ?? [])];
   if (start !== undefined && start.base !== null) {
-    const startState = await diffTrees(gitRepo, start.base, start.tree);
+    const startState = await diffTrees(gitRepo, start.base, start.tree, snapshotObjects(gitRepo, paths.objects));
     if (startState.length > 0) context.push({ kind: 'start-state', text: startState.map((p) => p.diff).join('') });
   }
   const sessionInfo: SessionInfo = {

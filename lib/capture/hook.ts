@@ -15,7 +15,7 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
 import { diffTrees } from './observed.js';
 import type { HookEvent } from './payload.js';
 import { pendingName, sessionPaths, type SessionPaths } from './paths.js';
-import { snapshotWorkTree, type Snapshot } from './snapshot.js';
+import { snapshotObjects, snapshotWorkTree, type Snapshot } from './snapshot.js';
 import { appendSpool, redactRecord } from './spool.js';
 import { DEFAULT_REDACTION, type RedactionConfig } from '../crypto/redact.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
@@ -119,7 +119,7 @@ async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureI
   const before = readText(pendingFile) ?? readText(join(paths.dir, 'last-tree'));
   const after = started ?? (await snap(repo, paths, before === undefined ? undefined : editedFile(repo, event)));
   rmSync(pendingFile, { force: true });
-  const patches = before === undefined ? [] : await diffTrees(repo, before, after.tree);
+  const patches = before === undefined ? [] : await diffTrees(repo, before, after.tree, snapshotObjects(repo, paths.objects));
   const record = {
     t: 'tool' as const,
     ts: event.timestamp,
@@ -143,7 +143,7 @@ function toolFields(event: HookEvent): { name?: string; input?: unknown; output?
 }
 
 async function snap(repo: GitRepo, paths: SessionPaths, only?: string): Promise<Snapshot> {
-  const snapshot = await snapshotWorkTree(repo, { indexFile: paths.index, ...(only === undefined ? {} : { only: [only] }) });
+  const snapshot = await snapshotWorkTree(repo, { indexFile: paths.index, objectsDir: paths.objects, ...(only === undefined ? {} : { only: [only] }) });
   writeFileSync(join(paths.dir, 'last-tree'), snapshot.tree, { mode: PRIVATE_FILE_MODE });
   return snapshot;
 }

@@ -6,11 +6,12 @@ import { unquoteGitPath } from '../../refs/quote.js';
 import type { GitRepo } from '../../refs/repo.js';
 import type { Patch, PatchOp } from '../model/step.js';
 
-export async function diffTrees(repo: GitRepo, before: string, after: string): Promise<Patch[]> {
+/** The patches between two trees; `objects`: the environment to find snapshot trees in (snapshotObjects). */
+export async function diffTrees(repo: GitRepo, before: string, after: string, objects: Readonly<Record<string, string>> = {}): Promise<Patch[]> {
   if (before === after) return [];
   const result = await runGit(['diff-tree', '-r', '-p', '-M', '--no-color', '--no-ext-diff', '--no-textconv', before, after], {
     cwd: repo.gitDir,
-    env: { GIT_DIR: repo.gitDir },
+    env: { GIT_DIR: repo.gitDir, ...objects },
   });
   return parseGitDiff(result.stdout.toString('utf8'));
 }

@@ -2,6 +2,8 @@
 // worktrees, private to the machine, never pushed):
 //
 //   <common>/opentraces/capture/<session>/index         the session's own temporary index
+//   <common>/opentraces/capture/<session>/objects/      its snapshots' blobs and trees (the
+//                                                       repository's objects as an alternate)
 //   <common>/opentraces/capture/<session>/info.json     agent, transcript, base commit, start tree
 //   <common>/opentraces/capture/<session>/spool.jsonl   one record per hook event
 //   <common>/opentraces/capture/<session>/pending/<id>  the tree before a tool call in flight
@@ -26,6 +28,7 @@ export function sessionDirName(sessionId: string): string {
 export interface SessionPaths {
   readonly dir: string;
   readonly index: string;
+  readonly objects: string;
   readonly info: string;
   readonly spool: string;
   readonly pending: string;
@@ -38,6 +41,7 @@ export function sessionPaths(repo: GitRepo, sessionId: string): SessionPaths {
   return {
     dir,
     index: join(dir, 'index'),
+    objects: join(dir, 'objects'),
     info: join(dir, 'info.json'),
     spool: join(dir, 'spool.jsonl'),
     pending: join(dir, 'pending'),

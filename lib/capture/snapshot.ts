@@ -1,14 +1,17 @@
 // Working-tree snapshots for live capture: the session's own temporary index, `add -A`,
 // `write-tree`. The user's index is never touched (GIT_INDEX_FILE points at ours), and a kept
 // index makes `add -A` look only at files whose stat data changed, so a 20k-file tree costs
-// tens of milliseconds. Trees written here are loose and unreferenced: what lasts is the patch
-// derived from them.
+// tens of milliseconds. Blobs and trees written here go to the session's own object directory,
+// with the repository's objects as an alternate: nothing of a snapshot (an untracked `.env`,
+// say) lands in the user's object store, and the directory goes with the session's capture
+// folder once it is stored. What lasts is the patch derived from them.
 
-import { copyFileSync, existsSync, lstatSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitError, runGit } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
+import { PRIVATE_DIR_MODE } from '../settings.js';
 
 export interface Snapshot {
   readonly tree: string;
@@ -18,6 +21,8 @@ export interface Snapshot {
 
 export interface SnapshotOptions {
   readonly indexFile: string;
+  /** The session's private object directory (see snapshotObjects). */
+  readonly objectsDir: string;
   /**
    * Only these repository-relative paths can have changed since the index was last brought up
    * to date (a file-editing tool's own file): look at them alone instead of walking the tree.
@@ -32,7 +37,7 @@ const LOCK_RETRIES = 20;
 export async function snapshotWorkTree(repo: GitRepo, options: SnapshotOptions): Promise<Snapshot> {
   const workTree = repo.workTree;
   if (workTree === null) throw new Error('a bare repository has no work tree to snapshot');
-  const env = { GIT_INDEX_FILE: options.indexFile, GIT_DIR: repo.gitDir, GIT_WORK_TREE: workTree };
+  const env = { GIT_INDEX_FILE: options.indexFile, GIT_DIR: repo.gitDir, GIT_WORK_TREE: workTree, ...snapshotObjects(repo, options.objectsDir) };
   const run = (args: string[]): Promise<string> => withIndexLockRetry(() => runGit(args, { cwd: workTree, env, timeoutMs: options.timeoutMs ?? 4000 }).then((r) => r.stdout.toString('utf8').trim()));
   if (!existsSync(options.indexFile)) await seedIndex(repo, options.indexFile, env);
   let truncated = false;
@@ -53,6 +58,15 @@ export async function snapshotWorkTree(repo: GitRepo, options: SnapshotOptions):
   }
   const tree = await run(['write-tree']);
   return truncated ? { tree, truncated } : { tree };
+}
+
+/**
+ * The environment that makes git write objects to `objectsDir` and read the repository's too:
+ * for the snapshots, and for whatever reads their trees (diffs of a tool call, the start state).
+ */
+export function snapshotObjects(repo: GitRepo, objectsDir: string): Record<string, string> {
+  mkdirSync(objectsDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  return { GIT_OBJECT_DIRECTORY: objectsDir, GIT_ALTERNATE_OBJECT_DIRECTORIES: join(repo.commonDir, 'objects') };
 }
 
 function literal(path: string): string {
