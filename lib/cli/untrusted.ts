@@ -10,6 +10,12 @@ import { warn } from './output.js';
 export async function warnUntrusted(repo: TraceRepo, ids: Iterable<string>): Promise<Map<string, TrustState>> {
   const trust = await trustStates(repo, [...new Set(ids)]);
   const untrusted = [...trust].filter(([, state]) => state === 'untrusted').map(([id]) => id);
-  if (untrusted.length > 0) warn(`untrusted (not signed by a recipient): ${untrusted.join(', ')}; see 'git trace verify'`);
+  if (untrusted.length > 0) warn(`untrusted (not signed by a recipient): ${namesOf(untrusted)}; see 'git trace verify'`);
   return trust;
+}
+
+/** Up to a few ids in full; past that, how many more (the full list is `verify`'s). */
+function namesOf(ids: readonly string[]): string {
+  const SHOWN = 5;
+  return ids.length <= SHOWN ? ids.join(', ') : `${ids.slice(0, SHOWN).join(', ')} and ${ids.length - SHOWN} more`;
 }
