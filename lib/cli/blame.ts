@@ -43,7 +43,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     // agent's: say so.
     reportUnreadable(repo);
     await warnUntrusted(repo, result.lines.flatMap((l) => (l.session === null ? [] : [l.session])));
-    if (args.values.json === true) process.stdout.write(`${JSON.stringify(result.lines, null, 2)}\n`);
+    // An array, as ever; each row carries `version`, as every JSON object we print does.
+    if (args.values.json === true) outJson(result.lines.map((l) => ({ version: 1, ...l })));
     else out(renderBlame(result));
     return 0;
   } finally {

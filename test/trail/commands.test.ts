@@ -41,6 +41,8 @@ describe('git trace blame and track', () => {
 
   test('-L ranges, REV -- FILE, and a path relative to a subdirectory', () => {
     assert.deepEqual(lines(ok(['blame', '--json', '-L', '2,3', 'src/math.ts'])), [2, 3]);
+    const rows = JSON.parse(ok(['blame', '--json', '-L', '2,3', 'src/math.ts'])) as { version: number }[];
+    assert.deepEqual(rows.map((r) => r.version), [1, 1], 'an array still, each row with its version');
     assert.deepEqual(lines(ok(['blame', '--json', '-L', '5,+2', 'src/math.ts'])), [5, 6]);
     assert.deepEqual(lines(ok(['blame', '--json', '-L', '6,', 'src/math.ts'])), [6, 7]);
     assert.deepEqual(lines(ok(['blame', '--json', 'HEAD~1', '--', 'src/math.ts'])), [1, 2, 3]);
