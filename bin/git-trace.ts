@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // git-trace: git runs this for `git trace …`. Thin: find the command in the table, load its
-// module lazily (a hook never pays for `blame`), run it, print an error once, exit 0/1/2.
+// module lazily (a hook never pays for `blame`), give it the repository (opened once, closed
+// after), run it, print an error once, exit 0/1/2.
 
-import { COMMANDS, findCommand, usage, type CommandEntry } from '../lib/cli/commands.js';
+import { COMMANDS, findCommand, usage, type CommandContext, type CommandEntry } from '../lib/cli/commands.js';
+import type { TraceRepo } from '../lib/trace-repo.js';
 import { printError } from '../lib/cli/output.js';
 import { UsageError } from '../lib/errors.js';
 
@@ -21,8 +23,42 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`git-trace ${VERSION}\n`);
     return 0;
   }
-  const module = await commandNamed(name).load();
-  return module.run(rest);
+  const command = commandNamed(name);
+  const help = rest.includes('--help') || rest.includes('-h');
+  const context = new RepoContext(command.needs === 'repository' && !help);
+  try {
+    const module = await command.load();
+    return await module.run(rest, context);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The repository a command asks for: looked for early when the command needs it, opened once. */
+class RepoContext implements CommandContext {
+  private opening: Promise<TraceRepo> | null = null;
+
+  constructor(early: boolean) {
+    if (early) {
+      this.opening = openHere();
+      // A command that fails on its arguments never asks: its own error is the one to print.
+      this.opening.catch(() => undefined);
+    }
+  }
+
+  repo(): Promise<TraceRepo> {
+    return (this.opening ??= openHere());
+  }
+
+  async close(): Promise<void> {
+    const repo = await this.opening?.catch(() => null);
+    repo?.close();
+  }
+}
+
+async function openHere(): Promise<TraceRepo> {
+  const { openCliRepo } = await import('../lib/cli/repo.js');
+  return openCliRepo();
 }
 
 function commandNamed(name: string): CommandEntry {

@@ -3,12 +3,12 @@
 // git trace blame pr [BASE..HEAD | --base BRANCH]: the same for a branch, as a pull request body.
 
 import { UsageError } from '../errors.js';
-import { openCliRepo } from './repo.js';
 import { startBlame, type LineRange } from '../trail/blame-porcelain.js';
 import { blameFile, type BlameResult } from '../trail/blame.js';
 import { parseCommand } from './args.js';
 import { out, outJson, paint, reportUnreadable, warn } from './output.js';
 import { warnUntrusted } from './untrusted.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace blame [-L a,b] [--json] FILE [REV]
    or: git trace blame [-L a,b] [--json] REV -- FILE
@@ -25,8 +25,8 @@ show '-'.
 
 'git trace blame pr --help' explains the pull request form.`;
 
-export async function run(argv: readonly string[]): Promise<number> {
-  if (argv[0] === 'pr') return runPr(argv.slice(1));
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
+  if (argv[0] === 'pr') return runPr(argv.slice(1), context);
   const dashes = argv.indexOf('--');
   const before = dashes === -1 ? argv : argv.slice(0, dashes);
   const args = parseCommand(before, { L: { type: 'string', short: 'L' }, json: { type: 'boolean' } }, HELP);
@@ -36,20 +36,16 @@ export async function run(argv: readonly string[]): Promise<number> {
   // git blame first: it runs while the repository and the catalog are opened. With -L, blameFile
   // runs it itself, so that a range past the end is reported its way.
   const started = range === undefined ? startBlame(process.cwd(), rev ?? 'HEAD', file) : undefined;
-  const repo = await openCliRepo();
-  try {
-    const result = await blameFile(repo, file, { ...(rev === undefined ? {} : { rev }), ...(range === undefined ? {} : { range }), ...(started === undefined ? {} : { started }), cwd: process.cwd(), warn });
-    // Lines of sessions it cannot read would pass for people's, and a forged session's for an
-    // agent's: say so.
-    reportUnreadable(repo);
-    await warnUntrusted(repo, result.lines.flatMap((l) => (l.session === null ? [] : [l.session])));
-    // An array, as ever; each row carries `version`, as every JSON object we print does.
-    if (args.values.json === true) outJson(result.lines.map((l) => ({ version: 1, ...l })));
-    else out(renderBlame(result));
-    return 0;
-  } finally {
-    repo.close();
-  }
+  const repo = await context.repo();
+  const result = await blameFile(repo, file, { ...(rev === undefined ? {} : { rev }), ...(range === undefined ? {} : { range }), ...(started === undefined ? {} : { started }), cwd: process.cwd(), warn });
+  // Lines of sessions it cannot read would pass for people's, and a forged session's for an
+  // agent's: say so.
+  reportUnreadable(repo);
+  await warnUntrusted(repo, result.lines.flatMap((l) => (l.session === null ? [] : [l.session])));
+  // An array, as ever; each row carries `version`, as every JSON object we print does.
+  if (args.values.json === true) outJson(result.lines.map((l) => ({ version: 1, ...l })));
+  else out(renderBlame(result));
+  return 0;
 }
 
 function fileAndRev(positionals: readonly string[], afterDashes: readonly string[] | null): { file: string; rev: string | undefined } {
@@ -123,7 +119,7 @@ git user name and email replaced ('[user]'), and each prompt cut to an excerpt.
                    at most), 'full' (every prompt whole) or 'none' (left out)
     --json         print {base, head, commits, sessions, diff, egress}`;
 
-async function runPr(argv: readonly string[]): Promise<number> {
+async function runPr(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { base: { type: 'string' }, by: { type: 'string' }, prompts: { type: 'string' }, json: { type: 'boolean' } }, PR_HELP);
   if (args === null) return 0;
   const [range, ...extra] = args.positionals;
@@ -134,26 +130,22 @@ async function runPr(argv: readonly string[]): Promise<number> {
   if (prompts !== 'excerpt' && prompts !== 'full' && prompts !== 'none') throw new UsageError(`--prompts takes 'excerpt', 'full' or 'none', not '${prompts}'`);
   // `blame FILE` never pays for loading what only `blame pr` uses.
   const [repo, { blamePr }, { renderPrMarkdown }, { prForEgress }, { readRedactionConfig }, { scrubberForRepo }] = await Promise.all([
-    openCliRepo(),
+    context.repo(),
     import('../trail/blame-pr.js'),
     import('../trail/pr-markdown.js'),
     import('../trail/pr-egress.js'),
     import('../import/redaction-config.js'),
     import('../egress/scrub.js'),
   ]);
-  try {
-    const [report, redaction, scrubber] = await Promise.all([
-      blamePr(repo, { ...(range === undefined ? {} : { range }), ...(args.values.base === undefined ? {} : { base: args.values.base }), warn }),
-      readRedactionConfig(repo.git.repo),
-      scrubberForRepo(repo.git.repo),
-    ]);
-    reportUnreadable(repo);
-    await warnUntrusted(repo, report.sessions.map((x) => x.id));
-    const shared = prForEgress(report, { prompts, redaction, scrubber });
-    if (args.values.json === true) outJson(shared);
-    else process.stdout.write(renderPrMarkdown(shared, by));
-    return 0;
-  } finally {
-    repo.close();
-  }
+  const [report, redaction, scrubber] = await Promise.all([
+    blamePr(repo, { ...(range === undefined ? {} : { range }), ...(args.values.base === undefined ? {} : { base: args.values.base }), warn }),
+    readRedactionConfig(repo.git.repo),
+    scrubberForRepo(repo.git.repo),
+  ]);
+  reportUnreadable(repo);
+  await warnUntrusted(repo, report.sessions.map((x) => x.id));
+  const shared = prForEgress(report, { prompts, redaction, scrubber });
+  if (args.values.json === true) outJson(shared);
+  else process.stdout.write(renderPrMarkdown(shared, by));
+  return 0;
 }

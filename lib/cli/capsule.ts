@@ -26,10 +26,10 @@ import { parseStepSpec } from '../replay/step-spec.js';
 import { hasCommit } from '../replay/worktree.js';
 import { readSettings } from '../settings.js';
 import { readRecipients, type Recipient } from '../store/recipients.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { describeCapsule, describeConsent, describeReplay, describeSeal, replayQuestion, type CapsuleView } from './capsule-render.js';
 import { out, outJson, warn } from './output.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace capsule seal [options] ID[@A..B] -o FILE
    or: git trace capsule open [--json] [KEY OPTIONS] FILE
@@ -83,11 +83,11 @@ replay
     --network             let the command reach the network (default: isolated where possible)
     --json                print the result as JSON (at least 'verdict', 'signer', 'network')`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const [sub, ...rest] = argv;
   switch (sub) {
     case 'seal':
-      return seal(rest);
+      return seal(rest, context);
     case 'open':
       return open(rest);
     case 'replay':
@@ -103,7 +103,7 @@ export async function run(argv: readonly string[]): Promise<number> {
 
 const KEY_OPTIONS = { identity: { type: 'string' }, passphrase: { type: 'boolean' }, 'passphrase-fd': { type: 'string' } } as const;
 
-async function seal(argv: readonly string[]): Promise<number> {
+async function seal(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(
     argv,
     {
@@ -139,26 +139,21 @@ async function seal(argv: readonly string[]): Promise<number> {
     throw new UsageError('refusing to seal without consent: there is no terminal to ask on', { hint: 'see what would leave with --dry-run, then seal with --yes' });
   }
   const step = v.step === undefined ? undefined : wholeNumber(v.step, '--step');
-  const repo = await openCliRepo();
-  let built: BuiltCapsule;
-  try {
-    const spec = parseStepSpec(specText);
-    const loaded = await loadSession(repo, spec.id);
-    built = await buildCapsule(repo.git.repo, loaded, {
-      spec,
-      ...(step === undefined ? {} : { step }),
-      ...(v.test === undefined ? {} : { test: v.test }),
-      ...(v.expect === undefined ? {} : { expect: v.expect }),
-      ...(v.created === undefined ? {} : { createdAt: v.created }),
-      ...(v.base === undefined ? {} : { base: await resolveCommit(repo.git.repo, v.base) }),
-      includePrompts: v['include-prompts'] === true,
-      bundle: v.bundle === true,
-      unlock: v.to !== undefined ? 'recipients' : 'passphrase',
-      redaction: await readRedactionConfig(repo.git.repo),
-    });
-  } finally {
-    repo.close();
-  }
+  const repo = await context.repo();
+  const spec = parseStepSpec(specText);
+  const loaded = await loadSession(repo, spec.id);
+  const built: BuiltCapsule = await buildCapsule(repo.git.repo, loaded, {
+    spec,
+    ...(step === undefined ? {} : { step }),
+    ...(v.test === undefined ? {} : { test: v.test }),
+    ...(v.expect === undefined ? {} : { expect: v.expect }),
+    ...(v.created === undefined ? {} : { createdAt: v.created }),
+    ...(v.base === undefined ? {} : { base: await resolveCommit(repo.git.repo, v.base) }),
+    includePrompts: v['include-prompts'] === true,
+    bundle: v.bundle === true,
+    unlock: v.to !== undefined ? 'recipients' : 'passphrase',
+    redaction: await readRedactionConfig(repo.git.repo),
+  });
   const lockText = v.to !== undefined ? `${v.to.length} recipient${v.to.length === 1 ? '' : 's'} (${v.to.map((k) => `${k.slice(0, 12)}…`).join(', ')})` : 'a passphrase';
   const signingKey = await loadSigningKeyIfAny(readSettings().signingKeyFile);
   for (const w of built.warnings) warn(w);

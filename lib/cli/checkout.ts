@@ -12,10 +12,10 @@ import { resolveCommit } from '../trail/revision.js';
 import { parseStepSpec, requireStep } from '../replay/step-spec.js';
 import { reliesOnReported, trailUpTo } from '../replay/trail.js';
 import { addDetachedWorktree, applyEpisode, hasCommit } from '../replay/worktree.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace checkout [--worktree DIR] [--base REV] [--json] ID@N
 
@@ -31,7 +31,7 @@ saw the step, else the agent's own report).
 
 const SYNOPSIS = 'usage: git trace checkout [--worktree DIR] [--base REV] [--json] ID@N';
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { worktree: { type: 'string' }, base: { type: 'string' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
   const [specText, ...extra] = args.positionals;
@@ -39,27 +39,23 @@ export async function run(argv: readonly string[]): Promise<number> {
   const spec = parseStepSpec(specText);
   const dir = args.values.worktree === undefined ? null : resolve(args.values.worktree);
   if (dir !== null && existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`'${dir}' is not empty`, { hint: 'name a new or empty folder with --worktree' });
-  const repo = await openCliRepo();
-  try {
-    const loaded = await loadSession(repo, spec.id);
-    const { step } = requireStep({ ...spec, id: loaded.id }, loaded.stored.steps.length, SYNOPSIS);
-    const base = args.values.base === undefined ? requireBase(loaded) : await resolveCommit(repo.git.repo, args.values.base);
-    const repoDir = repo.git.repo.workTree ?? repo.git.repo.gitDir;
-    if (!(await hasCommit(repoDir, base))) {
-      throw new NotFoundError(`the base commit ${base.slice(0, 12)} of session '${loaded.id}' is not in this repository`, { hint: 'fetch it from the remote it was pushed to, then try again' });
-    }
-    const trail = trailUpTo(loaded.stored.steps, step);
-    const target = dir ?? mkdtempSync(join(tmpdir(), `git-trace-checkout-${loaded.id.slice(0, 8)}-${step}-`));
-    await addDetachedWorktree(repoDir, target, base);
-    const report = await applyEpisode(target, loaded.startState, trail);
-    if (reliesOnReported(trail)) warn('some steps were not seen by live capture: their patches are the agent\'s own report, and the tree may differ from what was on disk');
-    const result = { version: 1, session: loaded.id, step, worktree: target, base, startState: loaded.startState.length, patches: report.results, failed: report.failed };
-    if (args.values.json === true) outJson(result);
-    else out(render(loaded.id, step, target, base, loaded.startState.length, report));
-    return report.failed === 0 ? 0 : 1;
-  } finally {
-    repo.close();
+  const repo = await context.repo();
+  const loaded = await loadSession(repo, spec.id);
+  const { step } = requireStep({ ...spec, id: loaded.id }, loaded.stored.steps.length, SYNOPSIS);
+  const base = args.values.base === undefined ? requireBase(loaded) : await resolveCommit(repo.git.repo, args.values.base);
+  const repoDir = repo.git.repo.workTree ?? repo.git.repo.gitDir;
+  if (!(await hasCommit(repoDir, base))) {
+    throw new NotFoundError(`the base commit ${base.slice(0, 12)} of session '${loaded.id}' is not in this repository`, { hint: 'fetch it from the remote it was pushed to, then try again' });
   }
+  const trail = trailUpTo(loaded.stored.steps, step);
+  const target = dir ?? mkdtempSync(join(tmpdir(), `git-trace-checkout-${loaded.id.slice(0, 8)}-${step}-`));
+  await addDetachedWorktree(repoDir, target, base);
+  const report = await applyEpisode(target, loaded.startState, trail);
+  if (reliesOnReported(trail)) warn('some steps were not seen by live capture: their patches are the agent\'s own report, and the tree may differ from what was on disk');
+  const result = { version: 1, session: loaded.id, step, worktree: target, base, startState: loaded.startState.length, patches: report.results, failed: report.failed };
+  if (args.values.json === true) outJson(result);
+  else out(render(loaded.id, step, target, base, loaded.startState.length, report));
+  return report.failed === 0 ? 0 : 1;
 }
 
 function render(id: string, step: number, dir: string, base: string, startFiles: number, report: ApplyReport): string {

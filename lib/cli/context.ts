@@ -8,9 +8,9 @@ import { priorContext } from '../ctx/prior-context.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { RepoError, UsageError } from '../errors.js';
 import { repoRelativePath } from '../model/patch.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { outJson } from './output.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace context [--files PATH]... [--branch NAME] [--exclude ID] [--max-bytes N] [--json] [PATH...]
 
@@ -26,7 +26,7 @@ start of a session. Prints nothing, and exits 0, when nothing is relevant.
     --max-bytes N    at most N bytes of text (default 4000)
     --json           print {files, branch, sessions} as JSON`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(
     argv,
     { files: { type: 'string', multiple: true }, branch: { type: 'string' }, exclude: { type: 'string', multiple: true }, 'max-bytes': { type: 'string' }, json: { type: 'boolean' } },
@@ -41,24 +41,20 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (error instanceof RepoError) return 0;
     throw error;
   }
-  const repo = await openCliRepo();
-  try {
-    const asked = [...(args.values.files ?? []), ...args.positionals];
-    const workTree = repo.git.repo.workTree;
-    const answer = await priorContext(repo, {
-      ...(asked.length > 0 ? { files: asked.map((f) => repoRelativePath(workTree, f, process.cwd())).filter((f): f is string => f !== null), branch: null } : {}),
-      ...(args.values.branch === undefined ? {} : { branch: args.values.branch }),
-      exclude: args.values.exclude ?? [],
-      maxBytes: Number(maxText),
-    });
-    if (answer.sessions.length === 0) return 0;
-    if (args.values.json === true) {
-      const sessions = answer.sessions.map(({ packet, ...s }) => ({ ...s, failed: packet.failed, tests: packet.tests, abandoned: packet.abandoned.items }));
-      // Redacted on the way out, like the text.
-      outJson({ version: 1, files: answer.files, branch: answer.branch, sessions: redactValue(sessions, await readRedactionConfig(repo.git.repo)).value });
-    } else process.stdout.write(answer.text);
-    return 0;
-  } finally {
-    repo.close();
-  }
+  const repo = await context.repo();
+  const asked = [...(args.values.files ?? []), ...args.positionals];
+  const workTree = repo.git.repo.workTree;
+  const answer = await priorContext(repo, {
+    ...(asked.length > 0 ? { files: asked.map((f) => repoRelativePath(workTree, f, process.cwd())).filter((f): f is string => f !== null), branch: null } : {}),
+    ...(args.values.branch === undefined ? {} : { branch: args.values.branch }),
+    exclude: args.values.exclude ?? [],
+    maxBytes: Number(maxText),
+  });
+  if (answer.sessions.length === 0) return 0;
+  if (args.values.json === true) {
+    const sessions = answer.sessions.map(({ packet, ...s }) => ({ ...s, failed: packet.failed, tests: packet.tests, abandoned: packet.abandoned.items }));
+    // Redacted on the way out, like the text.
+    outJson({ version: 1, files: answer.files, branch: answer.branch, sessions: redactValue(sessions, await readRedactionConfig(repo.git.repo)).value });
+  } else process.stdout.write(answer.text);
+  return 0;
 }

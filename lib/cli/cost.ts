@@ -4,10 +4,10 @@ import { aggregateCost, COST_GROUPINGS, type CostGrouping, type CostReport, type
 import { UsageError } from '../errors.js';
 import { AGENTS } from '../model/session.js';
 import { usageSessions } from '../catalog/usage.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import { table } from './format.js';
 import { out, outJson, paint, reportUnreadable } from './output.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace cost [--by session|model|day|agent] [--rules ccusage|published]
                       [--agent AGENT] [--since DATE] [--json]
@@ -24,7 +24,7 @@ git-trace (a cost the agent recorded itself, as pi does, is taken as it is).
     --json          print {totals, rows}; totals has inputTokens, outputTokens,
                     cacheReadTokens, cacheWriteTokens and costUSD`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(
     argv,
     { by: { type: 'string' }, rules: { type: 'string' }, agent: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } },
@@ -36,19 +36,15 @@ export async function run(argv: readonly string[]): Promise<number> {
   const rules = (args.values.rules ?? 'ccusage') as CostRules;
   if (rules !== 'ccusage' && rules !== 'published') throw new UsageError(`unknown rules '${args.values.rules}'`, { hint: 'use ccusage or published' });
   const filter = parseSessionFilter(args.values);
-  const repo = await openCliRepo();
-  try {
-    // The catalog keeps each step's usage: up to date with the refs (decrypting only sessions
-    // that changed), it answers without decrypting the rest.
-    const catalog = await repo.catalog();
-    reportUnreadable(repo, { required: true });
-    const report = aggregateCost(usageSessions(catalog.db, filter), by, { rules });
-    if (args.values.json === true) outJson({ version: 1, ...report });
-    else out(renderCost(report));
-    return 0;
-  } finally {
-    repo.close();
-  }
+  const repo = await context.repo();
+  // The catalog keeps each step's usage: up to date with the refs (decrypting only sessions
+  // that changed), it answers without decrypting the rest.
+  const catalog = await repo.catalog();
+  reportUnreadable(repo, { required: true });
+  const report = aggregateCost(usageSessions(catalog.db, filter), by, { rules });
+  if (args.values.json === true) outJson({ version: 1, ...report });
+  else out(renderCost(report));
+  return 0;
 }
 
 export function usd(value: number): string {

@@ -1,9 +1,9 @@
 // git trace doctor: is capture wired and healthy? One line per check, each ok or what to do.
 
 import { runDoctor, type Check } from '../doctor.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { out, outJson, paint, type Style } from './output.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace doctor [--json]
 
@@ -16,18 +16,14 @@ Exits 1 when something is broken (not for warnings).
 
 const STYLE: Readonly<Record<Check['status'], Style>> = { ok: 'green', warn: 'yellow', error: 'red' };
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const repo = await openCliRepo();
-  try {
-    const checks = await runDoctor(repo, process.env);
-    if (args.values.json === true) outJson({ version: 1, checks });
-    else out(render(checks));
-    return checks.some((c) => c.status === 'error') ? 1 : 0;
-  } finally {
-    repo.close();
-  }
+  const repo = await context.repo();
+  const checks = await runDoctor(repo, process.env);
+  if (args.values.json === true) outJson({ version: 1, checks });
+  else out(render(checks));
+  return checks.some((c) => c.status === 'error') ? 1 : 0;
 }
 
 function render(checks: readonly Check[]): string {

@@ -5,10 +5,11 @@ import { flushCaptures, type FailedFlush, type SessionFlush } from '../capture/f
 import { FlushError } from '../errors.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { anchorNewCommits } from '../trail/anchor-new.js';
-import { openCatalogForWrites, openCliRepo } from './repo.js';
+import { openCatalogForWrites } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace flush [--session ID] [--quiet] [--json]
 
@@ -24,25 +25,21 @@ id cannot be a ref name (left by an older git-trace) is set aside with a warning
     --quiet        print nothing on success
     --json         print the result as JSON`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { session: { type: 'string' }, quiet: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const repo = await openCliRepo();
-  try {
-    const redaction = await readRedactionConfig(repo.git.repo);
-    // With the catalog open, appends learn what sessions hold from it, and it learns each write.
-    await openCatalogForWrites(repo);
-    const result = await flushCaptures(repo, { ...(args.values.session === undefined ? {} : { sessionId: args.values.session }), redaction, warn });
-    // The post-commit hook runs this flush: anchor the new commits while we are here. The
-    // anchors are a cache, so a failure costs only time later.
-    await anchorNewCommits(repo).catch((error: unknown) => warn(`anchoring new commits failed (${(error as Error).message}); blame will do it`));
-    if (args.values.json === true) outJson({ version: 1, sessions: result.sessions, failed: result.failed, setAside: result.setAside });
-    else if (args.values.quiet !== true) out(renderFlush(result.sessions));
-    if (result.failed.length > 0) throw flushError(result.failed);
-    return 0;
-  } finally {
-    repo.close();
-  }
+  const repo = await context.repo();
+  const redaction = await readRedactionConfig(repo.git.repo);
+  // With the catalog open, appends learn what sessions hold from it, and it learns each write.
+  await openCatalogForWrites(repo);
+  const result = await flushCaptures(repo, { ...(args.values.session === undefined ? {} : { sessionId: args.values.session }), redaction, warn });
+  // The post-commit hook runs this flush: anchor the new commits while we are here. The
+  // anchors are a cache, so a failure costs only time later.
+  await anchorNewCommits(repo).catch((error: unknown) => warn(`anchoring new commits failed (${(error as Error).message}); blame will do it`));
+  if (args.values.json === true) outJson({ version: 1, sessions: result.sessions, failed: result.failed, setAside: result.setAside });
+  else if (args.values.quiet !== true) out(renderFlush(result.sessions));
+  if (result.failed.length > 0) throw flushError(result.failed);
+  return 0;
 }
 
 /** One error for the sessions that could not be stored, after the others were. */

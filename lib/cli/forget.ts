@@ -4,10 +4,10 @@
 import { forgetSessions, resolveForForget, type ForgetResult, type ForgottenSession } from '../forget/forget.js';
 import { UsageError } from '../errors.js';
 import { forgottenRef } from '../store/layout.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace forget [--dry-run] [--json] ID...
 
@@ -31,22 +31,18 @@ fetched the session before keeps their copy.
                 the remotes whose copy the next push deletes), change nothing
     --json      print the result as JSON`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
   if (args.positionals.length === 0) throw new UsageError('forget needs at least one session ID', { hint: 'usage: git trace forget [--dry-run] [--json] ID...' });
-  const repo = await openCliRepo();
-  try {
-    const ids: string[] = [];
-    for (const given of args.positionals) ids.push(await resolveForForget(repo, given));
-    const result = await forgetSessions(repo, ids, { dryRun: args.values['dry-run'] === true });
-    for (const w of result.warnings) warn(w);
-    if (args.values.json === true) outJson({ version: 1, ...result });
-    else out(renderForget(result));
-    return 0;
-  } finally {
-    repo.close();
-  }
+  const repo = await context.repo();
+  const ids: string[] = [];
+  for (const given of args.positionals) ids.push(await resolveForForget(repo, given));
+  const result = await forgetSessions(repo, ids, { dryRun: args.values['dry-run'] === true });
+  for (const w of result.warnings) warn(w);
+  if (args.values.json === true) outJson({ version: 1, ...result });
+  else out(renderForget(result));
+  return 0;
 }
 
 function renderForget(result: ForgetResult): string {

@@ -7,12 +7,12 @@ import { importTranscripts, type TranscriptImportResult } from '../import/transc
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { UsageError } from '../errors.js';
 import { AGENTS, isAgentName, type AgentName } from '../model/session.js';
-import type { TraceRepo } from '../trace-repo.js';
-import { openCatalogForWrites, openCliRepo } from './repo.js';
+import { openCatalogForWrites } from './repo.js';
 import { progressBar } from './progress.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace import [--agent AGENT] [--json] [--] [PATH...]
    or: git trace import --format steps [--json] [--] FILE...
@@ -47,67 +47,59 @@ export interface ImportSummary {
   readonly forgotten?: readonly string[];
 }
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { format: { type: 'string' }, agent: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
   const agent = args.values.agent;
   if (agent !== undefined && !isAgentName(agent)) throw new UsageError(`unknown agent '${agent}'`, { hint: `agents: ${AGENTS.join(', ')}` });
-  if (args.values.format === undefined) return importAgentTranscripts(args.positionals, agent, args.values.json === true);
+  if (args.values.format === undefined) return importAgentTranscripts(args.positionals, agent, args.values.json === true, context);
   if (args.values.format !== 'steps') throw new UsageError(`unknown format '${args.values.format}'`, { hint: 'the only format is steps (normalized steps JSONL)' });
   if (args.positionals.length === 0) throw new UsageError('no FILE to import', { hint: 'usage: git trace import --format steps FILE...' });
-  return importSteps(args.positionals, { json: args.values.json === true, quiet: args.values.quiet === true });
+  return importSteps(args.positionals, { json: args.values.json === true, quiet: args.values.quiet === true }, context);
 }
 
-async function importSteps(files: readonly string[], flags: { readonly json: boolean; readonly quiet: boolean }): Promise<number> {
-  const repo = await openCliRepo();
-  try {
-    const redaction = await readRedactionConfig(repo.git.repo);
-    await openCatalogForWrites(repo);
-    const progress = progressBar('storing sessions', { quiet: flags.quiet });
-    const imported = await importStepsFiles(repo, files, { redaction, warn, progress: progress.update });
-    progress.done();
-    const { validLines, forgotten, ...counts } = imported;
-    reportForgotten(forgotten);
-    const result: ImportSummary = { version: 1, ...counts, ...(forgotten.length > 0 ? { forgotten } : {}) };
-    if (flags.json) outJson(result);
-    else {
-      out(
-        [
-          `imported ${plural(result.sessions, 'session')}: ${result.added} new steps, ${result.updated} updated, ${result.unchanged} already stored${result.badLines > 0 ? `, ${result.badLines} bad lines skipped` : ''}`,
-          ...renderRedactions(result.redactions),
-        ].join('\n'),
-      );
-    }
-    return validLines === 0 ? 1 : 0;
-  } finally {
-    repo.close();
+async function importSteps(files: readonly string[], flags: { readonly json: boolean; readonly quiet: boolean }, context: CommandContext): Promise<number> {
+  const repo = await context.repo();
+  const redaction = await readRedactionConfig(repo.git.repo);
+  await openCatalogForWrites(repo);
+  const progress = progressBar('storing sessions', { quiet: flags.quiet });
+  const imported = await importStepsFiles(repo, files, { redaction, warn, progress: progress.update });
+  progress.done();
+  const { validLines, forgotten, ...counts } = imported;
+  reportForgotten(forgotten);
+  const result: ImportSummary = { version: 1, ...counts, ...(forgotten.length > 0 ? { forgotten } : {}) };
+  if (flags.json) outJson(result);
+  else {
+    out(
+      [
+        `imported ${plural(result.sessions, 'session')}: ${result.added} new steps, ${result.updated} updated, ${result.unchanged} already stored${result.badLines > 0 ? `, ${result.badLines} bad lines skipped` : ''}`,
+        ...renderRedactions(result.redactions),
+      ].join('\n'),
+    );
   }
+  return validLines === 0 ? 1 : 0;
 }
 
-async function importAgentTranscripts(paths: readonly string[], agent: AgentName | undefined, json: boolean): Promise<number> {
-  const repo: TraceRepo = await openCliRepo();
-  try {
-    const redaction = await readRedactionConfig(repo.git.repo);
-    await openCatalogForWrites(repo);
-    const tty = process.stderr.isTTY === true;
-    const result = await importTranscripts(repo, {
-      ...(agent === undefined ? {} : { agent }),
-      paths,
-      env: process.env,
-      redaction,
-      warn,
-      progress: (done, total) => {
-        if (tty && total > 1) process.stderr.write(done === total ? '\r\x1b[K' : `\rimporting ${done + 1}/${total}`);
-      },
-    });
-    const { forgotten, ...rest } = result;
-    reportForgotten(forgotten);
-    if (json) outJson({ version: 1, ...rest, ...(forgotten.length > 0 ? { forgotten } : {}) });
-    else out(renderTranscriptImport(result));
-    return result.files.length === 0 && result.failed > 0 ? 1 : 0;
-  } finally {
-    repo.close();
-  }
+async function importAgentTranscripts(paths: readonly string[], agent: AgentName | undefined, json: boolean, context: CommandContext): Promise<number> {
+  const repo = await context.repo();
+  const redaction = await readRedactionConfig(repo.git.repo);
+  await openCatalogForWrites(repo);
+  const tty = process.stderr.isTTY === true;
+  const result = await importTranscripts(repo, {
+    ...(agent === undefined ? {} : { agent }),
+    paths,
+    env: process.env,
+    redaction,
+    warn,
+    progress: (done, total) => {
+      if (tty && total > 1) process.stderr.write(done === total ? '\r\x1b[K' : `\rimporting ${done + 1}/${total}`);
+    },
+  });
+  const { forgotten, ...rest } = result;
+  reportForgotten(forgotten);
+  if (json) outJson({ version: 1, ...rest, ...(forgotten.length > 0 ? { forgotten } : {}) });
+  else out(renderTranscriptImport(result));
+  return result.files.length === 0 && result.failed > 0 ? 1 : 0;
 }
 
 function renderTranscriptImport(result: TranscriptImportResult): string {

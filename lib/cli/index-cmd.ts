@@ -2,11 +2,11 @@
 
 import { catalogPath } from '../catalog/db.js';
 import { stateDir } from '../../refs/repo.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, reportUnreadable } from './output.js';
 import { progressBar } from './progress.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace index [--rebuild] [--quiet] [--json]
 
@@ -18,10 +18,10 @@ the catalog is derived, and deleting it loses nothing.
     --quiet     no progress on the terminal
     --json      print the result as JSON`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { rebuild: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const repo = await openCliRepo();
+  const repo = await context.repo();
   const progress = progressBar('reading sessions', { quiet: args.values.quiet === true });
   try {
     await repo.catalog({ rebuild: args.values.rebuild === true, progress: progress.update });
@@ -36,6 +36,5 @@ export async function run(argv: readonly string[]): Promise<number> {
     return result.unreadable.length > 0 ? 1 : 0;
   } finally {
     progress.done();
-    repo.close();
   }
 }

@@ -4,12 +4,12 @@
 import { UsageError } from '../errors.js';
 import { AGENTS } from '../model/session.js';
 import { search, type SearchHit } from '../catalog/search.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import { formatTime, oneLine } from './format.js';
 import { out, outJson, paint, reportUnreadable } from './output.js';
 import { warnUntrusted } from './untrusted.js';
 import type { TrustState } from '../store/trust.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace search [--agent AGENT] [--since DATE] [--file PATH] [--limit N] [--json] QUERY
 
@@ -25,7 +25,7 @@ Terms are ANDed; "quoted words" match as a phrase; a trailing * matches a prefix
 A hit in a session no recipient signed is marked UNTRUSTED (its text may be forged), and
 named in a warning; see 'git trace verify'.`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(
     argv,
     { agent: { type: 'string' }, since: { type: 'string' }, file: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
@@ -37,19 +37,15 @@ export async function run(argv: readonly string[]): Promise<number> {
   const limit = args.values.limit === undefined ? 20 : Number(args.values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit needs a positive number, not '${args.values.limit}'`);
   const filter = parseSessionFilter(args.values);
-  const repo = await openCliRepo();
-  try {
-    const catalog = await repo.catalog();
-    reportUnreadable(repo, { required: true });
-    const hits = search(catalog.db, query, { ...filter, limit, ...(args.values.file === undefined ? {} : { file: args.values.file }) });
-    const trust = await warnUntrusted(repo, hits.map((h) => h.session));
-    if (args.values.json === true) outJson(hits.map((h) => ({ version: 1, ...h, trust: trust.get(h.session) ?? null })));
-    else if (hits.length > 0) out(renderHits(hits, trust));
-    else process.stderr.write('no matches\n');
-    return 0;
-  } finally {
-    repo.close();
-  }
+  const repo = await context.repo();
+  const catalog = await repo.catalog();
+  reportUnreadable(repo, { required: true });
+  const hits = search(catalog.db, query, { ...filter, limit, ...(args.values.file === undefined ? {} : { file: args.values.file }) });
+  const trust = await warnUntrusted(repo, hits.map((h) => h.session));
+  if (args.values.json === true) outJson(hits.map((h) => ({ version: 1, ...h, trust: trust.get(h.session) ?? null })));
+  else if (hits.length > 0) out(renderHits(hits, trust));
+  else process.stderr.write('no matches\n');
+  return 0;
 }
 
 function renderHits(hits: readonly SearchHit[], trust: ReadonlyMap<string, TrustState>): string {

@@ -6,7 +6,6 @@ import { isRecord } from '../model/json.js';
 import { resolveSessionId, summarize } from '../store/queries.js';
 import { sessionTrust, trustContext, type SessionTrust } from '../store/trust.js';
 import type { StoredSession } from '../store/session-store.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { addedLines, removedLines } from '../model/patch.js';
 import { aggregateCost } from '../analysis/cost.js';
@@ -14,6 +13,7 @@ import { usd } from './cost.js';
 import { contextAt, type StepContext } from '../ctx/window.js';
 import { formatDuration, formatTime, oneLine, plural } from './format.js';
 import { out, outJson, paint, warn, type Style } from './output.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace show [--step N [--ctx]] [--json] ID
 
@@ -32,7 +32,7 @@ A session not signed by a recipient of this repository is marked untrusted (a wa
 stderr, and trust.state "untrusted" in --json): anyone can encrypt to public keys, so its
 text may be forged.`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { step: { type: 'string' }, ctx: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
   const [idArg, ...extra] = args.positionals;
@@ -40,32 +40,28 @@ export async function run(argv: readonly string[]): Promise<number> {
   const stepIndex = args.values.step === undefined ? undefined : Number(args.values.step);
   if (stepIndex !== undefined && (!Number.isInteger(stepIndex) || stepIndex < 0)) throw new UsageError(`--step needs a step number, not '${args.values.step}'`);
   if (args.values.ctx === true && stepIndex === undefined) throw new UsageError('--ctx needs --step N', { hint: 'usage: git trace show --step N --ctx ID' });
-  const repo = await openCliRepo();
-  try {
-    const id = await resolveSessionId(repo, idArg);
-    const session = await repo.sessions.read(id);
-    const trust = await sessionTrust(repo.git, await trustContext(repo.git), id, session.tip);
-    if (trust.state === 'untrusted') warn(`session '${id}' is untrusted: not signed by a recipient (${trust.problems[0] ?? ''}); its text may be forged`);
-    const summary = { version: 1, ...summarize(session.meta.session, session.meta.stepCount), ...sessionExtras(session), trust };
-    if (stepIndex !== undefined) {
-      const step = session.steps[stepIndex];
-      if (step === undefined) throw new NotFoundError(`session '${id}' has no step ${stepIndex}`, { hint: `its steps are numbered 0 to ${session.steps.length - 1}` });
-      if (args.values.ctx === true) {
-        const ctx = contextAt(session.steps, await repo.sessions.readContext(id, session.tip), stepIndex);
-        if (args.values.json === true) outJson({ version: 1, session: summary, ctx });
-        else out(renderContext(ctx));
-        return 0;
-      }
-      if (args.values.json === true) outJson({ version: 1, session: summary, step });
-      else out(renderStep(step));
+  const repo = await context.repo();
+  const id = await resolveSessionId(repo, idArg);
+  const session = await repo.sessions.read(id);
+  const trust = await sessionTrust(repo.git, await trustContext(repo.git), id, session.tip);
+  if (trust.state === 'untrusted') warn(`session '${id}' is untrusted: not signed by a recipient (${trust.problems[0] ?? ''}); its text may be forged`);
+  const summary = { version: 1, ...summarize(session.meta.session, session.meta.stepCount), ...sessionExtras(session), trust };
+  if (stepIndex !== undefined) {
+    const step = session.steps[stepIndex];
+    if (step === undefined) throw new NotFoundError(`session '${id}' has no step ${stepIndex}`, { hint: `its steps are numbered 0 to ${session.steps.length - 1}` });
+    if (args.values.ctx === true) {
+      const ctx = contextAt(session.steps, await repo.sessions.readContext(id, session.tip), stepIndex);
+      if (args.values.json === true) outJson({ version: 1, session: summary, ctx });
+      else out(renderContext(ctx));
       return 0;
     }
-    if (args.values.json === true) outJson({ version: 1, session: summary, steps: session.steps });
-    else out(renderSession(session, trust));
+    if (args.values.json === true) outJson({ version: 1, session: summary, step });
+    else out(renderStep(step));
     return 0;
-  } finally {
-    repo.close();
   }
+  if (args.values.json === true) outJson({ version: 1, session: summary, steps: session.steps });
+  else out(renderSession(session, trust));
+  return 0;
 }
 
 function sessionExtras(session: StoredSession): Record<string, unknown> {

@@ -3,12 +3,11 @@
 
 import { describeChange } from '../store/trust.js';
 import { fetchSessions, pushSessions, resolveRemote, type FetchResult, type PushResult } from '../sync/sync.js';
-import type { TraceRepo } from '../trace-repo.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, warn } from './output.js';
 import { UsageError } from '../errors.js';
+import type { CommandContext } from './commands.js';
 
 const PUSH_HELP = `usage: git trace push [--json] [REMOTE]
 
@@ -45,53 +44,41 @@ function remoteArg(positionals: readonly string[], help: string): string | undef
   return positionals[0];
 }
 
-async function withRepo<T>(action: (repo: TraceRepo) => Promise<T>): Promise<T> {
-  const repo = await openCliRepo();
-  try {
-    return await action(repo);
-  } finally {
-    repo.close();
-  }
-}
-
-export async function runPush(argv: readonly string[]): Promise<number> {
+export async function runPush(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { json: { type: 'boolean' } }, PUSH_HELP);
   if (args === null) return 0;
-  return withRepo(async (repo) => {
-    const result = await pushSessions(repo, await resolveRemote(repo, remoteArg(args.positionals, PUSH_HELP)));
-    await repo.refreshCatalog({ quietUnreadable: true });
-    if (args.values.json === true) outJson({ version: 1, ...result });
-    else out(renderPush(result));
-    return 0;
-  });
+  const repo = await context.repo();
+  const result = await pushSessions(repo, await resolveRemote(repo, remoteArg(args.positionals, PUSH_HELP)));
+  await repo.refreshCatalog({ quietUnreadable: true });
+  if (args.values.json === true) outJson({ version: 1, ...result });
+  else out(renderPush(result));
+  return 0;
 }
 
-export async function runFetch(argv: readonly string[]): Promise<number> {
+export async function runFetch(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { json: { type: 'boolean' } }, FETCH_HELP);
   if (args === null) return 0;
-  return withRepo(async (repo) => {
-    const result = await fetchSessions(repo, await resolveRemote(repo, remoteArg(args.positionals, FETCH_HELP)));
-    reportUnreadable(result);
-    await repo.refreshCatalog({ quietUnreadable: true });
-    if (args.values.json === true) outJson({ version: 1, ...result });
-    else out(renderFetch(result));
-    return 0;
-  });
+  const repo = await context.repo();
+  const result = await fetchSessions(repo, await resolveRemote(repo, remoteArg(args.positionals, FETCH_HELP)));
+  reportUnreadable(result);
+  await repo.refreshCatalog({ quietUnreadable: true });
+  if (args.values.json === true) outJson({ version: 1, ...result });
+  else out(renderFetch(result));
+  return 0;
 }
 
-export async function runSync(argv: readonly string[]): Promise<number> {
+export async function runSync(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { json: { type: 'boolean' } }, SYNC_HELP);
   if (args === null) return 0;
-  return withRepo(async (repo) => {
-    const remote = await resolveRemote(repo, remoteArg(args.positionals, SYNC_HELP));
-    const fetched = await fetchSessions(repo, remote);
-    reportUnreadable(fetched);
-    const pushed = await pushSessions(repo, remote);
-    await repo.refreshCatalog({ quietUnreadable: true });
-    if (args.values.json === true) outJson({ version: 1, fetch: fetched, push: pushed });
-    else out(`${renderFetch(fetched)}\n${renderPush(pushed)}`);
-    return 0;
-  });
+  const repo = await context.repo();
+  const remote = await resolveRemote(repo, remoteArg(args.positionals, SYNC_HELP));
+  const fetched = await fetchSessions(repo, remote);
+  reportUnreadable(fetched);
+  const pushed = await pushSessions(repo, remote);
+  await repo.refreshCatalog({ quietUnreadable: true });
+  if (args.values.json === true) outJson({ version: 1, fetch: fetched, push: pushed });
+  else out(`${renderFetch(fetched)}\n${renderPush(pushed)}`);
+  return 0;
 }
 
 function reportUnreadable(result: FetchResult): void {

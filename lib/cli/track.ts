@@ -2,13 +2,13 @@
 // its state at REF, and the counts per state.
 
 import { UsageError } from '../errors.js';
-import { openCliRepo } from './repo.js';
 import { SURVIVAL_STATES, type Survival } from '../trail/survival.js';
 import { trackSession, type TrackResult } from '../trail/track.js';
 import { parseCommand } from './args.js';
 import { table } from './format.js';
 import { out, outJson, paint, type Style } from './output.js';
 import { warnUntrusted } from './untrusted.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace track [--at REF] [--json] ID
 
@@ -26,21 +26,17 @@ ID may be a unique prefix of at least 4 characters.
     --at REF   judge at REF instead of HEAD
     --json     print {session, at, patches, counts}`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { at: { type: 'string' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
   const [id, ...extra] = args.positionals;
   if (id === undefined || extra.length > 0) throw new UsageError('track takes one session ID', { hint: 'usage: git trace track [--at REF] [--json] ID' });
-  const repo = await openCliRepo();
-  try {
-    const result = await trackSession(repo, id, args.values.at === undefined ? {} : { at: args.values.at });
-    await warnUntrusted(repo, [result.session.id]);
-    if (args.values.json === true) outJson(result);
-    else out(renderTrack(result));
-    return 0;
-  } finally {
-    repo.close();
-  }
+  const repo = await context.repo();
+  const result = await trackSession(repo, id, args.values.at === undefined ? {} : { at: args.values.at });
+  await warnUntrusted(repo, [result.session.id]);
+  if (args.values.json === true) outJson(result);
+  else out(renderTrack(result));
+  return 0;
 }
 
 export const STATE_STYLE: Readonly<Record<Survival, Style>> = {

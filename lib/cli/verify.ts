@@ -2,10 +2,10 @@
 
 import { resolveSessionId } from '../store/queries.js';
 import { verifyStore, type VerifyReport } from '../store/verify.js';
-import { openCliRepo } from './repo.js';
 import { parseCommand } from './args.js';
 import { plural } from './format.js';
 import { out, outJson, paint } from './output.js';
+import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace verify [--json] [ID]
 
@@ -18,20 +18,16 @@ untrusted. Sessions written before signing began (recorded when it did) are repo
 
     --json   print the report as JSON`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const repo = await openCliRepo();
-  try {
-    const idArg = args.positionals[0];
-    const id = idArg === undefined ? undefined : await resolveSessionId(repo, idArg);
-    const report = await verifyStore(repo, id);
-    if (args.values.json === true) outJson({ version: 1, ...report });
-    else out(renderReport(report));
-    return report.ok ? 0 : 1;
-  } finally {
-    repo.close();
-  }
+  const repo = await context.repo();
+  const idArg = args.positionals[0];
+  const id = idArg === undefined ? undefined : await resolveSessionId(repo, idArg);
+  const report = await verifyStore(repo, id);
+  if (args.values.json === true) outJson({ version: 1, ...report });
+  else out(renderReport(report));
+  return report.ok ? 0 : 1;
 }
 
 function renderReport(report: VerifyReport): string {
