@@ -8,22 +8,22 @@
 
 import { InputError, RepoError, TraceError } from '../errors.js';
 import { AGENTS, type AgentName } from '../model/session.js';
-import { claudeCodeHooks } from './claude-code.js';
-import { codexHooks } from './codex.js';
-import { geminiHooks } from './gemini.js';
+import { claudeCodeHooks } from '../agents/claude-code/hooks.js';
+import { codexHooks } from '../agents/codex/hooks.js';
+import { geminiHooks } from '../agents/gemini/hooks.js';
+import { piHooks } from '../agents/pi/hooks.js';
 import { gitHookEditor, gitHooksDir } from './git-hook.js';
 import { inspectFile, planInstall, planUninstall, type Planned } from './lifecycle.js';
 import { backupDir, projectRoot } from './paths.js';
-import { piHooks } from './pi.js';
 import { HOOK_SCOPES, type AgentHooks, type HookChange, type HookFileEditor, type HookOptions, type HookScope, type HookStatus, type HookStatusOptions, type Place } from './types.js';
 
 export type { AgentHooks, Env, HookAction, HookChange, HookOptions, HookScope, HookState, HookStatus, HookStatusOptions, HookTarget, Place } from './types.js';
 export { HOOK_SCOPES } from './types.js';
-export { CLAUDE_CODE_LAYOUT } from './claude-code.js';
-export { CODEX_LAYOUT } from './codex.js';
-export { GEMINI_LAYOUT } from './gemini.js';
+export { CLAUDE_CODE_LAYOUT } from '../agents/claude-code/hooks.js';
+export { CODEX_LAYOUT } from '../agents/codex/hooks.js';
+export { GEMINI_LAYOUT } from '../agents/gemini/hooks.js';
 export { FLUSH_COMMAND, GIT_HOOK_BEGIN, GIT_HOOK_END, gitHooksDir } from './git-hook.js';
-export { PI_EVENTS, PI_EXTENSION_FORMAT, piExtensionSource } from './pi.js';
+export { PI_EVENTS, PI_EXTENSION_FORMAT, piExtensionSource } from '../agents/pi/hooks.js';
 export { isGitTraceHookCommand } from './json-config.js';
 
 /** One entry per agent, in AGENTS order. */
