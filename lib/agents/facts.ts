@@ -7,11 +7,12 @@ import type { AgentFacts } from './agent-facts.js';
 import { claudeCodeFacts } from './claude-code/facts.js';
 import { codexFacts } from './codex/facts.js';
 import { geminiFacts } from './gemini/facts.js';
+import { openCodeFacts } from './opencode/facts.js';
 import { piFacts } from './pi/facts.js';
 
 export type { AgentFacts, Env, HookEventKind } from './agent-facts.js';
 
-const LIST = [claudeCodeFacts, codexFacts, geminiFacts, piFacts] as const;
+const LIST = [claudeCodeFacts, codexFacts, geminiFacts, piFacts, openCodeFacts] as const;
 
 export type AgentName = (typeof LIST)[number]['name'];
 

@@ -3,11 +3,12 @@
 import { claudeCodeAdapter } from './claude-code/index.js';
 import { codexAdapter } from './codex/index.js';
 import { geminiAdapter } from './gemini/index.js';
+import { openCodeAdapter } from './opencode/index.js';
 import { piAdapter } from './pi/index.js';
 import type { AgentAdapter } from './types.js';
 import type { AgentName } from '../model/session.js';
 
-export const ADAPTERS: readonly AgentAdapter[] = [claudeCodeAdapter, codexAdapter, geminiAdapter, piAdapter];
+export const ADAPTERS: readonly AgentAdapter[] = [claudeCodeAdapter, codexAdapter, geminiAdapter, piAdapter, openCodeAdapter];
 
 export function adapterFor(agent: AgentName): AgentAdapter {
   const adapter = ADAPTERS.find((a) => a.agent === agent);

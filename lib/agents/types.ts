@@ -99,4 +99,12 @@ export interface AgentAdapter {
    * subagent run (which tool call started it) is the version the store keeps.
    */
   isSubagentFile?(path: string): boolean;
+  /**
+   * For an agent whose sessions share one file (OpenCode's database): the sessions a file given
+   * to `git trace import` holds, each with a path of its own that `parse` and `statTranscript`
+   * take. An empty list when the file holds none of this agent's sessions; never throws.
+   */
+  sessionsInFile?(path: string): Promise<readonly TranscriptFile[]>;
+  /** Size and modification time standing for a transcript path that is not one plain file. */
+  statTranscript?(path: string): Promise<{ readonly size: number; readonly mtimeMs: number }>;
 }

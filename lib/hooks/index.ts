@@ -6,7 +6,7 @@
 // Every file is planned before any is written: one refused file (not JSON, a husky hook)
 // leaves all of them as they were.
 
-import { InputError, RepoError, TraceError } from '../errors.js';
+import { InputError, RepoError, TraceError, UsageError } from '../errors.js';
 import { AGENTS, type AgentName } from '../model/session.js';
 import { claudeCodeHooks } from '../agents/claude-code/hooks.js';
 import { codexHooks } from '../agents/codex/hooks.js';
@@ -26,12 +26,17 @@ export { FLUSH_COMMAND, GIT_HOOK_BEGIN, GIT_HOOK_END, gitHooksDir } from './git-
 export { PI_EVENTS, PI_EXTENSION_FORMAT, piExtensionSource } from '../agents/pi/hooks.js';
 export { isGitTraceHookCommand } from './json-config.js';
 
-/** One entry per agent, in AGENTS order. */
+/** One entry per agent that has live hooks, in AGENTS order. OpenCode has none yet: it is imported. */
 export const AGENT_HOOKS: readonly AgentHooks[] = [claudeCodeHooks, codexHooks, geminiHooks, piHooks];
+
+/** The agents that have live hooks, in AGENTS order. */
+export const HOOKED_AGENTS: readonly AgentName[] = AGENT_HOOKS.map((a) => a.agent);
 
 export function agentHooks(agent: AgentName): AgentHooks {
   const found = AGENT_HOOKS.find((a) => a.agent === agent);
-  if (found === undefined) throw new Error(`no hook installer for agent '${agent}'`);
+  if (found === undefined) {
+    throw new UsageError(`'${agent}' has no live hooks in git-trace yet`, { hint: `import its sessions with 'git trace import'; agents with hooks: ${HOOKED_AGENTS.join(', ')}` });
+  }
   return found;
 }
 
@@ -93,7 +98,7 @@ export async function installHooks(options: HookOptions): Promise<HookChange[]> 
   const agents = unique(options.agents ?? defaultAgents(options.scope, { env: options.env, workTree: options.workTree }));
   if (agents.length === 0 && options.gitHook !== true) {
     throw new TraceError(`no coding agent found for ${options.scope} scope`, {
-      hint: `name one with --agent (${AGENTS.join(', ')}); it is found by its config folder (~/.claude, ~/.codex, ~/.gemini, ~/.pi/agent)`,
+      hint: `name one with --agent (${HOOKED_AGENTS.join(', ')}); it is found by its config folder (~/.claude, ~/.codex, ~/.gemini, ~/.pi/agent)`,
     });
   }
   return run(await jobs(options, agents), planInstall);
@@ -101,7 +106,7 @@ export async function installHooks(options: HookOptions): Promise<HookChange[]> 
 
 /** Take our hooks out again: the original bytes when nobody changed the file since, else only our entries. Default: every agent. */
 export async function uninstallHooks(options: HookOptions): Promise<HookChange[]> {
-  return run(await jobs(options, unique(options.agents ?? AGENTS)), planUninstall);
+  return run(await jobs(options, unique(options.agents ?? HOOKED_AGENTS)), planUninstall);
 }
 
 /**
@@ -114,7 +119,7 @@ export async function hookStatus(options: HookStatusOptions): Promise<HookStatus
   const scopes = (options.scope === undefined ? HOOK_SCOPES : [options.scope]).filter((s) => s === 'user' || options.workTree !== null);
   const editors: HookFileEditor[] = [];
   for (const scope of scopes) {
-    for (const agent of unique(options.agents ?? AGENTS)) {
+    for (const agent of unique(options.agents ?? HOOKED_AGENTS)) {
       const hooks = agentHooks(agent);
       editors.push(hooks.editor(scope, hooks.configPath(scope, place)));
     }
