@@ -1,6 +1,6 @@
 // Every agent git-trace knows, by its facts, in one explicit list: the hook's hot path, the
-// transcript sniffer and AGENTS read it. A new agent is one folder under lib/agents/ and one
-// line here (plus its adapter and hook writer in lib/agents/index.ts and lib/hooks/index.ts).
+// transcript sniffer and AGENTS read it. A new agent is one folder under lib/agents/, one line
+// here and one in lib/agents/index.ts (its adapter, which carries its hook writer).
 // Facts modules import nothing heavy; keep it so.
 
 import type { AgentFacts } from './agent-facts.js';

@@ -1,4 +1,5 @@
-// The agents git-trace knows, in one explicit list. A new agent is one new folder and one line.
+// The agents git-trace knows, in one explicit list: adapters and their hook writers. A new agent
+// is one new folder, one line here and one in facts.ts (the light list the hook's hot path reads).
 
 import { claudeCodeAdapter } from './claude-code/index.js';
 import { codexAdapter } from './codex/index.js';

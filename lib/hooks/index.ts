@@ -8,10 +8,7 @@
 
 import { InputError, RepoError, TraceError, UsageError } from '../errors.js';
 import { AGENTS, type AgentName } from '../model/session.js';
-import { claudeCodeHooks } from '../agents/claude-code/hooks.js';
-import { codexHooks } from '../agents/codex/hooks.js';
-import { geminiHooks } from '../agents/gemini/hooks.js';
-import { piHooks } from '../agents/pi/hooks.js';
+import { ADAPTERS } from '../agents/index.js';
 import { gitHookEditor, gitHooksDir } from './git-hook.js';
 import { inspectFile, planInstall, planUninstall, type Planned } from './lifecycle.js';
 import { backupDir, projectRoot } from './paths.js';
@@ -27,7 +24,7 @@ export { PI_EVENTS, PI_EXTENSION_FORMAT, piExtensionSource } from '../agents/pi/
 export { isGitTraceHookCommand } from './json-config.js';
 
 /** One entry per agent that has live hooks, in AGENTS order. OpenCode has none yet: it is imported. */
-export const AGENT_HOOKS: readonly AgentHooks[] = [claudeCodeHooks, codexHooks, geminiHooks, piHooks];
+export const AGENT_HOOKS: readonly AgentHooks[] = ADAPTERS.flatMap((a) => (a.hooks === undefined ? [] : [a.hooks]));
 
 /** The agents that have live hooks, in AGENTS order. */
 export const HOOKED_AGENTS: readonly AgentName[] = AGENT_HOOKS.map((a) => a.agent);
