@@ -8,7 +8,7 @@
 // `storage/` JSON tree; neither is read yet (no real sample of either to test against).
 
 import type Database from 'better-sqlite3';
-import { compact, isRecord, tryParseJson, type JsonRecord } from '../../model/json.js';
+import { compact, field, isRecord, tryParseJson, type JsonRecord } from '../../model/json.js';
 
 export interface SessionRow {
   readonly id: string;
@@ -72,6 +72,12 @@ export function sessionRows(db: Database.Database, id?: string): SessionRow[] {
       }),
     ];
   });
+}
+
+/** How many rows a session has and when the last changed: what says it changed since the last import. */
+export function sessionVersion(db: Database.Database, sessionId: string): { readonly rows: number; readonly updated: number } {
+  const row: unknown = db.prepare('SELECT count(*) AS n, max(time_updated) AS t FROM session_message WHERE session_id = ?').get(sessionId);
+  return { rows: number(field(row, 'n')) ?? 0, updated: number(field(row, 't')) ?? 0 };
 }
 
 export function messageRows(db: Database.Database, sessionId: string): MessageRow[] {

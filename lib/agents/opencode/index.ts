@@ -1,7 +1,7 @@
 // OpenCode (anomalyco/opencode, formerly sst/opencode): where its sessions live and how one
 // session becomes normalized steps. 2.x keeps every session in one SQLite database, so a
-// session's "file" is `<database>#<session id>`. Format notes: /work/research/opencode.md's
-// findings are summed up in db.ts and steps.ts.
+// session's "file" is `<database>#<session id>`. The tables are described in db.ts, the rows
+// in steps.ts; fixtures/opencode/ holds two real sessions.
 
 import type { AgentAdapter } from '../types.js';
 import { findTranscripts, sessionsIn, statSession, transcriptRoots } from './locate.js';

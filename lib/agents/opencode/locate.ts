@@ -6,7 +6,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Env, TranscriptFile } from '../types.js';
-import { hasSessionTables, sessionPath, sessionRows, splitSessionPath, withDatabase } from './db.js';
+import { hasSessionTables, sessionPath, sessionRows, sessionVersion, splitSessionPath, withDatabase } from './db.js';
 import { openCodeDataDir } from './facts.js';
 
 export function transcriptRoots(env: Env): readonly string[] {
@@ -53,12 +53,14 @@ function isWithin(root: string, path: string): boolean {
 }
 
 /**
- * What stands for a session's size and time: its database's plus the write-ahead log's, where
- * OpenCode's latest rows wait until a checkpoint. Any write to the database changes it.
+ * What stands for a session's size and time: its number of rows and when the last of them
+ * changed (OpenCode rewrites rows in place while it streams). A session other sessions' rows
+ * leave alone is not read again.
  */
 export async function statSession(path: string): Promise<{ readonly size: number; readonly mtimeMs: number }> {
-  const database = splitSessionPath(path)?.database ?? path;
-  const main = await stat(database);
-  const wal = await stat(`${database}-wal`).catch(() => null);
-  return { size: main.size + (wal?.size ?? 0), mtimeMs: Math.max(main.mtimeMs, wal?.mtimeMs ?? 0) };
+  const where = splitSessionPath(path);
+  if (where === null) throw new Error(`'${path}' names no OpenCode session (expected <database>#<session id>)`);
+  await stat(where.database);
+  const version = await withDatabase(where.database, (db) => sessionVersion(db, where.sessionId));
+  return { size: version.rows, mtimeMs: version.updated };
 }

@@ -3,7 +3,7 @@
 // the row's usage and OpenCode's own cost go on its first step, keyed by the row.
 // A tool call without a result is `interrupted` once its row is complete, else `pending`.
 
-import { asArray, asNumber, asRecord, asString, compact, isRecord, type JsonRecord } from '../../model/json.js';
+import { asArray, asNumber, asRecord, asString, compact, field, isRecord, type JsonRecord } from '../../model/json.js';
 import { repoRelativePath } from '../../model/patch.js';
 import { STEP_VERSION, type Patch, type PatchOp, type Step, type ToolCall, type ToolStatus, type Usage } from '../../model/step.js';
 
@@ -106,8 +106,4 @@ function reportedPatches(metadata: JsonRecord | undefined, context: RowContext):
     out.push({ path, diff: header + hunks, origin: 'reported', op });
   }
   return out;
-}
-
-function field(value: unknown, key: string): unknown {
-  return isRecord(value) ? value[key] : undefined;
 }

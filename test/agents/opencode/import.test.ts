@@ -48,9 +48,10 @@ describe('importing OpenCode sessions', () => {
     assert.deepEqual(edit?.patches?.map((p) => [p.path, p.origin]), [['farewell.py', 'reported']]);
   });
 
-  it('adds nothing when imported again', () => {
+  it('reads nothing again when imported again', () => {
     const summary = json(r.trace(['import', '--json'], { env }).stdout);
     assert.equal(summary['added'], 0);
+    assert.deepEqual(summary['files'], []);
   });
 
   it('imports the sessions of a database given by path', () => {
@@ -65,5 +66,20 @@ describe('importing OpenCode sessions', () => {
     } finally {
       other.cleanup();
     }
+  });
+
+  it('reads again only the session that got a new row', () => {
+    db.addRow('session_message', {
+      id: 'msg_0cb97c6cf002zzzzzzzzzzzzzz',
+      session_id: QUESTION_SESSION,
+      type: 'user',
+      seq: 24,
+      time_created: 1790122200000,
+      time_updated: 1790122200000,
+      data: { text: 'and blue?', files: [], agents: [], time: { created: 1790122200000 } },
+    });
+    const summary = json(r.trace(['import', '--json'], { env }).stdout);
+    assert.deepEqual((summary['files'] as { sessionId: string }[]).map((f) => f.sessionId), [QUESTION_SESSION]);
+    assert.equal(summary['added'], 1);
   });
 });

@@ -27,6 +27,8 @@ function rowsOf(fixture: string): DumpedRow[] {
 
 export interface OpenDatabase {
   readonly path: string;
+  /** Add a row as OpenCode would (into the write-ahead log). */
+  addRow(table: string, row: Readonly<Record<string, unknown>>): void;
   /** Close the writer: SQLite then checkpoints the WAL into the database file. */
   close(): void;
 }
@@ -40,17 +42,18 @@ export function openCodeDatabase(dir: string, fixtures: readonly string[], direc
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('wal_autocheckpoint = 0');
-  const tables = new Map<string, string[]>();
-  for (const { table, row } of fixtures.flatMap(rowsOf)) {
+  const tables = new Set<string>();
+  const addRow = (table: string, row: Readonly<Record<string, unknown>>): void => {
     const columns = Object.keys(row).sort();
     if (!tables.has(table)) {
       db.exec(`CREATE TABLE ${table} (${columns.join(', ')})`);
-      tables.set(table, columns);
+      tables.add(table);
     }
     const values = columns.map((c) => sqlValue(c, row[c], directory));
     db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...values);
-  }
-  return { path, close: () => db.close() };
+  };
+  for (const { table, row } of fixtures.flatMap(rowsOf)) addRow(table, row);
+  return { path, addRow, close: () => db.close() };
 }
 
 function sqlValue(column: string, value: unknown, directory: string | undefined): unknown {
