@@ -3,7 +3,7 @@
 
 import { open } from 'node:fs/promises';
 import { isRecord, tryParseJson } from '../model/json.js';
-import type { AgentName } from '../model/session.js';
+import { AGENT_FACTS, type AgentName } from './facts.js';
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -17,25 +17,12 @@ export async function detectAgent(file: string): Promise<AgentName | null> {
   } finally {
     await handle.close();
   }
-  const trimmed = head.trimStart();
-  // Gemini's legacy form is one JSON document: {"sessionId", "projectHash", "messages": [...]}.
-  if (trimmed.startsWith('{') && /"projectHash"\s*:/.test(head.slice(0, 4096)) && /"messages"\s*:/.test(head)) return 'gemini';
+  for (const facts of AGENT_FACTS) if (facts.isTranscriptHead?.(head) === true) return facts.name;
   for (const line of head.split('\n').slice(0, 20)) {
     const record = tryParseJson(line);
     if (!isRecord(record)) continue;
-    const agent = agentOfRecord(record);
-    if (agent !== null) return agent;
+    const agent = AGENT_FACTS.find((facts) => facts.isTranscriptRecord(record));
+    if (agent !== undefined) return agent.name;
   }
-  return null;
-}
-
-function agentOfRecord(record: Readonly<Record<string, unknown>>): AgentName | null {
-  const type = record['type'];
-  if (type === 'session_meta' || type === 'turn_context' || type === 'response_item' || type === 'event_msg') return 'codex';
-  if (type === 'session' && ('cwd' in record || 'version' in record || 'provider' in record)) return 'pi';
-  if ('projectHash' in record && 'sessionId' in record) return 'gemini';
-  if ('sessionId' in record && (type === 'user' || type === 'assistant' || type === 'system' || type === 'progress')) return 'claude-code';
-  if (type === 'summary' && 'leafUuid' in record) return 'claude-code';
-  if (type === 'file-history-snapshot' || type === 'queue-operation') return 'claude-code';
   return null;
 }

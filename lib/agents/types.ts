@@ -1,6 +1,7 @@
 // The faces every agent adapter shows. One folder per agent under lib/agents/<agent>/, each
 // exporting one `AgentAdapter`; lib/agents/index.ts lists them in one explicit array.
 
+import type { AgentHooks } from '../hooks/types.js';
 import type { LineWarning, ReadFrom } from './lines.js';
 import type { AgentName, SessionInfo } from '../model/session.js';
 import type { Step } from '../model/step.js';
@@ -79,6 +80,8 @@ export interface ParseResult {
 
 export interface AgentAdapter {
   readonly agent: AgentName;
+  /** How live capture's hooks go into the agent's own config; absent: no live hooks (its sessions come in by import). */
+  readonly hooks?: AgentHooks;
   /** Directories holding this agent's transcripts, honouring its overrides (e.g. CLAUDE_CONFIG_DIR). */
   transcriptRoots(env: Env): readonly string[];
   /** Transcript files whose session ran in `workTree` or below it. Missing roots give an empty list. */
@@ -99,4 +102,12 @@ export interface AgentAdapter {
    * subagent run (which tool call started it) is the version the store keeps.
    */
   isSubagentFile?(path: string): boolean;
+  /**
+   * For an agent whose sessions share one file (OpenCode's database): the sessions a file given
+   * to `git trace import` holds, each with a path of its own that `parse` and `statTranscript`
+   * take. An empty list when the file holds none of this agent's sessions; never throws.
+   */
+  sessionsInFile?(path: string): Promise<readonly TranscriptFile[]>;
+  /** Size and modification time standing for a transcript path that is not one plain file. */
+  statTranscript?(path: string): Promise<{ readonly size: number; readonly mtimeMs: number }>;
 }

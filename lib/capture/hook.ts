@@ -10,6 +10,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGit } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
+import { factsOf } from '../agents/facts.js';
 import { isRecord, tryParseJson } from '../model/json.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
 import { diffTrees } from './observed.js';
@@ -76,27 +77,18 @@ export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: 
   }
 }
 
-// Tools that only read, in each agent's names: no snapshot around them (a constant saving on
-// the commonest calls); a change made meanwhile is absorbed by the next call's walk.
-const READ_ONLY_TOOLS: ReadonlySet<string> = new Set([
-  'Read', 'Grep', 'Glob', 'LS', 'WebFetch', 'WebSearch', 'TodoWrite', 'NotebookRead', 'BashOutput', 'ExitPlanMode', 'AskUserQuestion',
-  'view_image', 'update_plan',
-  'read_file', 'read_many_files', 'glob', 'search_file_content', 'list_directory', 'web_fetch', 'google_web_search',
-  'read', 'grep', 'find', 'ls',
-]);
-
+// Tools that only read (each agent's facts name them): no snapshot around them (a constant
+// saving on the commonest calls); a change made meanwhile is absorbed by the next call's walk.
 function isReadOnly(event: HookEvent): boolean {
-  return event.toolName !== undefined && READ_ONLY_TOOLS.has(event.toolName);
+  return event.toolName !== undefined && factsOf(event.agent).readOnlyTools.includes(event.toolName);
 }
-
-// Tools that change exactly the file their input names.
-const FILE_TOOLS: ReadonlySet<string> = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit', 'write_file', 'replace', 'edit', 'write']);
 
 /** The repository-relative file a file-editing tool changed, when its payload says so. */
 function editedFile(repo: GitRepo, event: HookEvent): string | undefined {
-  if (event.toolName === undefined || !FILE_TOOLS.has(event.toolName) || repo.workTree === null) return undefined;
+  const facts = factsOf(event.agent);
+  if (event.toolName === undefined || !facts.fileTools.includes(event.toolName) || repo.workTree === null) return undefined;
   const input = event.toolInput;
-  const named = isRecord(input) ? (input['file_path'] ?? input['notebook_path'] ?? input['path']) : undefined;
+  const named = isRecord(input) ? facts.fileInputFields.map((key) => input[key]).find((value) => value !== undefined) : undefined;
   if (typeof named !== 'string' || named === '') return undefined;
   const rel = relative(repo.workTree, isAbsolute(named) ? named : join(event.cwd, named));
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');

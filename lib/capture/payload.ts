@@ -1,13 +1,14 @@
 // Hook payloads, as each agent sends them on standard input, narrowed to one event shape.
-// The four agents use nearly the same fields (Claude Code's names, which Codex and Gemini
-// copied; our Pi extension sends the same), so one parser serves all of them, with a table of
-// event names per agent. Loaded on the hook's hot path: nothing heavy is imported here.
+// The agents use nearly the same fields (Claude Code's names, which Codex and Gemini copied;
+// our Pi extension sends the same), so one parser serves all of them, with each agent's table
+// of event names from its facts (lib/agents/<agent>/facts.ts). Loaded on the hook's hot path: nothing heavy is imported here.
 
 import { asString, isRecord, type JsonRecord } from '../model/json.js';
 import { capText } from '../model/output-cap.js';
-import { isValidSessionId, type AgentName } from '../model/session.js';
+import { factsOf, type AgentName, type HookEventKind } from '../agents/facts.js';
+import { isValidSessionId } from '../model/session.js';
 
-export type HookEventKind = 'session-start' | 'prompt' | 'pre-tool' | 'post-tool' | 'stop' | 'session-end' | 'other';
+export type { HookEventKind } from '../agents/facts.js';
 
 export interface HookEvent {
   readonly agent: AgentName;
@@ -28,29 +29,6 @@ export interface HookEvent {
   readonly timestamp: string;
 }
 
-const EVENTS: Readonly<Record<AgentName, Readonly<Record<string, HookEventKind>>>> = {
-  'claude-code': {
-    SessionStart: 'session-start',
-    UserPromptSubmit: 'prompt',
-    PreToolUse: 'pre-tool',
-    PostToolUse: 'post-tool',
-    PostToolUseFailure: 'post-tool',
-    Stop: 'stop',
-    SubagentStop: 'stop',
-    SessionEnd: 'session-end',
-  },
-  codex: { SessionStart: 'session-start', UserPromptSubmit: 'prompt', PreToolUse: 'pre-tool', PostToolUse: 'post-tool', Stop: 'stop' },
-  gemini: {
-    SessionStart: 'session-start',
-    BeforeAgent: 'prompt',
-    BeforeTool: 'pre-tool',
-    AfterTool: 'post-tool',
-    AfterAgent: 'stop',
-    SessionEnd: 'session-end',
-  },
-  pi: { session_start: 'session-start', input: 'prompt', tool_call: 'pre-tool', tool_result: 'post-tool', agent_end: 'stop', turn_end: 'stop', session_shutdown: 'session-end' },
-};
-
 export class PayloadError extends Error {}
 
 /** Narrow a payload; throws PayloadError naming what is missing. */
@@ -68,7 +46,7 @@ export function parseHookPayload(agent: AgentName, payload: unknown, now: Date =
   if (cwd === undefined || cwd === '') throw new PayloadError(`'${name || 'the event'}' payload has no cwd`);
   const event: Record<string, unknown> = {
     agent,
-    kind: EVENTS[agent][name] ?? 'other',
+    kind: factsOf(agent).hookEvents[name] ?? 'other',
     name,
     sessionId,
     cwd,

@@ -1,8 +1,8 @@
 // git trace hooks install|uninstall|status: git-trace's hooks in each coding agent's own config.
 
 import { RepoError, UsageError } from '../errors.js';
-import { hookStatus, installHooks, uninstallHooks, type HookChange, type HookOptions, type HookScope, type HookStatus } from '../hooks/index.js';
-import { AGENTS, isAgentName, type AgentName } from '../model/session.js';
+import { HOOKED_AGENTS, hookStatus, installHooks, uninstallHooks, type HookChange, type HookOptions, type HookScope, type HookStatus } from '../hooks/index.js';
+import { isAgentName, type AgentName } from '../model/session.js';
 import { findRepo, stateDir } from '../../refs/repo.js';
 import { parseCommand } from './args.js';
 import { plural, table } from './format.js';
@@ -16,7 +16,7 @@ Install git-trace's live-capture hooks into each coding agent's own config, merg
 is already there; remove them again; or show where they stand. Every hook runs
 'git trace hook <agent>', which never fails or blocks the agent.
 
-    --agent AGENT   only this agent (repeatable): ${AGENTS.join(', ')}
+    --agent AGENT   only this agent (repeatable): ${HOOKED_AGENTS.join(', ')}
     --scope SCOPE   user (the default): the agent's config in your home, for every repository;
                     project: the config inside this work tree, which is usually committed and
                     then runs for everyone who clones it, hence not the default
@@ -86,7 +86,7 @@ export async function run(argv: readonly string[]): Promise<number> {
 function parseAgents(values: readonly string[] | undefined): AgentName[] | undefined {
   if (values === undefined) return undefined;
   const names = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
-  for (const name of names) if (!isAgentName(name)) throw new UsageError(`unknown agent '${name}'`, { hint: `agents: ${AGENTS.join(', ')}` });
+  for (const name of names) if (!isAgentName(name)) throw new UsageError(`unknown agent '${name}'`, { hint: `agents: ${HOOKED_AGENTS.join(', ')}` });
   return names.filter(isAgentName);
 }
 

@@ -6,32 +6,34 @@
 // Every file is planned before any is written: one refused file (not JSON, a husky hook)
 // leaves all of them as they were.
 
-import { InputError, RepoError, TraceError } from '../errors.js';
+import { InputError, RepoError, TraceError, UsageError } from '../errors.js';
 import { AGENTS, type AgentName } from '../model/session.js';
-import { claudeCodeHooks } from './claude-code.js';
-import { codexHooks } from './codex.js';
-import { geminiHooks } from './gemini.js';
+import { ADAPTERS } from '../agents/index.js';
 import { gitHookEditor, gitHooksDir } from './git-hook.js';
 import { inspectFile, planInstall, planUninstall, type Planned } from './lifecycle.js';
 import { backupDir, projectRoot } from './paths.js';
-import { piHooks } from './pi.js';
 import { HOOK_SCOPES, type AgentHooks, type HookChange, type HookFileEditor, type HookOptions, type HookScope, type HookStatus, type HookStatusOptions, type Place } from './types.js';
 
 export type { AgentHooks, Env, HookAction, HookChange, HookOptions, HookScope, HookState, HookStatus, HookStatusOptions, HookTarget, Place } from './types.js';
 export { HOOK_SCOPES } from './types.js';
-export { CLAUDE_CODE_LAYOUT } from './claude-code.js';
-export { CODEX_LAYOUT } from './codex.js';
-export { GEMINI_LAYOUT } from './gemini.js';
+export { CLAUDE_CODE_LAYOUT } from '../agents/claude-code/hooks.js';
+export { CODEX_LAYOUT } from '../agents/codex/hooks.js';
+export { GEMINI_LAYOUT } from '../agents/gemini/hooks.js';
 export { FLUSH_COMMAND, GIT_HOOK_BEGIN, GIT_HOOK_END, gitHooksDir } from './git-hook.js';
-export { PI_EVENTS, PI_EXTENSION_FORMAT, piExtensionSource } from './pi.js';
+export { PI_EVENTS, PI_EXTENSION_FORMAT, piExtensionSource } from '../agents/pi/hooks.js';
 export { isGitTraceHookCommand } from './json-config.js';
 
-/** One entry per agent, in AGENTS order. */
-export const AGENT_HOOKS: readonly AgentHooks[] = [claudeCodeHooks, codexHooks, geminiHooks, piHooks];
+/** One entry per agent that has live hooks, in AGENTS order. OpenCode has none yet: it is imported. */
+export const AGENT_HOOKS: readonly AgentHooks[] = ADAPTERS.flatMap((a) => (a.hooks === undefined ? [] : [a.hooks]));
+
+/** The agents that have live hooks, in AGENTS order. */
+export const HOOKED_AGENTS: readonly AgentName[] = AGENT_HOOKS.map((a) => a.agent);
 
 export function agentHooks(agent: AgentName): AgentHooks {
   const found = AGENT_HOOKS.find((a) => a.agent === agent);
-  if (found === undefined) throw new Error(`no hook installer for agent '${agent}'`);
+  if (found === undefined) {
+    throw new UsageError(`'${agent}' has no live hooks in git-trace yet`, { hint: `import its sessions with 'git trace import'; agents with hooks: ${HOOKED_AGENTS.join(', ')}` });
+  }
   return found;
 }
 
@@ -93,7 +95,7 @@ export async function installHooks(options: HookOptions): Promise<HookChange[]> 
   const agents = unique(options.agents ?? defaultAgents(options.scope, { env: options.env, workTree: options.workTree }));
   if (agents.length === 0 && options.gitHook !== true) {
     throw new TraceError(`no coding agent found for ${options.scope} scope`, {
-      hint: `name one with --agent (${AGENTS.join(', ')}); it is found by its config folder (~/.claude, ~/.codex, ~/.gemini, ~/.pi/agent)`,
+      hint: `name one with --agent (${HOOKED_AGENTS.join(', ')}); it is found by its config folder (~/.claude, ~/.codex, ~/.gemini, ~/.pi/agent)`,
     });
   }
   return run(await jobs(options, agents), planInstall);
@@ -101,7 +103,7 @@ export async function installHooks(options: HookOptions): Promise<HookChange[]> 
 
 /** Take our hooks out again: the original bytes when nobody changed the file since, else only our entries. Default: every agent. */
 export async function uninstallHooks(options: HookOptions): Promise<HookChange[]> {
-  return run(await jobs(options, unique(options.agents ?? AGENTS)), planUninstall);
+  return run(await jobs(options, unique(options.agents ?? HOOKED_AGENTS)), planUninstall);
 }
 
 /**
@@ -114,7 +116,7 @@ export async function hookStatus(options: HookStatusOptions): Promise<HookStatus
   const scopes = (options.scope === undefined ? HOOK_SCOPES : [options.scope]).filter((s) => s === 'user' || options.workTree !== null);
   const editors: HookFileEditor[] = [];
   for (const scope of scopes) {
-    for (const agent of unique(options.agents ?? AGENTS)) {
+    for (const agent of unique(options.agents ?? HOOKED_AGENTS)) {
       const hooks = agentHooks(agent);
       editors.push(hooks.editor(scope, hooks.configPath(scope, place)));
     }

@@ -1,24 +1,12 @@
 // Where the agents keep their configs, from the environment passed in (never read globally).
 
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { RepoError } from '../errors.js';
 import { readSettings } from '../settings.js';
 import type { Env, HookScope, Place } from './types.js';
 
-export function homeOf(env: Env): string {
-  const home = env['HOME'];
-  return home !== undefined && home !== '' ? home : homedir();
-}
-
-/** A variable's value, or undefined when unset or empty; `~/` expanded against HOME. */
-export function dirFromEnv(env: Env, name: string): string | undefined {
-  const value = env[name];
-  if (value === undefined || value.trim() === '') return undefined;
-  if (value === '~' || value.startsWith('~/')) return join(homeOf(env), value.slice(1));
-  return resolve(value);
-}
+export { dirFromEnv, homeOf } from '../agents/env-dirs.js';
 
 /** The work tree, for project scope; RepoError outside one. */
 export function projectRoot(place: Place): string {

@@ -161,13 +161,26 @@ async function explicitFiles(options: TranscriptImportOptions): Promise<{ files:
       }
       const agent = await agentOf(path, raw, options);
       if (agent === null) failed++;
-      else files.push({ agent, path });
+      else {
+        const sessions = await sessionsOfFile(agent, path);
+        if (sessions.length === 0) {
+          options.warn(`'${raw}' holds no ${agent} session git-trace can read`);
+          failed++;
+        }
+        files.push(...sessions);
+      }
     } catch (error) {
       options.warn(`cannot read '${raw}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)}`);
       failed++;
     }
   }
   return { files, failed };
+}
+
+/** The sessions in one given file: itself, or those its agent keeps inside it (a database). */
+async function sessionsOfFile(agent: AgentName, path: string): Promise<readonly TranscriptFile[]> {
+  const adapter = adapterFor(agent);
+  return adapter.sessionsInFile === undefined ? [{ agent, path }] : adapter.sessionsInFile(path);
 }
 
 /** The agent that wrote the file, or null (said why) when unknown or not the one asked for. */
@@ -261,7 +274,8 @@ export interface ParseFromOptions {
  */
 export async function parseFrom(file: TranscriptFile, previous: FileState | undefined, options: ParseFromOptions): Promise<{ parsed: ParseResult; state: FileState; resumed: boolean } | null> {
   const { workTree, warn } = options;
-  const info = await stat(file.path);
+  const adapter = adapterFor(file.agent);
+  const info = await (adapter.statTranscript?.(file.path) ?? stat(file.path));
   // A file that shrank was rewritten: an offset into it means nothing any more, so read it from
   // the start; the store's dedupe keeps that cheap. A checkpoint at offset 0 belongs to a parser
   // that reads whole files (Gemini's JSON) and handles rewrites itself, so it is kept.
@@ -269,7 +283,7 @@ export async function parseFrom(file: TranscriptFile, previous: FileState | unde
     previous !== undefined && previous.agent === file.agent && (info.size >= previous.size || previous.checkpoint.from.offset === 0);
   if (resumed && info.size === previous.size && info.mtimeMs === previous.mtimeMs) return null;
   const warnings = new FoldedWarnings();
-  const read = await adapterFor(file.agent).parse(file.path, {
+  const read = await adapter.parse(file.path, {
     repoRoot: workTree,
     ...(resumed ? { from: previous.checkpoint } : {}),
     warn: (w) => warnings.add(`${w.file}:${w.line}`, w.message),

@@ -1,9 +1,13 @@
 // Session metadata: who ran, where, when. Stored encrypted as `meta.age` at each flush.
 
+import { AGENT_FACTS, type AgentName } from '../agents/facts.js';
+
+export type { AgentName } from '../agents/facts.js';
+
 export const SESSION_VERSION = 1 as const;
 
-export const AGENTS = ['claude-code', 'codex', 'gemini', 'pi'] as const;
-export type AgentName = (typeof AGENTS)[number];
+/** The agents' names, in the order of lib/agents/facts.ts. */
+export const AGENTS: readonly AgentName[] = AGENT_FACTS.map((facts) => facts.name);
 
 export function isAgentName(value: unknown): value is AgentName {
   return typeof value === 'string' && (AGENTS as readonly string[]).includes(value);

@@ -26,7 +26,7 @@ export function pinEnvironment(): string {
     LC_ALL: 'C',
     NO_COLOR: '1',
   });
-  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_TRACE_IDENTITY', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME', 'PI_CODING_AGENT_DIR']) {
+  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_TRACE_IDENTITY', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME', 'PI_CODING_AGENT_DIR', 'XDG_DATA_HOME', 'OPENCODE_DB']) {
     delete process.env[name];
   }
   process.on('exit', () => rmSync(home, { recursive: true, force: true }));

@@ -3,12 +3,14 @@
 
 import { basename } from 'node:path';
 import type { AgentAdapter } from '../types.js';
+import { claudeCodeHooks } from './hooks.js';
 import { findTranscripts, transcriptRoots } from './locate.js';
 import { parseTranscript } from './parse.js';
 import { mapStateContent } from './state.js';
 
 export const claudeCodeAdapter: AgentAdapter = {
   agent: 'claude-code',
+  hooks: claudeCodeHooks,
   transcriptRoots,
   findTranscripts,
   parse: parseTranscript,

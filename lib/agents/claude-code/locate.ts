@@ -11,6 +11,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { asString, field, tryParseJson } from '../../model/json.js';
 import { isValidSessionId } from '../../model/session.js';
 import type { Env, TranscriptFile } from '../types.js';
+import { claudeConfigDirs } from './facts.js';
 
 const HEAD_CHUNK = 16 * 1024;
 const HEAD_LIMIT = 256 * 1024;
@@ -22,17 +23,7 @@ export function claudeSlug(path: string): string {
 }
 
 export function transcriptRoots(env: Env): readonly string[] {
-  const configured = (env['CLAUDE_CONFIG_DIR'] ?? '')
-    .split(',')
-    .map((dir) => dir.trim())
-    .filter((dir) => dir !== '');
-  if (configured.length > 0) return unique(configured.map((dir) => join(dir, 'projects')));
-  const home = env['HOME'];
-  const roots: string[] = [];
-  if (home !== undefined && home !== '') roots.push(join(home, '.claude', 'projects'), join(home, '.config', 'claude', 'projects'));
-  const xdg = env['XDG_CONFIG_HOME'];
-  if (xdg !== undefined && xdg !== '') roots.push(join(xdg, 'claude', 'projects'));
-  return unique(roots);
+  return claudeConfigDirs(env).map((dir) => join(dir, 'projects'));
 }
 
 function unique(paths: readonly string[]): string[] {

@@ -2,12 +2,14 @@
 // (whole or incrementally from a checkpoint) into normalized steps. Hooks are not wired here.
 
 import type { AgentAdapter } from '../types.js';
+import { codexHooks } from './hooks.js';
 import { codexTranscriptRoots, findCodexTranscripts } from './locate.js';
 import { parseRollout } from './parse.js';
 import { mapStateContent } from './state.js';
 
 export const codexAdapter: AgentAdapter = {
   agent: 'codex',
+  hooks: codexHooks,
   transcriptRoots: codexTranscriptRoots,
   findTranscripts: findCodexTranscripts,
   parse: parseRollout,

@@ -3,6 +3,7 @@
 
 import { isRecord } from '../../model/json.js';
 import type { AgentAdapter, ParseOptions, ParseResult } from '../types.js';
+import { geminiHooks } from './hooks.js';
 import { parseJsonl } from './jsonl.js';
 import { parseLegacy } from './legacy.js';
 import { findTranscripts, transcriptRoots } from './locate.js';
@@ -17,6 +18,7 @@ async function parse(file: string, options: ParseOptions): Promise<ParseResult> 
 
 export const geminiAdapter: AgentAdapter = {
   agent: 'gemini',
+  hooks: geminiHooks,
   transcriptRoots,
   findTranscripts,
   parse,

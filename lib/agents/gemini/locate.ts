@@ -11,16 +11,14 @@
 import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { open, readdir, readFile, realpath } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Env, TranscriptFile } from '../types.js';
+import { geminiHome } from './facts.js';
 import { asString, compact, field, isRecord, tryParseJson } from '../../model/json.js';
 
 const HEAD_BYTES = 4096;
 
-export function geminiHome(env: Env): string {
-  return join(env['GEMINI_CLI_HOME'] || env['HOME'] || homedir(), '.gemini');
-}
+export { geminiHome } from './facts.js';
 
 export function transcriptRoots(env: Env): readonly string[] {
   return [join(geminiHome(env), 'tmp')];

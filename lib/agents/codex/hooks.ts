@@ -3,9 +3,10 @@
 // projects). Same shape as Claude Code's; `*` matches every tool; timeouts in seconds.
 
 import { join } from 'node:path';
-import { jsonHookEditor, type JsonHookLayout } from './json-config.js';
-import { dirFromEnv, homeOf, isDirectory, projectRoot } from './paths.js';
-import type { AgentHooks, HookScope, Place } from './types.js';
+import { jsonHookEditor, type JsonHookLayout } from '../../hooks/json-config.js';
+import { isDirectory, projectRoot } from '../../hooks/paths.js';
+import type { AgentHooks, HookScope, Place } from '../../hooks/types.js';
+import { codexHome } from './facts.js';
 
 export const CODEX_LAYOUT: JsonHookLayout = {
   target: 'codex',
@@ -21,7 +22,7 @@ export const CODEX_LAYOUT: JsonHookLayout = {
 
 function configDir(scope: HookScope, place: Place): string {
   if (scope === 'project') return join(projectRoot(place), '.codex');
-  return dirFromEnv(place.env, 'CODEX_HOME') ?? join(homeOf(place.env), '.codex');
+  return codexHome(place.env);
 }
 
 export const codexHooks: AgentHooks = {

@@ -4,9 +4,10 @@
 // Other keys under `hooks` (`enabled`, `disabled`) are the user's and stay as they are.
 
 import { join } from 'node:path';
-import { jsonHookEditor, type JsonHookLayout } from './json-config.js';
-import { homeOf, isDirectory, projectRoot } from './paths.js';
-import type { AgentHooks, HookScope, Place } from './types.js';
+import { jsonHookEditor, type JsonHookLayout } from '../../hooks/json-config.js';
+import { isDirectory, projectRoot } from '../../hooks/paths.js';
+import type { AgentHooks, HookScope, Place } from '../../hooks/types.js';
+import { geminiHome } from './facts.js';
 
 export const GEMINI_LAYOUT: JsonHookLayout = {
   target: 'gemini',
@@ -23,8 +24,7 @@ export const GEMINI_LAYOUT: JsonHookLayout = {
 
 function configDir(scope: HookScope, place: Place): string {
   if (scope === 'project') return join(projectRoot(place), '.gemini');
-  const home = place.env['GEMINI_CLI_HOME'];
-  return join(home !== undefined && home !== '' ? home : homeOf(place.env), '.gemini');
+  return geminiHome(place.env);
 }
 
 export const geminiHooks: AgentHooks = {

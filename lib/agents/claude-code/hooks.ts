@@ -1,11 +1,12 @@
-// Claude Code: the `hooks` key of settings.json. User: `$CLAUDE_CONFIG_DIR/settings.json` or
-// `~/.claude/settings.json`; project: `<work tree>/.claude/settings.json` (usually committed;
+// Claude Code: the `hooks` key of settings.json. User: `settings.json` in the first of its config
+// folders (facts.ts: `$CLAUDE_CONFIG_DIR`, else `~/.claude`); project: `<work tree>/.claude/settings.json` (usually committed;
 // `settings.local.json` is the user's own and left alone). Timeouts are in seconds.
 
 import { join } from 'node:path';
-import { jsonHookEditor, type JsonHookLayout } from './json-config.js';
-import { dirFromEnv, homeOf, isDirectory, projectRoot } from './paths.js';
-import type { AgentHooks, HookScope, Place } from './types.js';
+import { jsonHookEditor, type JsonHookLayout } from '../../hooks/json-config.js';
+import { isDirectory, projectRoot } from '../../hooks/paths.js';
+import type { AgentHooks, HookScope, Place } from '../../hooks/types.js';
+import { claudeCodeFacts } from './facts.js';
 
 const TOOL_MATCHER = '*';
 
@@ -26,7 +27,7 @@ export const CLAUDE_CODE_LAYOUT: JsonHookLayout = {
 
 function configDir(scope: HookScope, place: Place): string {
   if (scope === 'project') return join(projectRoot(place), '.claude');
-  return dirFromEnv(place.env, 'CLAUDE_CONFIG_DIR') ?? join(homeOf(place.env), '.claude');
+  return claudeCodeFacts.userConfigDir(place.env);
 }
 
 export const claudeCodeHooks: AgentHooks = {
