@@ -104,7 +104,7 @@ async function main(): Promise<number> {
         continue;
       }
       if (data.skip !== undefined && data.skip !== false) {
-        const reason = typeof data.skip === 'string' ? data.skip : 'skipped';
+        const reason = typeof data.skip === 'string' ? data.skip : 'no reason given';
         skips.set(reason, (skips.get(reason) ?? 0) + 1);
         continue;
       }
