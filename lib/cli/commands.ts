@@ -35,6 +35,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'recipients', summary: 'list, add or remove who new records are encrypted to', load: () => import('./recipients.js') },
   { name: 'forget', summary: 'remove sessions here and, on push, from the remote; leave a signed tombstone', load: () => import('./forget.js') },
   { name: 'rekey', summary: 're-encrypt stored sessions to the current recipients', load: () => import('./rekey.js') },
+  { name: 'mcp', summary: 'a read-only MCP server over stdio: agents ask for sessions, blame and track', load: () => import('./mcp.js') },
   { name: 'cost', summary: 'tokens and cost of the stored sessions', load: () => import('./cost.js') },
   { name: 'verify', summary: 'decrypt and check every stored session', load: () => import('./verify.js') },
   { name: 'demo', summary: 'run a demonstration in a throw-away repository', load: () => import('./demo.js') },
