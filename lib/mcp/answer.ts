@@ -43,10 +43,16 @@ export function cutStrings<T>(value: T, max: number, more: MoreHint, path: (stri
 
 function cutPoint(text: string, max: number): number {
   if (text.length <= max) return text.length;
-  const head = text.slice(0, max);
-  const open = head.lastIndexOf('[REDACTED');
-  return open !== -1 && !head.slice(open).includes(']') ? open : max;
+  // A marker that straddles the cut goes whole to the part left out.
+  for (const m of text.slice(Math.max(0, max - MARKER_MAX), max + MARKER_MAX).matchAll(MARKER)) {
+    const start = Math.max(0, max - MARKER_MAX) + m.index;
+    if (start < max && start + m[0].length > max) return start;
+  }
+  return max;
 }
+
+const MARKER = /\[REDACTED:[a-z0-9-]{1,40}\]/g;
+const MARKER_MAX = 52;
 
 function cutText(text: string, max: number, hint: string): string {
   const at = cutPoint(text, max);

@@ -19,12 +19,13 @@ import { MATH, ScenarioRun, SUBTRACT } from '../trail/scenario.js';
 
 const STEPS = 'mcp-steps-0001';
 const FOREIGN = 'foreign-0001';
+const FORGED = 'forged-0001';
 const HOME_PATH = '/home/alice/work/app';
 const BIG = Array.from({ length: 3000 }, (_, i) => `line ${i} of a very long build log`).join('\n');
 
 function stepsFile(id: string, text: string): string {
   const lines = [
-    { type: 'session', id, agent: 'codex', startedAt: '2026-11-01T08:00:00Z', title: 'tune the parser', cwd: HOME_PATH },
+    { type: 'session', id, agent: 'codex', startedAt: '2026-11-01T08:00:00Z', title: `the ${id} session`, cwd: HOME_PATH },
     { type: 'step', v: 1, id: `${id}:p`, kind: 'prompt', timestamp: '2026-11-01T08:00:00Z', text },
     { type: 'step', v: 1, id: `${id}:t`, kind: 'tool', timestamp: '2026-11-01T08:00:05Z', tool: { name: 'shell', callId: 't1', input: { command: 'npm run build' }, output: BIG, exitCode: 0, status: 'ok' } },
     ...Array.from({ length: 250 }, (_, i) => ({ type: 'step', v: 1, id: `${id}:m${i}`, kind: 'message', timestamp: '2026-11-01T08:01:00Z', text: `progress note ${i}` })),
@@ -59,6 +60,12 @@ describe('git trace mcp', () => {
     const imported = r.trace(['import', '--format', 'steps', join(keys, 'steps.jsonl')]);
     assert.equal(imported.status, 0, imported.stderr);
     r.git('config', '--unset', 'trace.redact');
+    writeFileSync(join(keys, 'forged.jsonl'), stepsFile(FORGED, 'a task someone rewrote'));
+    assert.equal(r.trace(['import', '--format', 'steps', join(keys, 'forged.jsonl')]).status, 0);
+    // Anyone with push access can add a commit no recipient signed: the session is untrusted.
+    const tip = r.git('rev-parse', `refs/opentraces/sessions/${FORGED}`).trim();
+    const unsigned = r.git('commit-tree', `${tip}^{tree}`, '-p', tip, '-m', 'opentraces: flush\n\nFormat: 1').trim();
+    r.git('update-ref', `refs/opentraces/sessions/${FORGED}`, unsigned);
     assert.ok(r.trace(['show', '--json', STEPS]).stdout.includes(GITHUB_TOKEN), 'the secret is stored: only the server can have redacted it');
     // A session encrypted to another key only, fetched in as from a teammate's clone.
     other = tempRepo();
@@ -107,12 +114,23 @@ describe('git trace mcp', () => {
 
   test('list_sessions: the readable sessions with their trust, the unreadable one named', async () => {
     const list = await ok('list_sessions', {});
-    const ids = (list['sessions'] as { id: string; trust: string }[]).map((s) => s.id);
-    assert.deepEqual(ids.sort(), [run.sessionId('A'), STEPS].sort());
-    for (const s of list['sessions'] as { trust: string }[]) assert.equal(s.trust, 'trusted');
+    const trust = Object.fromEntries((list['sessions'] as { id: string; trust: string }[]).map((s) => [s.id, s.trust]));
+    assert.deepEqual(trust, { [run.sessionId('A')]: 'trusted', [STEPS]: 'trusted', [FORGED]: 'untrusted' });
+    assert.match(list['warning'], /not signed by a recipient .*may be forged/);
     assert.deepEqual((list['unreadable'] as { id: string }[]).map((u) => u.id), [FOREIGN]);
     const codex = await ok('list_sessions', { agent: 'codex', limit: 1 });
-    assert.deepEqual((codex['sessions'] as { id: string }[]).map((s) => s.id), [STEPS]);
+    assert.equal(codex['sessions'].length, 1);
+    assert.equal(codex['total'], 2);
+    assert.match(codex['more'], /^1 more sessions: raise limit/);
+  });
+
+  test('an untrusted session is marked wherever it answers', async () => {
+    const shown = await ok('show_session', { session: FORGED });
+    assert.equal(shown['session'].trust, 'untrusted');
+    assert.match(shown['session'].warning, /may be forged/);
+    const hits = (await ok('search', { query: 'rewrote' }))['hits'] as { session: string; trust: string }[];
+    assert.deepEqual(hits.map((h) => [h.session, h.trust]), [[FORGED, 'untrusted']]);
+    assert.equal((await ok('show_step', { session: FORGED, step: 0 }))['session'].trust, 'untrusted');
   });
 
   test('search: hits name the session and the step', async () => {
@@ -183,7 +201,7 @@ describe('git trace mcp', () => {
 
   test('resources: one per session, read as show_session', async () => {
     const { resources } = await client.listResources();
-    assert.deepEqual(resources.map((r) => r.uri).sort(), [`git-trace://session/${run.sessionId('A')}`, `git-trace://session/${STEPS}`].sort());
+    assert.deepEqual(resources.map((r) => r.uri).sort(), [`git-trace://session/${run.sessionId('A')}`, `git-trace://session/${FORGED}`, `git-trace://session/${STEPS}`].sort());
     const read = await client.readResource({ uri: `git-trace://session/${STEPS}` });
     const text = (read.contents[0] as { text: string }).text;
     answers.push(text);
