@@ -16,8 +16,8 @@ pushes or writes a ref; reading brings the local catalog (a cache in .git/opentr
 up to date, as every reading command does.
 
 Tools: list_sessions, search, show_session, show_step (with field and offset to page
-through a long text), step_context, blame (a file or a line range), blame_pr (a range
-of commits) and track. Resources: git-trace://session/ID, one per session.
+through a long text), step_context, resume_packet, blame (a file or a line range),
+blame_pr (a range of commits) and track. Resources: git-trace://session/ID, one per session.
 
 Every answer is JSON, with session and step ids to follow up; secrets are redacted again
 and home paths, the repository's path and your names scrubbed, as for 'blame pr'. An
@@ -27,6 +27,9 @@ Sessions not signed by a recipient are marked trust "untrusted"; a session your 
 cannot read is a tool error naming it.
 
     --repo DIR   serve the repository at DIR (default: the current directory)
+
+Reading may put back a session ref that 'git fetch --prune' deleted, as every reading
+command does; nothing else is written.
 
 Register it with an agent as a stdio server running: git trace mcp --repo /path/to/repo`;
 

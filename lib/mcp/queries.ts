@@ -7,6 +7,9 @@ import { search } from '../catalog/search.js';
 import { requireReadable, type SessionFilter } from '../catalog/sessions.js';
 import { trustStates } from '../catalog/trust.js';
 import { contextAt } from '../ctx/window.js';
+import { buildResumePacket } from '../ctx/resume.js';
+import { survivalAfter } from '../ctx/survival-after.js';
+import { loadSession } from '../replay/load.js';
 import { isRecord } from '../model/json.js';
 import type { IndexedStep } from '../model/step.js';
 import { listSessions, resolveSessionId, summarize } from '../store/queries.js';
@@ -218,4 +221,16 @@ export async function blamePrAnswer(repo: TraceRepo, q: PrQuery): Promise<Json> 
     ...note,
     next: 'show_session {session} or show_step {session, step} for a session of the range; blame {file} for one file',
   };
+}
+
+/** The packet `git trace resume ID@N` prints: to continue a session's work from a step. */
+export async function resumeAnswer(repo: TraceRepo, idOrPrefix: string, index: number | undefined): Promise<Json> {
+  const id = await resolveSessionId(repo, idOrPrefix);
+  requireReadable((await repo.catalog()).db, id);
+  const { stored, startState } = await loadSession(repo, id);
+  const step = index ?? stored.steps.length - 1;
+  stepOf(id, stored, Math.max(step, 0));
+  const packet = buildResumePacket(stored, step, { startState, survival: await survivalAfter(repo, id, step) });
+  const trust = (await trustStates(repo, [id])).get(id) ?? null;
+  return { version: 1, session: { id, trust, ...(trust === 'untrusted' ? { warning: UNTRUSTED_NOTE } : {}) }, packet, next: `show_step {session: '${id}', step: N} for a step the packet names` };
 }

@@ -3,6 +3,9 @@
 // brings the local catalog (a cache under .git/opentraces) up to date with the refs, as every
 // reading command does. Requests run one at a time: the catalog is one SQLite handle.
 // Every answer is JSON text, redacted and scrubbed again, and bounded (answer.ts).
+// NEEDSWORK: the catalog refresh puts back a session ref that 'git fetch --prune' deleted (a
+// compare-and-swap to the tip it knew), as every reading command does; a strictly ref-free
+// refresh would need an option in lib/catalog/refresh.ts.
 
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -15,7 +18,7 @@ import type { SessionFilter } from '../catalog/sessions.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { VERSION } from '../version.js';
 import { AnswerEgress, bounded, PAGE_CHARS, type BoundOptions, type MoreHint } from './answer.js';
-import { blameAnswer, blamePrAnswer, contextAnswer, fieldOf, listAnswer, searchAnswer, sessionAnswer, stepAnswer, trackAnswer, type Json } from './queries.js';
+import { blameAnswer, blamePrAnswer, contextAnswer, fieldOf, listAnswer, resumeAnswer, searchAnswer, sessionAnswer, stepAnswer, trackAnswer, type Json } from './queries.js';
 
 export interface ServerOptions {
   /** Where warnings go: never stdout, which is the protocol's. */
@@ -154,6 +157,17 @@ export async function createServer(repo: TraceRepo, options: ServerOptions): Pro
       annotations: { title: 'Context of a step', ...READ_ONLY },
     },
     ({ session, step }) => answer(() => contextAnswer(repo, session, step), { list: 'window', listHint: 'show_session pages through the whole timeline', more: GENERIC_HINT }),
+  );
+
+  server.registerTool(
+    'resume_packet',
+    {
+      title: 'Resume a session',
+      description: "A compact packet to continue a session's work from a step (default its last): the goal (its prompts), what was done, what failed, what was tried and undone (and each patch's survival at HEAD), tests and their last results, the files that matter.",
+      inputSchema: { session: z.string().min(1), step: z.number().int().min(0).optional() },
+      annotations: { title: 'Resume a session', ...READ_ONLY },
+    },
+    ({ session, step }) => answer(() => resumeAnswer(repo, session, step), { more: GENERIC_HINT }),
   );
 
   server.registerTool(

@@ -104,7 +104,7 @@ describe('git trace mcp', () => {
 
   test('lists the tools, every one read-only', async () => {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['blame', 'blame_pr', 'list_sessions', 'search', 'show_session', 'show_step', 'step_context', 'track']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['blame', 'blame_pr', 'list_sessions', 'resume_packet', 'search', 'show_session', 'show_step', 'step_context', 'track']);
     for (const tool of tools) {
       assert.equal(tool.annotations?.readOnlyHint, true, tool.name);
       assert.equal(tool.annotations?.destructiveHint, false, tool.name);
@@ -174,6 +174,14 @@ describe('git trace mcp', () => {
     assert.equal(ctx['window'][0].summary, 'add a subtract function');
   });
 
+  test('resume_packet: the goal and what was done, to continue from a step', async () => {
+    const resumed = await ok('resume_packet', { session: run.sessionId('A') });
+    const packet = resumed['packet'] as { session: { id: string }; goal: { text: string }[] };
+    assert.equal(resumed['session'].id, run.sessionId('A'));
+    assert.match(JSON.stringify(packet), /add a subtract function/);
+    assert.match(JSON.stringify(packet), /src\/math\.ts/);
+  });
+
   test('blame: agent lines name the session, step and prompt; a range narrows it', async () => {
     const blamed = await ok('blame', { file: 'src/math.ts' });
     const lines = blamed['lines'] as { line: number; session: string | null; prompt: string | null; agent: string | null; text: string; trust?: string }[];
@@ -209,7 +217,7 @@ describe('git trace mcp', () => {
   });
 
   test('a session the key cannot read is a tool error naming it', async () => {
-    for (const [name, args] of [['show_session', { session: FOREIGN }], ['show_step', { session: FOREIGN, step: 0 }], ['track', { session: FOREIGN }]] as const) {
+    for (const [name, args] of [['show_session', { session: FOREIGN }], ['show_step', { session: FOREIGN, step: 0 }], ['track', { session: FOREIGN }], ['resume_packet', { session: FOREIGN }], ['step_context', { session: FOREIGN, step: 0 }]] as const) {
       const { result, text } = await call(name, args);
       assert.equal(result.isError, true, `${name}: ${text}`);
       assert.match(text, /^error: cannot read session 'foreign-0001': .*not encrypted to your key/, name);
