@@ -2,8 +2,8 @@
 // entry point (bin/git-trace.ts) for the repository through its context; the entry point opens
 // it once and closes it when the command is done. An entry that `needs` the repository has it
 // looked for while its module loads; the others ('nothing') may never ask: init makes what it
-// needs, hook takes the repository of its payload's cwd, demo makes one, capsule open and
-// replay work outside any.
+// needs, hook takes the repository of its payload's cwd, demo makes one, mcp opens the one
+// its --repo names for as long as it serves, capsule open and replay work outside any.
 
 import type { TraceRepo } from '../trace-repo.js';
 
@@ -45,6 +45,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'checkout', summary: 'the work tree as it was after a step, in a new worktree', needs: 'repository', load: () => import('./checkout.js') },
   { name: 'resume', summary: 'a compact context packet to continue from a step with any agent', needs: 'repository', load: () => import('./resume.js') },
   { name: 'context', summary: 'prior-session context relevant to files or the current branch', needs: 'repository', load: () => import('./context.js') },
+  { name: 'mcp', summary: 'a read-only MCP server over stdio: agents ask for sessions, blame and track', needs: 'nothing', load: () => import('./mcp.js') },
   { name: 'push', summary: 'send sessions and recipients to a remote (ciphertext only)', needs: 'repository', load: () => import('./sync.js').then((m) => ({ run: m.runPush })) },
   { name: 'fetch', summary: "bring a remote's sessions in and merge them, never overwriting yours", needs: 'repository', load: () => import('./sync.js').then((m) => ({ run: m.runFetch })) },
   { name: 'sync', summary: 'fetch, then push', needs: 'repository', load: () => import('./sync.js').then((m) => ({ run: m.runSync })) },
