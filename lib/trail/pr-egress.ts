@@ -55,8 +55,10 @@ export function excerptOf(text: string): string {
   let out = lines.slice(0, EXCERPT_LINES).join('\n');
   if (out.length > EXCERPT_CHARS) {
     out = out.slice(0, EXCERPT_CHARS);
-    const open = out.lastIndexOf('[REDACTED');
-    if (open !== -1 && !out.slice(open).includes(']')) out = out.slice(0, open);
+    // A marker the limit falls inside, even in its first letters ('[RED'), goes whole.
+    const open = out.lastIndexOf('[');
+    const tail = out.slice(open);
+    if (open !== -1 && !tail.includes(']') && (tail.startsWith('[REDACTED') || '[REDACTED'.startsWith(tail))) out = out.slice(0, open);
     const space = out.search(/\s\S*$/);
     if (space > EXCERPT_CHARS / 2) out = out.slice(0, space);
   }
