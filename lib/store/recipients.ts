@@ -9,6 +9,10 @@
 //                         unsigned     "<session id> <commit>" per line: the unsigned session
 //                                      tips that existed when the repository's recipients first
 //                                      got signing keys, vouched for by that signed commit
+//                         retired      per removed signing key, a line "ssh-ed25519 AAAA…" then
+//                                      "<session id> <commit>" lines: the session tips when its
+//                                      owner was removed; what that key signed later is not
+//                                      trusted (readers cannot otherwise date a signature)
 //                         format       the format version
 //
 // Every commit on the meta ref is signed by its writer when they have a signing key; which
@@ -35,6 +39,8 @@ export interface RecipientSet {
   readonly removed: readonly string[];
   /** Session id to the unsigned tip vouched for when signing began (see the file's notes). */
   readonly unsigned: ReadonlyMap<string, string>;
+  /** Removed signing key to the session tips when it was removed (session id to commit). */
+  readonly retired: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 /** Who signs a change of recipients; null: unsigned (the writer has no signing key). */
@@ -47,8 +53,9 @@ export interface WriteOptions {
 const RECIPIENTS_FILE = 'recipients';
 const REMOVED_FILE = 'removed';
 const UNSIGNED_FILE = 'unsigned';
+const RETIRED_FILE = 'retired';
 const FORMAT_FILE = 'format';
-const EMPTY: RecipientSet = { recipients: [], removed: [], unsigned: new Map() };
+const EMPTY: RecipientSet = { recipients: [], removed: [], unsigned: new Map(), retired: new Map() };
 
 export function isRecipientKey(key: string): boolean {
   return /^age1[02-9ac-hj-np-z]{58}$/.test(key);
@@ -92,7 +99,44 @@ export async function readSetAt(handle: GitHandle, commit: string): Promise<Reci
     const entry = entries.find((e) => e.name === name && e.type === 'blob');
     return entry === undefined ? '' : ((await handle.reader.readBlob(entry.oid))?.toString('utf8') ?? '');
   };
-  return { recipients: parseRecipients(await read(RECIPIENTS_FILE)), removed: parseRecipients(await read(REMOVED_FILE)).map((r) => r.key), unsigned: parseUnsigned(await read(UNSIGNED_FILE)) };
+  return {
+    recipients: parseRecipients(await read(RECIPIENTS_FILE)),
+    removed: parseRecipients(await read(REMOVED_FILE)).map((r) => r.key),
+    unsigned: parseUnsigned(await read(UNSIGNED_FILE)),
+    retired: parseRetired(await read(RETIRED_FILE)),
+  };
+}
+
+function parseRetired(text: string): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  let tips: Map<string, string> | null = null;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (isSigningPublicKey(line)) {
+      tips = out.get(line) ?? new Map<string, string>();
+      out.set(line, tips);
+      continue;
+    }
+    const [id, oid] = line.split(' ');
+    if (tips !== null && id !== undefined && oid !== undefined && /^[0-9a-f]{40,64}$/.test(oid)) tips.set(id, oid);
+  }
+  return out;
+}
+
+function formatRetired(retired: RecipientSet['retired']): string {
+  return [...retired].map(([key, tips]) => `${key}\n${[...tips].map(([id, oid]) => `${id} ${oid}\n`).join('')}`).join('');
+}
+
+/** Is this the text of a `retired` file (what push lets through)? */
+export function isRetiredList(text: string): boolean {
+  return text.split('\n').every((line) => line === '' || isSigningPublicKey(line) || /^\S+ [0-9a-f]{40,64}$/.test(line));
+}
+
+/** Two records of retired keys as one: every key of either, every tip of either (the first's wins). */
+export function mergeRetired(a: RecipientSet['retired'], b: RecipientSet['retired']): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const record of [b, a]) for (const [key, tips] of record) out.set(key, new Map([...(out.get(key) ?? []), ...tips]));
+  return out;
 }
 
 function parseUnsigned(text: string): Map<string, string> {
@@ -117,6 +161,7 @@ async function writeSet(handle: GitHandle, set: RecipientSet, parents: readonly 
   ]);
   if (set.removed.length > 0) files.set(REMOVED_FILE, await handle.writer.writeBlob(formatRecipients(set.removed.map((key) => ({ key })))));
   if (set.unsigned.size > 0) files.set(UNSIGNED_FILE, await handle.writer.writeBlob([...set.unsigned].map(([id, oid]) => `${id} ${oid}\n`).join('')));
+  if (set.retired.size > 0) files.set(RETIRED_FILE, await handle.writer.writeBlob(formatRetired(set.retired)));
   const tree = await editTree(handle.reader, handle.writer, base?.tree ?? null, files);
   return handle.writer.writeCommit({ tree, parents, message: commitMessage(what), signer });
 }
@@ -175,21 +220,27 @@ export async function addRecipients(handle: GitHandle, additions: readonly Recip
     const added = additions.filter((r) => !known.has(r.key));
     if (added.length === 0 && !changed && !isNew) return null;
     const keys = new Set(added.map((r) => r.key));
-    return { recipients: [...kept, ...added], removed: current.removed.filter((k) => !keys.has(k)), unsigned: current.unsigned };
+    return { recipients: [...kept, ...added], removed: current.removed.filter((k) => !keys.has(k)), unsigned: current.unsigned, retired: current.retired };
   });
   return [...set.recipients];
 }
 
-/** Remove a recipient by name or key. New records are no longer encrypted to it. */
+/**
+ * Remove a recipient by name or key. New records are no longer encrypted to it; the session
+ * tips of now are recorded against its signing key, so that what it signs after is not trusted.
+ */
 export async function removeRecipient(handle: GitHandle, nameOrKey: string, options: WriteOptions = { signer: null }): Promise<Recipient> {
   let gone: Recipient | undefined;
+  const tips = options.sessionTips === undefined ? new Map<string, string>() : new Map([...(await options.sessionTips())].map(([id, tip]) => [id, tip.oid]));
   await updateSet(handle, 'recipients', options, (current) => {
     const matches = current.recipients.filter((r) => r.key === nameOrKey || r.name === nameOrKey);
     if (matches.length > 1) throw new UsageError(`'${nameOrKey}' names ${matches.length} recipients`, { hint: 'remove by public key instead' });
     gone = matches[0];
     if (gone === undefined) return null;
     const key = gone.key;
-    return { recipients: current.recipients.filter((r) => r.key !== key), removed: [...current.removed, key], unsigned: current.unsigned };
+    // Removed again after a return: the tips of now are the record.
+    const retired = gone.signingKey === undefined ? current.retired : mergeRetired(new Map([[gone.signingKey, tips]]), current.retired);
+    return { recipients: current.recipients.filter((r) => r.key !== key), removed: [...current.removed, key], unsigned: current.unsigned, retired };
   });
   if (gone === undefined) throw new NotFoundError(`no recipient '${nameOrKey}'`, { hint: "list them with 'git trace recipients list'" });
   return gone;
@@ -218,7 +269,7 @@ export async function mergeRecipientsRef(handle: GitHandle, theirs: string, sign
     const known = new Set(a.recipients.map((r) => r.key));
     const recipients = [...a.recipients, ...b.recipients.filter((r) => !known.has(r.key))].filter((r) => !removed.includes(r.key));
     const unsigned = new Map([...b.unsigned, ...a.unsigned]);
-    const merge = await writeSet(handle, { recipients, removed, unsigned }, [ours, theirs], 'merge', signer);
+    const merge = await writeSet(handle, { recipients, removed, unsigned, retired: mergeRetired(a.retired, b.retired) }, [ours, theirs], 'merge', signer);
     if ((await compareAndSwapRef(handle.repo, META_REF, merge, ours, 'git-trace: fetch (merge)')) === 'updated') return 'merged';
   }
   return 'up-to-date';

@@ -2,7 +2,9 @@
 // secrecy, not authorship (anyone can encrypt to public keys), so:
 //   - a session commit is trusted when signed by the signing key of a current recipient, or of
 //     one who was a recipient in the accepted history of refs/opentraces/meta (a "former"
-//     signer: a removed recipient's old sessions stay readable as theirs);
+//     signer: a removed recipient's old sessions stay readable as theirs) and the commit is in
+//     a session as it stood when they were removed (RecipientSet.retired): what a removed key
+//     signs afterwards is untrusted;
 //   - an unsigned session commit is "from before signing" only when the signed change that
 //     first gave the recipients signing keys recorded it (RecipientSet.unsigned); any other
 //     unsigned, unknown-signer or badly signed commit makes its session untrusted;
@@ -13,8 +15,8 @@
 //     who ran 'init' before fetching holds a set of their own and must accept the team's
 //     deliberately ('recipients accept'): nothing can tell that case from an outsider's.
 // Every session commit is checked, not only the tip: a writer that appends on top of a forged
-// commit does not launder it. NEEDSWORK: a removed recipient can still sign commits that then
-// pass as "former"; telling their old commits from new ones needs a trusted time.
+// commit does not launder it. A recipient removed before the record of retired keys existed
+// has none: what their key signs still passes as "former" (NEEDSWORK: remove them again).
 
 import type { GitHandle } from '../../refs/handle.js';
 import { splitSignature } from '../../refs/commit-signature.js';
@@ -22,7 +24,7 @@ import { git } from '../../refs/git.js';
 import { readRef } from '../../refs/ref-update.js';
 import { GIT_NAMESPACE, verifySignature } from '../crypto/signing.js';
 import { META_REF } from './layout.js';
-import { readSetAt, recipientLabel, type Recipient, type RecipientSet } from './recipients.js';
+import { mergeRetired, readSetAt, recipientLabel, type Recipient, type RecipientSet } from './recipients.js';
 
 export type CommitSignature = { readonly kind: 'signed'; readonly key: string } | { readonly kind: 'unsigned' } | { readonly kind: 'bad' };
 
@@ -41,13 +43,15 @@ export interface TrustContext {
   readonly current: ReadonlyMap<string, Recipient>;
   readonly former: ReadonlyMap<string, Recipient>;
   readonly unsigned: ReadonlyMap<string, string>;
+  /** Removed signing keys: the session tips when they were removed. */
+  readonly retired: RecipientSet['retired'];
 }
 
 export async function trustContext(handle: GitHandle): Promise<TrustContext> {
   const tip = await readRef(handle.repo, META_REF);
   const current = new Map<string, Recipient>();
   const former = new Map<string, Recipient>();
-  if (tip === null) return { current, former, unsigned: new Map() };
+  if (tip === null) return { current, former, unsigned: new Map(), retired: new Map() };
   const set = await readSetAt(handle, tip);
   for (const r of set.recipients) if (r.signingKey !== undefined) current.set(r.signingKey, r);
   const history = (await git(['rev-list', tip], { cwd: handle.repo.gitDir, env: { GIT_DIR: handle.repo.gitDir } })).split('\n').filter((l) => l !== '');
@@ -56,7 +60,7 @@ export async function trustContext(handle: GitHandle): Promise<TrustContext> {
       if (r.signingKey !== undefined && !current.has(r.signingKey) && !former.has(r.signingKey)) former.set(r.signingKey, r);
     }
   }
-  return { current, former, unsigned: set.unsigned };
+  return { current, former, unsigned: set.unsigned, retired: set.retired };
 }
 
 export type TrustState = 'trusted' | 'unsigned-before-signing' | 'untrusted';
@@ -75,6 +79,18 @@ export interface SessionTrust {
  */
 export async function sessionTrust(handle: GitHandle, ctx: TrustContext, id: string, tip: string, known: ReadonlySet<string> = new Set()): Promise<SessionTrust> {
   const legacy = await firstParentChain(handle, ctx.unsigned.get(id) ?? null);
+  // Per removed key, the session's commits as they stood at the removal (read when needed).
+  const retiredChains = new Map<string, Set<string>>();
+  const signedBeforeRemoval = async (key: string, oid: string): Promise<boolean> => {
+    const record = ctx.retired.get(key);
+    if (record === undefined) return true; // removed before retired keys were recorded
+    let chain = retiredChains.get(key);
+    if (chain === undefined) {
+      chain = await firstParentChain(handle, record.get(id) ?? null);
+      retiredChains.set(key, chain);
+    }
+    return chain.has(oid);
+  };
   const signers = new Set<string>();
   const problems: string[] = [];
   let before = false;
@@ -84,7 +100,9 @@ export async function sessionTrust(handle: GitHandle, ctx: TrustContext, id: str
     if (signature.kind === 'signed') {
       const who = ctx.current.get(signature.key) ?? ctx.former.get(signature.key);
       if (who === undefined) problems.push(`commit ${short} is signed by a key that is not a recipient's (${signature.key.slice(0, 30)}…)`);
-      else signers.add(ctx.current.has(signature.key) ? recipientLabel(who) : `${recipientLabel(who)} (former recipient)`);
+      else if (ctx.current.has(signature.key)) signers.add(recipientLabel(who));
+      else if (await signedBeforeRemoval(signature.key, oid)) signers.add(`${recipientLabel(who)} (former recipient)`);
+      else problems.push(`commit ${short} is signed by ${recipientLabel(who)} after their removal from the recipients`);
     } else if (signature.kind === 'bad') problems.push(`commit ${short} has a signature that does not verify`);
     else if (legacy.has(oid)) before = true;
     else problems.push(`commit ${short} is not signed`);
@@ -114,6 +132,8 @@ export interface RecipientsChange {
   readonly unsignedChanged: boolean;
   /** Keys were added to the list of removed keys (which wins when sets are merged). */
   readonly removedListed: boolean;
+  /** The record of removed keys' session tips changed. */
+  readonly retiredChanged: boolean;
   /** The signer's name, `an unknown key`, or `nobody` (unsigned). */
   readonly signedBy: string;
   readonly accepted: boolean;
@@ -170,12 +190,14 @@ function unionOf(sets: readonly RecipientSet[]): RecipientSet {
   const recipients = new Map<string, Recipient>();
   const removed = new Set<string>();
   const unsigned = new Map<string, string>();
+  let retired: RecipientSet['retired'] = new Map();
   for (const set of sets) {
     for (const r of set.recipients) if (!recipients.has(r.key)) recipients.set(r.key, r);
     for (const key of set.removed) removed.add(key);
     for (const [id, oid] of set.unsigned) if (!unsigned.has(id)) unsigned.set(id, oid);
+    retired = mergeRetired(retired, set.retired);
   }
-  return { recipients: [...recipients.values()], removed: [...removed], unsigned };
+  return { recipients: [...recipients.values()], removed: [...removed], unsigned, retired };
 }
 
 interface SetDiff {
@@ -184,6 +206,8 @@ interface SetDiff {
   readonly bound: readonly Recipient[];
   readonly unsignedChanged: boolean;
   readonly removedListed: boolean;
+  /** The record of removed keys' session tips changed. */
+  readonly retiredChanged: boolean;
 }
 
 function diffSets(before: RecipientSet, after: RecipientSet): SetDiff {
@@ -195,11 +219,16 @@ function diffSets(before: RecipientSet, after: RecipientSet): SetDiff {
     bound: after.recipients.filter((r) => old.has(r.key) && old.get(r.key)?.signingKey !== r.signingKey),
     unsignedChanged: [...after.unsigned].some(([id, oid]) => before.unsigned.get(id) !== oid) || [...before.unsigned.keys()].some((id) => !after.unsigned.has(id)),
     removedListed: after.removed.some((key) => !before.removed.includes(key)),
+    retiredChanged: formatKey(before.retired) !== formatKey(after.retired),
   };
 }
 
+function formatKey(retired: RecipientSet['retired']): string {
+  return JSON.stringify([...retired].map(([key, tips]) => [key, [...tips].sort()]).sort());
+}
+
 function isNoChange(diff: SetDiff): boolean {
-  return diff.added.length === 0 && diff.removed.length === 0 && diff.bound.length === 0 && !diff.unsignedChanged && !diff.removedListed;
+  return diff.added.length === 0 && diff.removed.length === 0 && diff.bound.length === 0 && !diff.unsignedChanged && !diff.removedListed && !diff.retiredChanged;
 }
 
 /**
@@ -208,7 +237,7 @@ function isNoChange(diff: SetDiff): boolean {
  */
 function isSelfBinding(before: RecipientSet, diff: SetDiff, key: string): boolean {
   if (diff.added.length > 0 || diff.removed.length > 0 || diff.bound.length !== 1) return false;
-  if (diff.removedListed || (diff.unsignedChanged && before.recipients.some((r) => r.signingKey !== undefined))) return false;
+  if (diff.removedListed || diff.retiredChanged || (diff.unsignedChanged && before.recipients.some((r) => r.signingKey !== undefined))) return false;
   const entry = diff.bound[0];
   const old = before.recipients.find((r) => r.key === entry?.key);
   return entry?.signingKey === key && old !== undefined && old.signingKey === undefined;
@@ -222,6 +251,7 @@ export function describeChange(change: RecipientsChange): string {
     ...change.bound.map((r) => `bound a signing key to ${recipientLabel(r)}`),
   ];
   if (change.unsignedChanged) parts.push('recorded the sessions from before signing');
+  if (change.retiredChanged && change.removed.length === 0) parts.push("recorded a removed key's sessions");
   // A key listed as removed wins when sets merge: a way to drop a recipient later.
   if (change.removedListed && change.removed.length === 0) parts.push('listed a key as removed');
   return `${parts.join(', ')}; signed by ${change.signedBy}`;

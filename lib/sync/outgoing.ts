@@ -3,7 +3,7 @@
 // blobs must be age ciphertext, except the meta ref's public recipients list and format number.
 
 import { runGit } from '../../refs/git.js';
-import { isUnsignedList, parseRecipients } from '../store/recipients.js';
+import { isRetiredList, isUnsignedList, parseRecipients } from '../store/recipients.js';
 import { FORGOTTEN_PREFIX, META_REF, SESSIONS_PREFIX } from '../store/layout.js';
 import type { TraceRepo } from '../trace-repo.js';
 
@@ -50,6 +50,7 @@ function judge(type: string, path: string, data: Buffer): string | null {
         return parseRecipients(text).length === lines.length ? null : `'${path}' holds more than public keys`;
       }
       if (name === 'unsigned') return isUnsignedList(data.toString('utf8')) ? null : `'${path}' holds more than session ids and commit ids`;
+      if (name === 'retired') return isRetiredList(data.toString('utf8')) ? null : `'${path}' holds more than signing keys, session ids and commit ids`;
       return `'${path}' is not an encrypted record`;
     }
     default:

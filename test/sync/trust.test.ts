@@ -272,3 +272,52 @@ describe('a key slipped into the list of removed keys', () => {
     assert.equal(ok(bob, 'recipients', '--json'), before);
   });
 });
+
+describe('a recipient removed, who goes on signing with their key', () => {
+  const shared = new SharedRemote('git-trace-retired-');
+  let ada: User;
+  let bob: User;
+  before(() => {
+    ({ ada, bob } = adaAndBob(shared));
+    shared.importSession(bob, 'bob-1', [{ id: 'b1', text: 'work bob did while a recipient' }]);
+    ok(bob, 'push');
+    ok(ada, 'fetch');
+    ok(ada, 'recipients', 'remove', 'bob@example.com');
+    ok(ada, 'push');
+  });
+  after(() => shared.cleanup());
+
+  test('what bob signed while a recipient stays trusted, as a former recipient\'s', () => {
+    const verify = trace(ada, 'verify', 'bob-1');
+    assert.equal(verify.status, 0, verify.stdout);
+    assert.match(verify.stdout, /signed by bob@example\.com \(former recipient\)/);
+  });
+
+  test('what bob signs after his removal is untrusted: a step added to his session, a new session', () => {
+    // Bob never fetches the removal: he writes with the recipients he had, and pushes with git.
+    shared.importSession(bob, 'bob-1', [{ id: 'b1', text: 'work bob did while a recipient' }, { id: 'b2', text: 'added after his removal' }]);
+    shared.importSession(bob, 'bob-2', [{ id: 'c1', text: 'a session after his removal' }]);
+    git(bob.dir, 'push', '-q', 'origin', 'refs/opentraces/sessions/bob-1:refs/opentraces/sessions/bob-1', 'refs/opentraces/sessions/bob-2:refs/opentraces/sessions/bob-2');
+    const fetched = trace(ada, 'fetch');
+    assert.equal(fetched.status, 0, fetched.stderr);
+    assert.match(fetched.stderr, /session 'bob-1' from 'origin' is untrusted: .*commit [0-9a-f]{12} is signed by bob@example\.com after their removal from the recipients/);
+    assert.match(fetched.stderr, /session 'bob-2' from 'origin' is untrusted: .*after their removal/);
+    for (const id of ['bob-1', 'bob-2']) {
+      const verify = trace(ada, 'verify', id);
+      assert.equal(verify.status, 1, verify.stdout);
+      assert.match(verify.stdout, new RegExp(`${id} {2}untrusted`));
+    }
+  });
+
+  test('the record travels: a third recipient who fetches judges the same', () => {
+    const carol = shared.user('carol');
+    const keys = JSON.parse(ok(carol, 'init', '--json')) as { recipient: string; signingKey: string };
+    ok(ada, 'recipients', 'add', '--name', 'carol', '--signing-key', keys.signingKey, keys.recipient);
+    ok(ada, 'push');
+    const fetched = trace(carol, 'fetch');
+    assert.equal(fetched.status, 0, fetched.stderr);
+    const verify = trace(carol, 'verify', '--json');
+    const states = new Map((JSON.parse(verify.stdout) as { sessions: { id: string; trust: string }[] }).sessions.map((s) => [s.id, s.trust]));
+    assert.equal(states.get('bob-2'), 'untrusted');
+  });
+});
