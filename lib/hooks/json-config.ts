@@ -7,11 +7,13 @@
 //   for this agent is "ours", any other form is "foreign" and is never touched by install (an
 //   event holding one gets no second entry, so the hook never runs twice).
 // - The file is rewritten in its own style: indentation (spaces or tabs, or none), line endings,
-//   BOM and trailing newline as found. Comments cannot survive a rewrite, so a file that is not
-//   plain JSON is refused, never "repaired".
+//   BOM and trailing newline as found. A file with comments or trailing commas (Gemini CLI
+//   accepts them) is not rewritten but edited in place (jsonc-parser, VS Code's own): only the
+//   events we change are touched, every comment stays. A file that is neither is refused.
 // - Removal takes out our entries and the groups, event arrays and `hooks` object that became
 //   empty because of it; containers that were already empty stay.
 
+import { applyEdits, modify, parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { InputError } from '../errors.js';
 import type { Edit, HookFileEditor, HookScope, HookTarget, Inspection } from './types.js';
 
@@ -72,19 +74,45 @@ export function formatJson(value: JsonValue, style: JsonStyle): string {
 
 /** Parse a config file's text: an object, or an empty file (treated as `{}`). Throws InputError naming the file. */
 export function parseConfig(path: string, text: string): JsonObject {
+  return readConfig(path, text).config;
+}
+
+/** The config, and whether its text is JSON with comments or trailing commas (edited in place, not rewritten). */
+function readConfig(path: string, text: string): { readonly config: JsonObject; readonly jsonc: boolean } {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  if (body.trim() === '') return {};
+  if (body.trim() === '') return { config: {}, jsonc: false };
   let value: unknown;
+  let jsonc = false;
   try {
     value = JSON.parse(body);
   } catch (error) {
-    const reason = (error as Error).message.split('\n')[0] ?? 'bad JSON';
-    throw new InputError(`'${path}' is not valid JSON (${reason}); not changing it`, {
-      hint: 'fix the file (comments and trailing commas are not JSON), then run the command again',
-    });
+    const errors: ParseError[] = [];
+    value = parseJsonc(body, errors, { allowTrailingComma: true, disallowComments: false });
+    if (errors.length > 0) {
+      const first = errors[0] as ParseError;
+      const reason = (error as Error).message.split('\n')[0] ?? printParseErrorCode(first.error);
+      throw new InputError(`'${path}' is not valid JSON (${reason}); not changing it`, {
+        hint: `fix the file (comments and trailing commas are fine; ${printParseErrorCode(first.error)} at offset ${first.offset} is not), then run the command again`,
+      });
+    }
+    jsonc = true;
   }
   if (!isObject(value)) throw new InputError(`'${path}' does not hold a JSON object; not changing it`);
-  return value;
+  return { config: value, jsonc };
+}
+
+/**
+ * The text with the `events` of `hooks` set to what `config` now holds (removed when it holds
+ * none), edited in place: comments and the rest of the file as they were.
+ */
+function editInPlace(text: string, config: JsonObject, events: readonly string[]): string {
+  const style = detectStyle(text);
+  const formattingOptions = { insertSpaces: !style.indent.startsWith('\t'), tabSize: style.indent.startsWith('\t') ? 1 : Math.max(style.indent.length, 2), eol: style.eol };
+  const hooks = config['hooks'];
+  if (!isObject(hooks)) return applyEdits(text, modify(text, ['hooks'], undefined, { formattingOptions }));
+  let out = text;
+  for (const name of events) out = applyEdits(out, modify(out, ['hooks', name], hooks[name], { formattingOptions }));
+  return out;
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -191,17 +219,19 @@ export function jsonHookEditor(layout: JsonHookLayout, scope: HookScope, path: s
     newFileMode: 0o644,
     install(current: Buffer | null): Edit {
       const text = current === null ? '' : current.toString('utf8');
-      const config = parseConfig(path, text);
+      const { config, jsonc } = readConfig(path, text);
       const { added, foreign } = addHooks(path, config, layout);
       if (added.length === 0 && current !== null) return { bytes: current, events: [], foreign };
+      if (jsonc) return { bytes: Buffer.from(editInPlace(text, config, added), 'utf8'), events: added, foreign };
       const style = current === null ? NEW_FILE_STYLE : detectStyle(text);
       return { bytes: Buffer.from(formatJson(config, style), 'utf8'), events: added, foreign };
     },
     remove(current: Buffer) {
       const text = current.toString('utf8');
-      const config = parseConfig(path, text);
+      const { config, jsonc } = readConfig(path, text);
       const events = removeHooks(path, config);
       if (events.length === 0) return { bytes: current, events };
+      if (jsonc) return { bytes: Buffer.from(editInPlace(text, config, events), 'utf8'), events };
       return { bytes: Buffer.from(formatJson(config, detectStyle(text)), 'utf8'), events };
     },
     inspect(current: Buffer | null): Inspection {

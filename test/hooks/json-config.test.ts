@@ -232,7 +232,7 @@ for (const row of AGENT_ROWS) {
       const box = newBox();
       const path = join(box.home, row.file);
       const other = row.agent === 'codex' ? join(box.home, '.claude', 'settings.json') : join(box.home, '.codex', 'hooks.json');
-      const broken = '{\n  // my hooks\n  "hooks": {}\n}\n';
+      const broken = '{\n  // my hooks\n  "hooks": {\n}\n';
       box.write(path, broken);
       const options = { agents: ['claude-code', 'codex', row.agent] as AgentName[], scope: 'user', workTree: null, env: box.env, stateDir: null } as const;
       await assert.rejects(installHooks(options), (error: unknown) => error instanceof InputError && error.message.includes(`'${path}' is not valid JSON`) && error.exitCode === 1);
@@ -244,6 +244,22 @@ for (const row of AGENT_ROWS) {
       const status = stateOf(await hookStatus({ workTree: null, env: box.env }), row.agent);
       assert.equal(status?.state, 'invalid');
       assert.match(status?.error ?? '', /not valid JSON/);
+    });
+
+    test('a config with comments and a trailing comma is edited in place: every comment stays, and removal gives the same bytes back', async () => {
+      const box = newBox();
+      const path = join(box.home, row.file);
+      const commented = '{\n  // my settings\n  "theme": "GitHub", /* dark later */\n  "hooks": {\n    // nothing here yet\n  },\n}\n';
+      box.write(path, commented);
+      const options = { agents: [row.agent], scope: 'user', workTree: null, env: box.env, stateDir: null } as const;
+      const [change] = await installHooks(options);
+      assert.equal(change?.action, 'updated');
+      const text = box.read(path).toString('utf8');
+      for (const comment of ['// my settings', '/* dark later */', '// nothing here yet']) assert.ok(text.includes(comment), `${comment} kept:\n${text}`);
+      assert.match(text, /"command": "git trace hook /);
+      assert.equal(stateOf(await hookStatus({ workTree: null, env: box.env }), row.agent)?.state, 'installed');
+      await uninstallHooks(options);
+      assert.equal(box.read(path).toString('utf8'), commented);
     });
 
     test('status says partial with the missing events, and install adds only those', async () => {
