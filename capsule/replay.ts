@@ -24,7 +24,8 @@ import { applyEpisode, resolveCommit, workTreeTree } from '../lib/replay/worktre
 import { materialize, type BaseSource } from './materialize.js';
 import type { Isolation, Network } from './sandbox.js';
 import type { OpenedCapsule } from './open.js';
-import { judge, outputTail, runCommand, type Outcome } from './verdict.js';
+import { judge, outputTail, type Outcome } from './verdict.js';
+import { runCommand } from '../lib/replay/run-command.js';
 
 export interface ReplayOptions {
   readonly local: GitRepo | null;

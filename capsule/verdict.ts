@@ -1,81 +1,24 @@
-// Running a capsule's verdict command and judging the run against the recorded failure:
+// Judging a run of a capsule's verdict command (lib/replay/run-command.ts) against the recorded
+// failure:
 //   fixed         it exits 0;
 //   reproduces    it fails with the recorded error string (or, when none was recorded, with the
 //                 recorded exit code, or any non-zero one when none was recorded either);
 //   inconclusive  it fails some other way, runs past the time limit, or is killed.
-// The command runs in its own process group under /bin/sh, killed whole at the time limit, with
-// the environment and isolation its caller gives (lib/settings.ts verdictEnvironment,
-// capsule/sandbox.ts).
+// The command runs with the environment and isolation its caller gives (lib/settings.ts
+// verdictEnvironment, capsule/sandbox.ts).
 
-import { spawn } from 'node:child_process';
 import { readSettings } from '../lib/settings.js';
 import type { Verdict } from './payload.js';
 import { makeScrubber, scrubText } from '../lib/egress/scrub.js';
-import type { Isolation } from './sandbox.js';
+import type { CommandRun } from '../lib/replay/run-command.js';
 
 export type Outcome = 'reproduces' | 'fixed' | 'inconclusive';
-
-export interface CommandRun {
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  readonly timedOut: boolean;
-  readonly durationMs: number;
-  readonly output: string;
-}
 
 export interface Judgement {
   readonly verdict: Outcome;
   readonly reason: string;
   /** Whether the recorded error string was in the output (null when none was recorded). */
   readonly matchedError: boolean | null;
-}
-
-/** Output kept: the head for matching stays whole up to this, the middle of longer output is cut. */
-const MAX_OUTPUT = 4 * 1024 * 1024;
-
-export interface CommandRequest {
-  readonly command: string;
-  readonly cwd: string;
-  readonly timeoutMs: number;
-  /** The whole environment it gets: nothing of the caller's is added. */
-  readonly env: Readonly<Record<string, string>>;
-  readonly isolation: Isolation;
-}
-
-export function runCommand(request: CommandRequest): Promise<CommandRun> {
-  const { cwd, timeoutMs } = request;
-  const started = Date.now();
-  const [program = '/bin/sh', ...args] = request.isolation.argv(request.command);
-  return new Promise((resolve) => {
-    const child = spawn(program, args, { cwd, env: { ...request.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let timedOut = false;
-    const keep = (chunk: Buffer): void => {
-      chunks.push(chunk);
-      size += chunk.length;
-      while (size > MAX_OUTPUT && chunks.length > 1) size -= (chunks.splice(1, 1)[0] ?? Buffer.alloc(0)).length;
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, timeoutMs);
-    const finish = (exitCode: number | null, signal: string | null): void => {
-      clearTimeout(timer);
-      resolve({ exitCode, signal, timedOut, durationMs: Date.now() - started, output: Buffer.concat(chunks).toString('utf8') });
-    };
-    child.on('error', (error) => {
-      keep(Buffer.from(`${error.message}\n`));
-      finish(127, null);
-    });
-    child.on('close', (code, signal) => finish(code, signal));
-  });
 }
 
 /** Compare a run with the recorded failure; `workTree` is where it ran (its path is normalised away). */
