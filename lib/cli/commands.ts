@@ -44,6 +44,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'replay', summary: "play a session's timeline step by step", needs: 'repository', load: () => import('./replay.js') },
   { name: 'checkout', summary: 'the work tree as it was after a step, in a new worktree', needs: 'repository', load: () => import('./checkout.js') },
   { name: 'bisect', summary: 'the first step of a session after which a test fails (or passes)', needs: 'repository', load: () => import('./bisect.js') },
+  { name: 'audit', summary: 'risky actions agents took (destructive commands, secrets, force pushes), by rule', needs: 'repository', load: () => import('./audit.js') },
   { name: 'resume', summary: 'a compact context packet to continue from a step with any agent', needs: 'repository', load: () => import('./resume.js') },
   { name: 'context', summary: 'prior-session context relevant to files or the current branch', needs: 'repository', load: () => import('./context.js') },
   { name: 'mcp', summary: 'a read-only MCP server over stdio: agents ask for sessions, blame and track', needs: 'nothing', load: () => import('./mcp.js') },
