@@ -6,7 +6,7 @@ import { computeStats, STATS_GROUPINGS, type StatsGrouping, type StatsReport, ty
 import { SURVIVAL_STATES } from '../trail/survival.js';
 import { parseCommand, parseSince } from './args.js';
 import { usd } from './cost.js';
-import { formatDuration, table } from './format.js';
+import { formatDuration, plural, table } from './format.js';
 import { out, outJson, paint, reportUnreadable } from './output.js';
 import { STATE_STYLE } from './track.js';
 import type { CommandContext } from './commands.js';
@@ -49,8 +49,8 @@ export function renderStats(report: StatsReport): string {
   const head = `${report.range.head.ref} (${report.range.head.commit.slice(0, 12)})`;
   const lines = [
     report.range.base === null
-      ? `${report.commits.length} commits of ${head} since ${report.range.since ?? '-'}`
-      : `${report.commits.length} commits, ${report.range.base.slice(0, 12)}..${head}`,
+      ? `${plural(report.commits.length, 'commit')} of ${head} since ${report.range.since ?? '-'}`
+      : `${plural(report.commits.length, 'commit')}, ${report.range.base.slice(0, 12)}..${head}`,
     '',
   ];
   const t = report.totals;
