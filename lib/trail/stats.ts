@@ -129,7 +129,8 @@ export async function computeStats(repo: TraceRepo, options: StatsOptions = {}):
   for (const id of inRange) for (const file of ctx.cache.get(id)?.files ?? []) touched.add(file.path);
   const paths = renameClosure(ctx.db, touched);
   // As `track` sees them: every commit on those paths after each session's base, up to the head.
-  const scopes = sessionsOnPaths(ctx, paths).map((evidence) => scopeSession(ctx, evidence, commitsTouching(ctx.db, paths)));
+  const universe = commitsTouching(ctx.db, paths);
+  const scopes = sessionsOnPaths(ctx, paths).map((evidence) => scopeSession(ctx, evidence, universe));
   await prepare(ctx, scopes);
   const patches = await rangePatches(ctx, scopes, inRange, window.head.commit);
 
