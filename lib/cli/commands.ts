@@ -54,6 +54,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'recipients', summary: 'list, add or remove who new records are encrypted to', needs: 'repository', load: () => import('./recipients.js') },
   { name: 'forget', summary: 'remove sessions here and, on push, from the remote; leave a signed tombstone', needs: 'repository', load: () => import('./forget.js') },
   { name: 'rekey', summary: 're-encrypt stored sessions to the current recipients', needs: 'repository', load: () => import('./rekey.js') },
+  { name: 'stats', summary: 'lines by agents and by people over a range, and how much of the agents\' work survives', needs: 'repository', load: () => import('./stats.js') },
   { name: 'cost', summary: 'tokens and cost of the stored sessions', needs: 'repository', load: () => import('./cost.js') },
   { name: 'verify', summary: 'decrypt and check every stored session', needs: 'repository', load: () => import('./verify.js') },
   { name: 'demo', summary: 'run a demonstration in a throw-away repository', needs: 'nothing', load: () => import('./demo.js') },

@@ -194,7 +194,7 @@ interface Range {
   readonly mergeBase: string;
 }
 
-async function resolveRange(git: GitRepo, options: PrOptions): Promise<Range> {
+export async function resolveRange(git: GitRepo, options: PrOptions): Promise<Range> {
   if (options.range !== undefined && options.base !== undefined) throw new UsageError('give either BASE..HEAD or --base, not both');
   let baseRef: string;
   let headRef = 'HEAD';

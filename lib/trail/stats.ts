@@ -1,0 +1,379 @@
+// `stats`: over a range of commits, the lines agents added and the lines people added, and what
+// became of the agents' work at the range's head (each patch's survival state, as `track` judges
+// it), with the tokens and cost of the sessions behind it.
+//
+// Rules: deterministic, from the catalog, nothing decrypted. The default window is the 30 days
+// before HEAD's commit date, never before the time of the run, so the same history gives the
+// same bytes. A line is an agent's when a session's patch is anchored to it in the range's
+// commits (as in `blame pr`); every other added line is a person's. A session's tokens and cost
+// count whole, once per group it contributes to.
+
+import { runGit } from '../../refs/git.js';
+import type { GitRepo } from '../../refs/repo.js';
+import { aggregateCost, type CostSession } from '../analysis/cost.js';
+import { stepModel } from '../catalog/steps.js';
+import { usageSessions } from '../catalog/usage.js';
+import type { TraceRepo } from '../trace-repo.js';
+import { anchorPatch } from './anchor.js';
+import { addTo } from './claims.js';
+import { resolveRange } from './blame-pr.js';
+import type { PatchEvidence } from './evidence.js';
+import { commitsTouching, renameClosure } from './path-index.js';
+import { resolveCommit } from './revision.js';
+import { FileLookup, openTrail, prepare, scopeSession, sessionsOnPaths, type SessionScope, type TrailContext } from './scope.js';
+import { judge, SURVIVAL_STATES, type PatchSurvival, type Survival } from './survival.js';
+
+export const STATS_VERSION = 1;
+export const STATS_GROUPINGS = ['agent', 'model', 'author', 'session', 'day'] as const;
+export type StatsGrouping = (typeof STATS_GROUPINGS)[number];
+
+/** The default window: this many days before HEAD's commit date. */
+export const DEFAULT_WINDOW_DAYS = 30;
+
+export interface StatsCommit {
+  readonly id: string;
+  readonly subject: string;
+  readonly author: string;
+  /** Committer date, ISO 8601 UTC. */
+  readonly date: string;
+  readonly addedLines: number;
+  readonly agentLines: number;
+  readonly humanLines: number;
+  /** Sessions with a patch anchored to its added lines, sorted. */
+  readonly sessions: readonly string[];
+}
+
+export interface StatsTokens {
+  readonly input: number;
+  readonly output: number;
+  readonly cacheRead: number;
+  readonly cacheWrite: number;
+}
+
+export interface StatsRow {
+  /** Agent name, model id, author name, session id or UTC day `YYYY-MM-DD`. */
+  readonly key: string;
+  readonly agentLines: number;
+  /** Lines people added: for `author` and `day` rows, in the row's commits; 0 otherwise. */
+  readonly humanLines: number;
+  /** agentLines over the row's added lines (`author`, `day`) or the range's (other groupings). */
+  readonly share: number;
+  /**
+   * The patches whose lines the range carries, per state at the head. By `author` or `day`, a
+   * patch (its state, surviving lines, revert, and its session's cost) counts in the row of its
+   * first commit.
+   */
+  readonly patches: Readonly<Record<Survival, number>>;
+  /** Those patches' lines in the range, per their patch's state. */
+  readonly lines: Readonly<Record<Survival, number>>;
+  /** Lines of those patches still at the head, as the agent wrote them or edited since. */
+  readonly survivingLines: number;
+  /** From the commit that carried a reverted patch to its revert, in seconds; null without any. */
+  readonly medianRevertSeconds: number | null;
+  readonly sessions: number;
+  readonly tokens: StatsTokens;
+  readonly costUSD: number;
+  /** costUSD over survivingLines; null when no line survives. */
+  readonly costPerSurvivingLine: number | null;
+}
+
+export interface StatsTotals extends Omit<StatsRow, 'key' | 'humanLines'> {
+  readonly addedLines: number;
+  readonly humanLines: number;
+}
+
+export interface StatsReport {
+  readonly version: typeof STATS_VERSION;
+  readonly by: StatsGrouping;
+  readonly range: { readonly since: string | null; readonly base: string | null; readonly head: { readonly ref: string; readonly commit: string } };
+  readonly commits: readonly StatsCommit[];
+  readonly rows: readonly StatsRow[];
+  readonly totals: StatsTotals;
+}
+
+export interface StatsOptions {
+  /** `BASE..HEAD`, resolved as `blame pr` does. */
+  readonly range?: string;
+  /** The window's start, instead of 30 days before HEAD's commit date (ignored with `range`). */
+  readonly since?: (headDate: Date) => Date;
+  readonly by?: StatsGrouping;
+}
+
+interface RangeCommit {
+  readonly id: string;
+  readonly subject: string;
+  readonly author: string;
+  readonly time: number;
+}
+
+/** One patch with lines in the range: where they are, and its state at the head. */
+interface RangePatch {
+  readonly patch: PatchEvidence;
+  readonly agent: string;
+  readonly model: string;
+  /** commit → its lines ("path\0n") the patch is anchored to. */
+  readonly lines: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly survival: PatchSurvival;
+  readonly revertSeconds: number | null;
+}
+
+export async function computeStats(repo: TraceRepo, options: StatsOptions = {}): Promise<StatsReport> {
+  const git = repo.git.repo;
+  const by = options.by ?? 'agent';
+  const window = await resolveWindow(git, options);
+  const commits = await logCommits(git, window.revs);
+  const ctx = await openTrail(repo, { include: [window.head.commit] });
+  const inRange = new Set(commits.map((c) => c.id));
+  await prepare(ctx, [], inRange);
+  const touched = new Set<string>();
+  for (const id of inRange) for (const file of ctx.cache.get(id)?.files ?? []) touched.add(file.path);
+  const paths = renameClosure(ctx.db, touched);
+  // As `track` sees them: every commit on those paths after each session's base, up to the head.
+  const universe = commitsTouching(ctx.db, paths);
+  const scopes = sessionsOnPaths(ctx, paths).map((evidence) => scopeSession(ctx, evidence, universe));
+  await prepare(ctx, scopes);
+  const patches = await rangePatches(ctx, scopes, inRange, window.head.commit);
+
+  const claimed = new Map<string, Set<string>>();
+  const sessionsByCommit = new Map<string, Set<string>>();
+  for (const p of patches) {
+    for (const [commit, lines] of p.lines) {
+      for (const l of lines) addTo(claimed, commit, l);
+      addTo(sessionsByCommit, commit, p.patch.session);
+    }
+  }
+  const statsCommits = commits.map((c): StatsCommit => {
+    const addedLines = (ctx.cache.get(c.id)?.files ?? []).reduce((n, f) => n + f.hunks.reduce((m, h) => m + h.added.length, 0), 0);
+    const agentLines = claimed.get(c.id)?.size ?? 0;
+    return { id: c.id, subject: c.subject, author: c.author, date: isoTime(c.time), addedLines, agentLines, humanLines: addedLines - agentLines, sessions: [...(sessionsByCommit.get(c.id) ?? [])].sort() };
+  });
+  const usage = sessionUsage(ctx, new Set(patches.map((p) => p.patch.session)));
+  const rows = groupRows(by, statsCommits, patches, usage);
+  const totals = totalsOf(statsCommits, patches, usage);
+  return { version: STATS_VERSION, by, range: { since: window.since, base: window.base, head: window.head }, commits: statsCommits, rows, totals };
+}
+
+interface Window {
+  readonly revs: readonly string[];
+  readonly since: string | null;
+  readonly base: string | null;
+  readonly head: { readonly ref: string; readonly commit: string };
+}
+
+async function resolveWindow(git: GitRepo, options: StatsOptions): Promise<Window> {
+  if (options.range !== undefined) {
+    const r = await resolveRange(git, { range: options.range });
+    return { revs: [`${r.base.commit}..${r.head.commit}`], since: null, base: r.base.commit, head: r.head };
+  }
+  const head = await resolveCommit(git, 'HEAD');
+  const shown = await runGit(['show', '-s', '--format=%ct', head], { cwd: git.gitDir, env: { GIT_DIR: git.gitDir } });
+  const headDate = new Date(Number(shown.stdout.toString('utf8').trim()) * 1000);
+  const start = options.since?.(headDate) ?? new Date(headDate.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000);
+  const since = start.toISOString();
+  return { revs: [`--since=${since}`, head], since, base: null, head: { ref: 'HEAD', commit: head } };
+}
+
+async function logCommits(git: GitRepo, revs: readonly string[]): Promise<RangeCommit[]> {
+  const result = await runGit(['log', '--topo-order', '--reverse', '--no-color', '--format=%x00%H%x00%an%x00%ct%x00%s', ...revs, '--'], { cwd: git.gitDir, env: { GIT_DIR: git.gitDir } });
+  const parts = result.stdout.toString('utf8').split('\u0000');
+  const out: RangeCommit[] = [];
+  for (let i = 1; i + 3 < parts.length; i += 4) {
+    const id = (parts[i] ?? '').trim();
+    if (id !== '') out.push({ id, author: parts[i + 1] ?? '', time: Number(parts[i + 2]), subject: (parts[i + 3] ?? '').trim() });
+  }
+  return out;
+}
+
+/** The patches with lines in the range, with their state at the head (one survival judgement for all). */
+async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], inRange: ReadonlySet<string>, head: string): Promise<RangePatch[]> {
+  const lookup = new FileLookup(ctx, inRange);
+  const found = new Map<string, { patch: PatchEvidence; lines: Map<string, Set<string>> }>();
+  for (const scope of scopes) {
+    const among = new Set([...inRange].filter((c) => scope.candidates.has(c)));
+    for (const patch of scope.evidence.patches) {
+      const lines = new Map<string, Set<string>>();
+      for (const list of anchorPatch(patch, lookup.recordsFor(patch.path, among)).lines) for (const a of list) addTo(lines, a.commit, `${a.path}\u0000${a.n}`);
+      if (lines.size > 0) found.set(patch.key, { patch, lines });
+    }
+  }
+  if (found.size === 0) return [];
+  const judged = await judge(ctx, { ref: head, refName: 'HEAD', scopes, judge: new Set([...found.values()].map((f) => f.patch.session)) });
+  const onHead = ctx.graph.ancestorsAmong(head, new Set(scopes.flatMap((s) => [...s.candidates])));
+  const out: RangePatch[] = [];
+  for (const survival of judged.patches) {
+    const f = found.get(survival.patch.key);
+    if (f === undefined) continue;
+    const meta = scopes.find((s) => s.evidence.meta.id === f.patch.session)?.evidence.meta;
+    out.push({
+      patch: f.patch,
+      agent: meta?.agent ?? 'unknown',
+      model: stepModel(ctx.db, f.patch.session, f.patch.step) ?? 'unknown',
+      lines: f.lines,
+      survival,
+      revertSeconds: survival.state === 'reverted' ? revertSeconds(ctx, f.patch, [...f.lines.keys()], onHead) : null,
+    });
+  }
+  return out.sort((a, b) => a.patch.key.localeCompare(b.patch.key));
+}
+
+/**
+ * From the first commit carrying the patch to the first later commit on the head that removes one
+ * of its distinctive lines from its file: the revert.
+ */
+function revertSeconds(ctx: TrailContext, patch: PatchEvidence, carriers: readonly string[], onHead: ReadonlySet<string>): number | null {
+  const first = ctx.graph.oldestFirst(carriers)[0];
+  if (first === undefined) return null;
+  const wanted = new Set(patch.added.filter((l) => !l.common).map((l) => l.h));
+  for (const c of ctx.graph.oldestFirst(onHead)) {
+    if (c.time < first.time || carriers.includes(c.id)) continue;
+    const files = (ctx.cache.get(c.id)?.files ?? []).filter((f) => f.path === patch.path || f.oldPath === patch.path);
+    if (files.some((f) => f.hunks.some((h) => h.removed.some((r) => wanted.has(r.h))))) return c.time - first.time;
+  }
+  return null;
+}
+
+interface SessionCost {
+  readonly session: CostSession;
+  /** Per model, the session's tokens and cost with that model. */
+  readonly byModel: ReadonlyMap<string, Accumulated>;
+  readonly total: Accumulated;
+}
+
+interface Accumulated {
+  readonly tokens: StatsTokens;
+  readonly costUSD: number;
+}
+
+function sessionUsage(ctx: TrailContext, ids: ReadonlySet<string>): Map<string, SessionCost> {
+  const out = new Map<string, SessionCost>();
+  for (const session of usageSessions(ctx.db)) {
+    if (!ids.has(session.session.id)) continue;
+    const report = aggregateCost([session], 'model');
+    const toAcc = (t: (typeof report)['totals']): Accumulated => ({ tokens: { input: t.inputTokens, output: t.outputTokens, cacheRead: t.cacheReadTokens, cacheWrite: t.cacheWriteTokens }, costUSD: t.costUSD });
+    out.set(session.session.id, { session, byModel: new Map(report.rows.map((r) => [r.key, toAcc(r)])), total: toAcc(report.totals) });
+  }
+  return out;
+}
+
+class Group {
+  agentLines = new Set<string>();
+  humanLines = 0;
+  addedLines = 0;
+  readonly patches = emptyCounts();
+  readonly lines = emptyCounts();
+  survivingLines = 0;
+  readonly reverts: number[] = [];
+  readonly costs = new Map<string, Accumulated>();
+
+  addLines(commit: string, lines: ReadonlySet<string>): void {
+    for (const l of lines) this.agentLines.add(`${commit}\u0000${l}`);
+  }
+
+  addState(p: RangePatch): void {
+    this.patches[p.survival.state]++;
+    for (const lines of p.lines.values()) this.lines[p.survival.state] += lines.size;
+    this.survivingLines += p.survival.fates.alive + p.survival.fates.edited;
+    if (p.revertSeconds !== null) this.reverts.push(p.revertSeconds);
+  }
+
+  row(key: string, share: number): StatsRow {
+    let tokens: StatsTokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    let costUSD = 0;
+    for (const k of [...this.costs.keys()].sort()) {
+      const c = this.costs.get(k) as Accumulated;
+      tokens = { input: tokens.input + c.tokens.input, output: tokens.output + c.tokens.output, cacheRead: tokens.cacheRead + c.tokens.cacheRead, cacheWrite: tokens.cacheWrite + c.tokens.cacheWrite };
+      costUSD += c.costUSD;
+    }
+    const sessions = new Set([...this.costs.keys()].map((k) => k.split('\u0000')[0])).size;
+    return {
+      key,
+      agentLines: this.agentLines.size,
+      humanLines: this.humanLines,
+      share,
+      patches: this.patches,
+      lines: this.lines,
+      survivingLines: this.survivingLines,
+      medianRevertSeconds: median(this.reverts),
+      sessions,
+      tokens,
+      costUSD,
+      costPerSurvivingLine: this.survivingLines > 0 ? costUSD / this.survivingLines : null,
+    };
+  }
+}
+
+function groupRows(by: StatsGrouping, commits: readonly StatsCommit[], patches: readonly RangePatch[], usage: ReadonlyMap<string, SessionCost>): StatsRow[] {
+  const groups = new Map<string, Group>();
+  const group = (key: string): Group => groups.get(key) ?? (groups.set(key, new Group()).get(key) as Group);
+  const total = commits.reduce((n, c) => n + c.addedLines, 0);
+  if (by === 'author' || by === 'day') {
+    const keyOf = (c: StatsCommit): string => (by === 'author' ? c.author : c.date.slice(0, 10));
+    const commitKey = new Map(commits.map((c) => [c.id, keyOf(c)]));
+    for (const c of commits) {
+      const g = group(keyOf(c));
+      g.addedLines += c.addedLines;
+      g.humanLines += c.humanLines;
+    }
+    for (const p of patches) {
+      for (const [commit, lines] of p.lines) group(commitKey.get(commit) ?? '').addLines(commit, lines);
+      // Its state and its session's cost belong to the row of its first commit.
+      const first = commits.find((c) => p.lines.has(c.id));
+      if (first === undefined) continue;
+      const g = group(keyOf(first));
+      g.addState(p);
+      addCost(g, usage.get(p.patch.session), null);
+    }
+    const rows = [...groups].map(([key, g]) => g.row(key, g.addedLines === 0 ? 0 : g.agentLines.size / g.addedLines));
+    return rows.sort(by === 'day' ? (a, b) => a.key.localeCompare(b.key) : byLines);
+  }
+  for (const p of patches) {
+    const key = by === 'agent' ? p.agent : by === 'model' ? p.model : p.patch.session;
+    const g = group(key);
+    for (const [commit, lines] of p.lines) g.addLines(commit, lines);
+    g.addState(p);
+    addCost(g, usage.get(p.patch.session), by === 'model' ? p.model : null);
+  }
+  return [...groups].map(([key, g]) => g.row(key, total === 0 ? 0 : g.agentLines.size / total)).sort(byLines);
+}
+
+function addCost(g: Group, cost: SessionCost | undefined, model: string | null): void {
+  if (cost === undefined) return;
+  const id = cost.session.session.id;
+  if (model === null) g.costs.set(id, cost.total);
+  else {
+    const c = cost.byModel.get(model);
+    if (c !== undefined) g.costs.set(`${id}\u0000${model}`, c);
+  }
+}
+
+function totalsOf(commits: readonly StatsCommit[], patches: readonly RangePatch[], usage: ReadonlyMap<string, SessionCost>): StatsTotals {
+  const g = new Group();
+  for (const p of patches) {
+    for (const [commit, lines] of p.lines) g.addLines(commit, lines);
+    g.addState(p);
+    addCost(g, usage.get(p.patch.session), null);
+  }
+  const addedLines = commits.reduce((n, c) => n + c.addedLines, 0);
+  const agentLines = commits.reduce((n, c) => n + c.agentLines, 0);
+  const { key: _key, ...row } = g.row('', addedLines === 0 ? 0 : agentLines / addedLines);
+  return { ...row, addedLines, agentLines, humanLines: addedLines - agentLines };
+}
+
+function byLines(a: StatsRow, b: StatsRow): number {
+  return b.agentLines + b.humanLines - (a.agentLines + a.humanLines) || a.key.localeCompare(b.key);
+}
+
+function emptyCounts(): Record<Survival, number> {
+  return Object.fromEntries(SURVIVAL_STATES.map((s) => [s, 0])) as Record<Survival, number>;
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}

@@ -1,0 +1,180 @@
+// git trace stats: over a scripted history (one session's patch survives, another's is reverted a
+// day later, a person adds a line), the counts written down before running; the same history
+// gives the same bytes.
+
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { MATH, ScenarioRun, SUBTRACT, UPPER } from './scenario.js';
+
+type Counts = Record<'alive' | 'moved' | 'transformed' | 'partial' | 'reverted' | 'lost' | 'unknown', number>;
+
+interface StatsRowJson {
+  key: string;
+  agentLines: number;
+  humanLines: number;
+  share: number;
+  patches: Counts;
+  lines: Counts;
+  survivingLines: number;
+  medianRevertSeconds: number | null;
+  sessions: number;
+  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  costUSD: number;
+  costPerSurvivingLine: number | null;
+}
+
+interface StatsJson {
+  version: number;
+  by: string;
+  range: { since: string | null; base: string | null; head: { ref: string; commit: string } };
+  commits: { id: string; subject: string; author: string; date: string; addedLines: number; agentLines: number; humanLines: number; sessions: string[] }[];
+  rows: StatsRowJson[];
+  totals: StatsRowJson & { addedLines: number };
+}
+
+const NEXT_DAY = { GIT_AUTHOR_DATE: '2026-01-03T03:04:05Z', GIT_COMMITTER_DATE: '2026-01-03T03:04:05Z' };
+const NONE: Counts = { alive: 0, moved: 0, transformed: 0, partial: 0, reverted: 0, lost: 0, unknown: 0 };
+
+describe('git trace stats', () => {
+  const run = new ScenarioRun({
+    name: 'stats',
+    files: { 'src/math.ts': MATH },
+    script: [
+      { s: 'A', prompt: 'add a subtract function' },
+      { s: 'A', edit: 'A1', files: { 'src/math.ts': MATH + SUBTRACT } },
+      { commit: 'add subtract' },
+      { s: 'B', prompt: 'add case helpers' },
+      { s: 'B', edit: 'B1', files: { 'src/case.ts': UPPER } },
+      { commit: 'add case helpers' },
+      { write: { 'README.md': 'Math helpers, written by hand.\n' } },
+      { git: ['add', '-A'] },
+      { git: ['commit', '-q', '-m', 'a README by hand'], env: { GIT_AUTHOR_NAME: 'Ada Human' } },
+      { git: ['revert', '--no-edit', 'HEAD~1'], env: NEXT_DAY },
+    ],
+    checks: [],
+  });
+  before(() => run.play());
+  after(() => run.cleanup());
+
+  const stats = (...args: string[]): string => {
+    const result = run.repo.trace(['stats', ...args]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    return result.stdout;
+  };
+  const json = (...args: string[]): StatsJson => JSON.parse(stats('--json', ...args)) as StatsJson;
+  const A = run.sessionId('A');
+  const B = run.sessionId('B');
+
+  test('the default window: every commit of HEAD, agent and human lines per commit and in total', () => {
+    const report = json();
+    assert.equal(report.version, 1);
+    assert.equal(report.by, 'agent');
+    // 30 days before HEAD's commit date (the revert's), not before the time of the run.
+    assert.deepEqual(report.range, { since: '2025-12-04T03:04:05.000Z', base: null, head: { ref: 'HEAD', commit: run.repo.git('rev-parse', 'HEAD').trim() } });
+    assert.deepEqual(
+      report.commits.map((c) => [c.subject, c.author, c.addedLines, c.agentLines, c.humanLines, c.sessions]),
+      [
+        ['initial', 'Test User', 3, 0, 3, []],
+        ['add subtract', 'Test User', 4, 4, 0, [A]],
+        ['add case helpers', 'Test User', 2, 2, 0, [B]],
+        ['a README by hand', 'Ada Human', 1, 0, 1, []],
+        ['Revert "add case helpers"', 'Test User', 0, 0, 0, []],
+      ],
+    );
+    const t = report.totals;
+    assert.deepEqual([t.addedLines, t.agentLines, t.humanLines, t.share], [10, 6, 4, 0.6]);
+    assert.deepEqual(t.patches, { ...NONE, alive: 1, reverted: 1 });
+    assert.deepEqual(t.lines, { ...NONE, alive: 4, reverted: 2 });
+    assert.equal(t.survivingLines, 4);
+    assert.equal(t.medianRevertSeconds, 86_400, 'reverted a day after its commit');
+    assert.equal(t.sessions, 2);
+  });
+
+  test('--by agent: one row for Claude Code, its share of all added lines', () => {
+    const [row, ...rest] = json().rows;
+    assert.equal(rest.length, 0);
+    assert.ok(row !== undefined);
+    assert.deepEqual([row.key, row.agentLines, row.humanLines, row.share, row.survivingLines, row.medianRevertSeconds], ['claude-code', 6, 0, 0.6, 4, 86_400]);
+    assert.deepEqual(row.patches, { ...NONE, alive: 1, reverted: 1 });
+  });
+
+  test('--by session: the surviving session and the reverted one apart', () => {
+    const rows = json('--by', 'session').rows;
+    assert.deepEqual(
+      rows.map((r) => [r.key, r.agentLines, r.share, r.patches, r.lines, r.survivingLines, r.medianRevertSeconds, r.costPerSurvivingLine === null]),
+      [
+        [A, 4, 0.4, { ...NONE, alive: 1 }, { ...NONE, alive: 4 }, 4, null, false],
+        [B, 2, 0.2, { ...NONE, reverted: 1 }, { ...NONE, reverted: 2 }, 0, 86_400, true],
+      ],
+    );
+  });
+
+  test('--by model groups by the model of the step that wrote the patch', () => {
+    const rows = json('--by', 'model').rows;
+    assert.deepEqual(rows.map((r) => [r.key, r.agentLines, r.patches]), [['claude-sonnet-4-5', 6, { ...NONE, alive: 1, reverted: 1 }]]);
+  });
+
+  test('--by author and --by day count the lines people added in their commits', () => {
+    assert.deepEqual(
+      json('--by', 'author').rows.map((r) => [r.key, r.agentLines, r.humanLines, r.share]),
+      [
+        ['Test User', 6, 3, 6 / 9],
+        ['Ada Human', 0, 1, 0],
+      ],
+    );
+    assert.deepEqual(
+      json('--by', 'day').rows.map((r) => [r.key, r.agentLines, r.humanLines, r.patches.reverted]),
+      [
+        ['2026-01-02', 6, 4, 1],
+        ['2026-01-03', 0, 0, 0],
+      ],
+    );
+  });
+
+  test('tokens and cost are those `git trace cost` reports for the same sessions', () => {
+    const cost = JSON.parse(run.repo.trace(['cost', '--json', '--by', 'session']).stdout) as { rows: { key: string; inputTokens: number; outputTokens: number; costUSD: number }[] };
+    for (const row of json('--by', 'session').rows) {
+      const c = cost.rows.find((r) => r.key === row.key);
+      assert.ok(c !== undefined, row.key);
+      assert.deepEqual([row.tokens.input, row.tokens.output, row.costUSD], [c.inputTokens, c.outputTokens, c.costUSD]);
+    }
+    const total = json().totals;
+    assert.ok(total.costPerSurvivingLine !== null && total.survivingLines > 0);
+    assert.equal(total.costPerSurvivingLine, total.costUSD / total.survivingLines);
+  });
+
+  test('a range BASE..HEAD as blame pr takes it, and --since', () => {
+    const report = json('HEAD~3..HEAD');
+    assert.deepEqual(report.commits.map((c) => c.subject), ['add case helpers', 'a README by hand', 'Revert "add case helpers"']);
+    assert.deepEqual([report.totals.agentLines, report.totals.humanLines], [2, 1]);
+    assert.equal(json('--since', '2026-01-03').commits.length, 1);
+    assert.equal(json('--since', '12h').commits.length, 1, 'an age counts back from HEAD\'s commit date');
+  });
+
+  test('the text table names the rows and states', () => {
+    const text = stats('--by', 'session');
+    assert.match(text, /^5 commits of HEAD \([0-9a-f]{12}\) since 2025-12-04T03:04:05.000Z$/m);
+    assert.match(text, /^10 lines added: 6 by agents \(60\.0%\), 4 by people$/m);
+    assert.match(text, /^SESSION +AGENT +SHARE +ALIVE +REVERTED +TO REVERT +TOKENS +COST +PER LINE$/m);
+    assert.match(text, new RegExp(`^${B} +2 +20\\.0% +- +1/2 +24h00m `, 'm'));
+  });
+
+  test('the same history gives byte-identical output, catalog or not', () => {
+    const text = stats('--by', 'session');
+    const first = stats('--json');
+    assert.equal(stats('--json'), first);
+    rmSync(join(run.repo.dir, '.git', 'opentraces', 'catalog.sqlite'), { force: true });
+    assert.equal(stats('--json'), first);
+    assert.equal(stats('--by', 'session'), text);
+  });
+
+  test('usage errors: an unknown grouping, a range with --since', () => {
+    const bad = run.repo.trace(['stats', '--by', 'weather']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /cannot group by 'weather'/);
+    assert.equal(run.repo.trace(['stats', '--since', '7d', 'HEAD~1..HEAD']).status, 2);
+  });
+});
