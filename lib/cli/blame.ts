@@ -99,7 +99,7 @@ function shortSession(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
 
-const PR_HELP = `usage: git trace blame pr [BASE..HEAD | --base BRANCH] [--by session|commit] [--prompts MODE] [--json]
+const PR_HELP = `usage: git trace blame pr [BASE..HEAD | --base BRANCH] [--by session|commit] [--prompts MODE] [--format markdown|github] [--json]
 
 The commits of a branch walked back to the agent sessions and steps that produced them, as
 Markdown ready for a pull request body: per session the intent (its prompts, quoted), the
@@ -117,19 +117,24 @@ git user name and email replaced ('[user]'), and each prompt cut to an excerpt.
     --by MODE      group by 'session' (default) or by 'commit'
     --prompts MODE 'excerpt' (default: each prompt's first lines, a few hundred characters
                    at most), 'full' (every prompt whole) or 'none' (left out)
+    --format FORM  'markdown' (default: everything) or 'github': a comment body within
+                   GitHub's 65,536 characters (a summary line, the sessions with the most
+                   lines first, each collapsed, as many as fit; the rest counted)
     --json         print {base, head, commits, sessions, diff, egress}`;
 
 async function runPr(argv: readonly string[], context: CommandContext): Promise<number> {
-  const args = parseCommand(argv, { base: { type: 'string' }, by: { type: 'string' }, prompts: { type: 'string' }, json: { type: 'boolean' } }, PR_HELP);
+  const args = parseCommand(argv, { base: { type: 'string' }, by: { type: 'string' }, prompts: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } }, PR_HELP);
   if (args === null) return 0;
   const [range, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError('blame pr takes at most one range', { hint: 'usage: git trace blame pr [BASE..HEAD | --base BRANCH]' });
   const by = args.values.by ?? 'session';
   if (by !== 'session' && by !== 'commit') throw new UsageError(`--by takes 'session' or 'commit', not '${by}'`);
+  const format = args.values.format ?? 'markdown';
+  if (format !== 'markdown' && format !== 'github') throw new UsageError(`--format takes 'markdown' or 'github', not '${format}'`);
   const prompts = args.values.prompts ?? 'excerpt';
   if (prompts !== 'excerpt' && prompts !== 'full' && prompts !== 'none') throw new UsageError(`--prompts takes 'excerpt', 'full' or 'none', not '${prompts}'`);
   // `blame FILE` never pays for loading what only `blame pr` uses.
-  const [repo, { blamePr }, { renderPrMarkdown }, { prForEgress }, { readRedactionConfig }, { scrubberForRepo }] = await Promise.all([
+  const [repo, { blamePr }, { renderPrMarkdown, renderPrGithub }, { prForEgress }, { readRedactionConfig }, { scrubberForRepo }] = await Promise.all([
     context.repo(),
     import('../trail/blame-pr.js'),
     import('../trail/pr-markdown.js'),
@@ -146,6 +151,6 @@ async function runPr(argv: readonly string[], context: CommandContext): Promise<
   await warnUntrusted(repo, report.sessions.map((x) => x.id));
   const shared = prForEgress(report, { prompts, redaction, scrubber });
   if (args.values.json === true) outJson(shared);
-  else process.stdout.write(renderPrMarkdown(shared, by));
+  else process.stdout.write(format === 'github' ? renderPrGithub(shared) : renderPrMarkdown(shared, by));
   return 0;
 }

@@ -129,8 +129,17 @@ describe('git trace blame pr', () => {
     assert.match(none, /Prompt at step #\d+: left out \(`--prompts full` includes it\)\./);
   });
 
+  test('--format github: the summary line, then each session collapsed, most lines first', () => {
+    const body = pr('--format', 'github');
+    assert.match(body, /^\*\*8 of 9 added lines from 2 agent sessions\*\* \(claude-code, [^)]+\)\n/);
+    const order = [...body.matchAll(/<summary>claude-code session <code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    assert.equal(order.length, 2);
+    assert.match(body, /<details><summary>Files<\/summary>/);
+    assert.equal(body.includes('ada-lovelace'), false);
+  });
+
   test('bad ranges and options are usage errors', () => {
-    for (const args of [['--prompts', 'some'], ['main..feature', '--base', 'main'], ['nonsense...'], ['--by', 'file'], ['no-such-branch..HEAD'], ['a..b', 'c..d']]) {
+    for (const args of [['--format', 'html'], ['--prompts', 'some'], ['main..feature', '--base', 'main'], ['nonsense...'], ['--by', 'file'], ['no-such-branch..HEAD'], ['a..b', 'c..d']]) {
       const result = run.repo.trace(['blame', 'pr', ...args]);
       assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, /^error: /);
