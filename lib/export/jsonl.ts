@@ -47,7 +47,10 @@ export function stepRows(session: StoredSession, egress: ExportEgress): StepRow[
   return session.steps.map((step): StepRow => {
     const u: Usage | undefined = usage.get(step.index);
     const tool = step.kind === 'tool' ? step.tool : null;
-    const patches = step.patches ?? [];
+    // Live capture saw what really changed beside what the agent reported: count that, once.
+    const all = step.patches ?? [];
+    const observed = all.filter((p) => p.origin === 'observed');
+    const patches = observed.length > 0 ? observed : all;
     return {
       version: STEP_ROW_VERSION,
       session_id: meta.id,
