@@ -45,7 +45,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'checkout', summary: 'the work tree as it was after a step, in a new worktree', needs: 'repository', load: () => import('./checkout.js') },
   { name: 'resume', summary: 'a compact context packet to continue from a step with any agent', needs: 'repository', load: () => import('./resume.js') },
   { name: 'context', summary: 'prior-session context relevant to files or the current branch', needs: 'repository', load: () => import('./context.js') },
-  { name: 'export', summary: 'sessions and line attribution for other tools: agent-trace, atif, jsonl', needs: 'repository', load: () => import('./export.js') },
   { name: 'mcp', summary: 'a read-only MCP server over stdio: agents ask for sessions, blame and track', needs: 'nothing', load: () => import('./mcp.js') },
   { name: 'push', summary: 'send sessions and recipients to a remote (ciphertext only)', needs: 'repository', load: () => import('./sync.js').then((m) => ({ run: m.runPush })) },
   { name: 'fetch', summary: "bring a remote's sessions in and merge them, never overwriting yours", needs: 'repository', load: () => import('./sync.js').then((m) => ({ run: m.runFetch })) },
@@ -55,6 +54,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'rekey', summary: 're-encrypt stored sessions to the current recipients', needs: 'repository', load: () => import('./rekey.js') },
   { name: 'cost', summary: 'tokens and cost of the stored sessions', needs: 'repository', load: () => import('./cost.js') },
   { name: 'verify', summary: 'decrypt and check every stored session', needs: 'repository', load: () => import('./verify.js') },
+  { name: 'export', summary: 'sessions and line attribution for other tools: agent-trace, atif, jsonl', needs: 'repository', load: () => import('./export.js') },
   { name: 'demo', summary: 'run a demonstration in a throw-away repository', needs: 'nothing', load: () => import('./demo.js') },
 ];
 

@@ -8,9 +8,9 @@
 // the commit edited is `mixed`, and any other line the commit added is `human`. Lines an earlier
 // commit wrote belong to that commit's record, not this one.
 //
-// A conversation is a session: its `url` is an opaque `git-trace:` URI (never a path on this
-// machine), `related` names the steps. Only the fields the spec documents are written; what
-// git-trace adds goes under `metadata["dev.git-trace"]`.
+// A conversation is a session: its `url` is `git-trace://session/ID`, the MCP server's name for
+// it (never a path on this machine), and `related` names its steps. Only the fields the spec
+// documents are written; what git-trace adds goes under `metadata["dev.git-trace"]`.
 
 import { createHash } from 'node:crypto';
 import { runGit } from '../../refs/git.js';
@@ -112,7 +112,7 @@ export async function traceRecord(repo: TraceRepo, commit: string, egress: Expor
 
 /** The opaque URI of a session: names it, says nothing of where it ran. */
 export function sessionUrl(session: string): string {
-  return `git-trace:session/${encodeURIComponent(session)}`;
+  return `git-trace://session/${encodeURIComponent(session)}`;
 }
 
 export function stepUrl(session: string, step: number): string {

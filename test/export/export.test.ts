@@ -108,7 +108,7 @@ describe('git trace export', () => {
           const type = l.session === null ? 'human' : l.edited ? 'mixed' : 'ai';
           seen.add(type);
           const model = l.model === null ? '-' : `anthropic/${l.model}`;
-          expected.set(`${path}:${l.line}`, l.session === null ? 'human - -' : `${type} git-trace:session/${l.session} ${model}`);
+          expected.set(`${path}:${l.line}`, l.session === null ? 'human - -' : `${type} git-trace://session/${l.session} ${model}`);
         }
       }
       assert.deepEqual(new Map([...got].sort()), new Map([...expected].sort()), `lines of ${commit}`);
