@@ -54,7 +54,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'rekey', summary: 're-encrypt stored sessions to the current recipients', needs: 'repository', load: () => import('./rekey.js') },
   { name: 'cost', summary: 'tokens and cost of the stored sessions', needs: 'repository', load: () => import('./cost.js') },
   { name: 'verify', summary: 'decrypt and check every stored session', needs: 'repository', load: () => import('./verify.js') },
-  { name: 'export', summary: 'sessions and line attribution for other tools: agent-trace, atif, jsonl', needs: 'repository', load: () => import('./export.js') },
+  { name: 'export', summary: 'sessions and line attribution for other tools: agent-trace, atif, otlp, jsonl', needs: 'repository', load: () => import('./export.js') },
   { name: 'demo', summary: 'run a demonstration in a throw-away repository', needs: 'nothing', load: () => import('./demo.js') },
 ];
 

@@ -1,5 +1,5 @@
 // git trace export --format FORMAT [--out FILE] [REV | BASE..HEAD | ID...]: what git-trace knows,
-// in formats other tools read (Agent Trace, ATIF, flat JSON Lines). Everything that leaves
+// in formats other tools read (Agent Trace, ATIF, OTLP/JSON, flat JSON Lines). Everything that leaves
 // passes the egress: secrets redacted again, home paths and user names scrubbed.
 
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { atifTrajectory } from '../export/atif.js';
 import { exportCommits, traceRecord } from '../export/agent-trace.js';
 import { ExportEgress } from '../export/egress.js';
 import { stepRows } from '../export/jsonl.js';
+import { otlpRequest } from '../export/otlp.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { scrubberForRepo, type Scrubber } from '../egress/scrub.js';
 import type { RedactionConfig } from '../crypto/redact.js';
@@ -21,6 +22,7 @@ import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace export --format agent-trace [--out FILE] [REV | BASE..HEAD]
    or: git trace export --format atif [--out FILE] ID
+   or: git trace export --format otlp [--out FILE] ID
    or: git trace export --format jsonl [--out FILE] [ID...]
 
 Write what git-trace knows in a format other tools read. What leaves is scrubbed first:
@@ -35,13 +37,17 @@ your login and git user name and email replaced ('[user]').
                           first, one per line (JSON Lines)
     --format atif         session ID as an ATIF-v1.7 trajectory (Harbor): prompts, messages,
                           reasoning, tool calls with their results, token usage
+    --format otlp         session ID as OTLP/JSON spans (the body of POST /v1/traces) with
+                          OpenTelemetry's GenAI conventions: invoke_agent for the session,
+                          chat per model response, execute_tool per tool call, token usage;
+                          no message or tool content
     --format jsonl        one row per step of each session ID (default: every session),
                           the flat columns the README lists
     --out FILE            write to FILE (created readable by you only), not stdout
 
 ID may be a unique prefix of at least 4 characters.`;
 
-const FORMATS = ['agent-trace', 'atif', 'jsonl'] as const;
+const FORMATS = ['agent-trace', 'atif', 'otlp', 'jsonl'] as const;
 type Format = (typeof FORMATS)[number];
 
 function isFormat(value: string): value is Format {
@@ -56,7 +62,7 @@ export async function run(argv: readonly string[], context: CommandContext): Pro
   if (!isFormat(format)) throw new UsageError(`unknown format '${format}'`, { hint: `formats: ${FORMATS.join(', ')}` });
   const positionals = args.positionals;
   if (format === 'agent-trace' && positionals.length > 1) throw new UsageError('export --format agent-trace takes at most one REV or range', { hint: 'usage: git trace export --format agent-trace [REV | BASE..HEAD]' });
-  if (format === 'atif' && positionals.length !== 1) throw new UsageError('export --format atif takes one session ID', { hint: 'usage: git trace export --format atif ID' });
+  if ((format === 'atif' || format === 'otlp') && positionals.length !== 1) throw new UsageError(`export --format ${format} takes one session ID`, { hint: `usage: git trace export --format ${format} ID` });
   const repo = await context.repo();
   const [redaction, scrubber] = await Promise.all([readRedactionConfig(repo.git.repo), scrubberForRepo(repo.git.repo)]);
   const text = await exported(repo, format, positionals, redaction, scrubber);
@@ -83,6 +89,12 @@ async function exported(repo: TraceRepo, format: Format, positionals: readonly s
       if (session.steps.length === 0) throw new UsageError(`session '${id}' has no steps to export`, { hint: 'an ATIF trajectory needs at least one step' });
       await warnUntrusted(repo, [id]);
       return `${JSON.stringify(atifTrajectory(session, new ExportEgress(redaction, scrubber)), null, 2)}\n`;
+    }
+    case 'otlp': {
+      const id = await resolveSessionId(repo, positionals[0] as string);
+      const session = await repo.sessions.read(id);
+      await warnUntrusted(repo, [id]);
+      return `${JSON.stringify(otlpRequest(session, new ExportEgress(redaction, scrubber)), null, 2)}\n`;
     }
     case 'jsonl': {
       let ids: string[];

@@ -17,6 +17,7 @@ const SCHEMAS = join(FIXTURES, 'schemas');
 const TRACE_SCHEMA = loadSchema(join(SCHEMAS, 'agent-trace', 'trace-record.schema.json'));
 const ATIF_SCHEMA = loadSchema(join(SCHEMAS, 'atif', 'atif-v1.8.schema.json'));
 const ROW_SCHEMA = loadSchema(join(SCHEMAS, 'git-trace', 'export-step-row.schema.json'));
+const OTLP_SCHEMA = loadSchema(join(SCHEMAS, 'otlp', 'export-trace-service-request.schema.json'));
 
 interface Contributor { type: string; model_id?: string }
 interface TraceRecord {
@@ -41,6 +42,7 @@ describe('git trace export', () => {
       { commit: 'Add subtract' },
       { s: 'B', prompt: 'now multiply' },
       { s: 'B', edit: 'B1', files: { 'src/math.ts': MATH + SUBTRACT + MULTIPLY } },
+      { s: 'B', run: 'npm test', output: 'one test failed', exit: 1 },
       { commit: 'Add multiply and a hand-written README', files: { 'README.md': 'Math helpers, written by hand.\n' } },
       { commit: 'Check the product by hand', files: { 'src/math.ts': MATH + SUBTRACT + MULTIPLY.replace('return a * b;', 'return a * b; // checked') } },
     ],
@@ -140,6 +142,39 @@ describe('git trace export', () => {
     }
   });
 
+  test('otlp: a session as GenAI spans, valid against the OTLP/JSON schema written from the proto', () => {
+    assert.deepEqual(validate(OTLP_SCHEMA, JSON.parse(readFileSync(join(SCHEMAS, 'otlp', 'example-trace.json'), 'utf8'))), [], "OpenTelemetry's own example passes");
+    interface Span { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes: { key: string; value: Record<string, unknown> }[]; status: { code: number } }
+    const request = JSON.parse(trace('--format', 'otlp', run.sessionId('B'))) as { resourceSpans: { scopeSpans: { spans: Span[] }[] }[] };
+    assert.deepEqual(validate(OTLP_SCHEMA, request), []);
+    const spans = request.resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
+    const attr = (s: Span, key: string): unknown => s.attributes.find((a) => a.key === key)?.value;
+    const [root, ...children] = spans;
+    assert.ok(root !== undefined);
+    assert.equal(root.name, 'invoke_agent claude-code');
+    assert.deepEqual(attr(root, 'gen_ai.conversation.id'), { stringValue: run.sessionId('B') });
+    assert.equal(root.parentSpanId, undefined);
+    for (const s of children) {
+      assert.equal(s.parentSpanId, root.spanId);
+      assert.equal(s.traceId, root.traceId);
+    }
+    const steps = (JSON.parse(run.repo.trace(['show', '--json', run.sessionId('B')]).stdout) as { steps: { kind: string }[] }).steps;
+    const tools = children.filter((s) => (attr(s, 'gen_ai.operation.name') as { stringValue?: string }).stringValue === 'execute_tool');
+    assert.equal(tools.length, steps.filter((s) => s.kind === 'tool').length);
+    const chats = children.filter((s) => s.name === 'chat claude-sonnet-4-5');
+    assert.ok(chats.length > 0);
+    for (const c of chats) {
+      assert.equal(c.kind, 3);
+      assert.deepEqual(attr(c, 'gen_ai.provider.name'), { stringValue: 'anthropic' });
+      assert.ok(attr(c, 'gen_ai.usage.input_tokens') !== undefined && attr(c, 'gen_ai.usage.output_tokens') !== undefined);
+    }
+    const failed = tools.find((s) => (attr(s, 'process.exit.code') as { intValue?: string } | undefined)?.intValue === '1');
+    assert.ok(failed !== undefined, 'the failing command has its exit code');
+    assert.equal(failed.status.code, 2);
+    const input = chats.reduce((n, c) => n + Number((attr(c, 'gen_ai.usage.input_tokens') as { intValue: string }).intValue), 0);
+    assert.deepEqual(attr(root, 'gen_ai.usage.input_tokens'), { intValue: String(input) });
+  });
+
   test('jsonl: one row per step, every row valid and with the same columns in the same order', () => {
     const rows = jsonLines(trace('--format', 'jsonl')) as Record<string, unknown>[];
     const stepCounts = ['A', 'B'].map((name) => (JSON.parse(run.repo.trace(['show', '--json', run.sessionId(name)]).stdout) as { steps: unknown[] }).steps.length);
@@ -162,6 +197,7 @@ describe('git trace export', () => {
       trace('--format', 'atif', run.sessionId('A')),
       trace('--format', 'atif', run.sessionId('B')),
       trace('--format', 'jsonl'),
+      trace('--format', 'otlp', run.sessionId('A')),
     ];
     for (const text of outputs) {
       assert.deepEqual(secretsIn(text), []);
@@ -186,7 +222,7 @@ describe('git trace export', () => {
   });
 
   test('usage errors exit 2', () => {
-    for (const args of [[], ['--format', 'otlp'], ['--format', 'atif'], ['--format', 'agent-trace', 'HEAD', 'HEAD~1']]) {
+    for (const args of [[], ['--format', 'csv'], ['--format', 'atif'], ['--format', 'otlp'], ['--format', 'agent-trace', 'HEAD', 'HEAD~1']]) {
       const result = run.repo.trace(['export', ...args]);
       assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, /^error: /);
