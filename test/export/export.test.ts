@@ -65,6 +65,14 @@ describe('git trace export', () => {
   const jsonLines = (text: string): unknown[] => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
   const commits = (): string[] => run.repo.git('rev-list', '--reverse', `${root}..HEAD`).split('\n').filter((l) => l !== '');
 
+  test("the validator accepts the specs' own examples and rejects what breaks them", () => {
+    const example = JSON.parse(readFileSync(join(SCHEMAS, 'agent-trace', 'example-trace-record.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(validate(TRACE_SCHEMA, example), []);
+    assert.deepEqual(validate(ATIF_SCHEMA, JSON.parse(readFileSync(join(SCHEMAS, 'atif', 'example-rfc-stock-price.trajectory.json'), 'utf8'))), []);
+    assert.deepEqual(validate(TRACE_SCHEMA, { ...example, id: 'not-a-uuid', version: '0.1' }).sort(), ['/id: not a uuid', '/version: does not match ^[0-9]+\\.[0-9]+\\.[0-9]+$']);
+    assert.deepEqual(validate(ATIF_SCHEMA, { agent: { name: 'x', version: '1' }, steps: [{ step_id: 0, source: 'robot', message: '', surprise: 1 }] }).sort(), ['/steps/0/source: must be one of ["system","user","agent"]', '/steps/0/step_id: less than 1', '/steps/0/surprise: not allowed']);
+  });
+
   test('the session was stored with its secret, so only the export can keep it in', () => {
     const shown = run.repo.trace(['show', '--json', run.sessionId('A')]);
     assert.equal(shown.status, 0, shown.stderr);
