@@ -83,7 +83,7 @@ export async function traceRecord(repo: TraceRepo, commit: string, egress: Expor
   const shown = await runGit(['show', '-s', '--format=%P%x00%cI', commit, '--'], { cwd: git.gitDir, env });
   const [parentList = '', date = ''] = shown.stdout.toString('utf8').trim().split('\u0000');
   const parent = parentList.split(' ').filter((p) => p !== '')[0];
-  const diffArgs = ['diff-tree', '-r', '--name-only', '-z', '--no-renames', '--diff-filter=d', ...(parent === undefined ? ['--root', commit] : [parent, commit]), '--'];
+  const diffArgs = ['diff-tree', '--no-commit-id', '-r', '--name-only', '-z', '--no-renames', '--diff-filter=d', ...(parent === undefined ? ['--root', commit] : [parent, commit]), '--'];
   const changed = (await runGit(diffArgs, { cwd: git.gitDir, env })).stdout.toString('utf8').split('\u0000').filter((p) => p !== '');
   const files: TraceFile[] = [];
   const sessions = new Map<string, AgentName | null>();

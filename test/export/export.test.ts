@@ -92,7 +92,9 @@ describe('git trace export', () => {
   });
 
   test('agent-trace: per line, the ranges say what blame --json says, at each commit', () => {
-    const records = jsonLines(trace('--format', 'agent-trace', `${root}..HEAD`)) as TraceRecord[];
+    const first = JSON.parse(trace('--format', 'agent-trace', root)) as TraceRecord;
+    const records = [first, ...(jsonLines(trace('--format', 'agent-trace', `${root}..HEAD`)) as TraceRecord[])];
+    assert.deepEqual(first.files.map((f) => f.path), ['src/math.ts'], 'the first commit, too');
     const seen = new Set<string>();
     for (const record of records) {
       const commit = record.vcs.revision;
@@ -111,7 +113,7 @@ describe('git trace export', () => {
         }
       }
       const expected = new Map<string, string>();
-      const changed = run.repo.git('diff-tree', '-r', '--name-only', '--diff-filter=d', `${commit}~1`, commit).split('\n').filter((l) => l !== '');
+      const changed = run.repo.git('diff-tree', '--no-commit-id', '--root', '-r', '--name-only', '--diff-filter=d', commit).split('\n').filter((l) => l !== '');
       for (const path of changed) {
         for (const l of run.blame(path, commit) as unknown as BlameLine[]) {
           if (l.commit !== commit) continue;
@@ -124,7 +126,7 @@ describe('git trace export', () => {
       assert.deepEqual(new Map([...got].sort()), new Map([...expected].sort()), `lines of ${commit}`);
     }
     assert.ok(seen.has('ai') && seen.has('human'), `both agents' and people's lines are exported (${[...seen].join(', ')})`);
-    const second = records[1];
+    const second = records[2];
     assert.deepEqual(second?.metadata['dev.git-trace'].sessions.map((s) => [s.id, s.agent]), [[run.sessionId('B'), 'claude-code']]);
   });
 
