@@ -57,6 +57,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'stats', summary: 'lines by agents and by people over a range, and how much of the agents\' work survives', needs: 'repository', load: () => import('./stats.js') },
   { name: 'cost', summary: 'tokens and cost of the stored sessions', needs: 'repository', load: () => import('./cost.js') },
   { name: 'verify', summary: 'decrypt and check every stored session', needs: 'repository', load: () => import('./verify.js') },
+  { name: 'export', summary: 'sessions and line attribution for other tools: agent-trace, atif, otlp, jsonl', needs: 'repository', load: () => import('./export.js') },
   { name: 'demo', summary: 'run a demonstration in a throw-away repository', needs: 'nothing', load: () => import('./demo.js') },
 ];
 
