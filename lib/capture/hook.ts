@@ -166,17 +166,20 @@ function toolFields(event: HookEvent): { name?: string; input?: unknown; output?
  */
 async function snap(repo: GitRepo, paths: SessionPaths, options: HookOptions, only?: string): Promise<Taken> {
   const base = { indexFile: paths.index, objectsDir: paths.objects };
-  let taken: Taken;
-  if (only !== undefined) {
-    taken = { ...(await snapshotWorkTree(repo, { ...base, only: [only] })), scan: 'file' };
-  } else {
-    const markFile = join(paths.dir, 'watch-mark');
-    const idleMs = options.watchIdleMs ?? null;
-    const plan: ScanPlan = idleMs === null ? { kind: 'walk', reason: 'watcher off' } : await changesSince(repo, readMark(markFile), { idleMs });
-    const snapshot = await snapshotWorkTree(repo, plan.kind === 'watcher' ? { ...base, only: plan.paths } : base);
-    writeMark(markFile, snapshot.truncated === true ? null : (plan.mark ?? null));
-    taken = { ...snapshot, scan: plan.kind };
-  }
+  if (only !== undefined) return remember(paths, { ...(await snapshotWorkTree(repo, { ...base, only: [only] })), scan: 'file' });
+  const markFile = join(paths.dir, 'watch-mark');
+  const idleMs = options.watchIdleMs ?? null;
+  const plan: ScanPlan = idleMs === null ? { kind: 'walk', reason: 'watcher off' } : await changesSince(repo, readMark(markFile), { idleMs });
+  // Nothing changed since the last snapshot: its tree is the index's, with no git to run.
+  const last = plan.kind === 'watcher' && plan.paths.length === 0 ? readText(join(paths.dir, 'last-tree')) : undefined;
+  const snapshot: Snapshot = last !== undefined ? { tree: last } : await snapshotWorkTree(repo, plan.kind === 'watcher' ? { ...base, only: plan.paths } : base);
+  // The mark after last-tree: a hook that reads this mark finds the tree that goes with it.
+  const taken = remember(paths, { ...snapshot, scan: plan.kind });
+  writeMark(markFile, snapshot.truncated === true ? null : (plan.mark ?? null));
+  return taken;
+}
+
+function remember(paths: SessionPaths, taken: Taken): Taken {
   writeFileSync(join(paths.dir, 'last-tree'), taken.tree, { mode: PRIVATE_FILE_MODE });
   return taken;
 }

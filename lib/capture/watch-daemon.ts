@@ -9,7 +9,7 @@
 
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, watch, writeFileSync, writeSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { COOKIE_DIR, daemonFile, isAlive, journalRecord, lockFile, type DaemonInfo } from './watch-journal.js';
+import { COOKIE_DIR, daemonFile, isWatcher, journalRecord, lockFile, type DaemonInfo } from './watch-journal.js';
 
 // More events than this within one second may have overflowed the kernel's queue, which
 // libuv drops without a word: say so rather than trust the journal.
@@ -137,7 +137,7 @@ function takeLock(watchDir: string): boolean {
       } catch {
         continue;
       }
-      if (holder > 0 && isAlive(holder)) return false;
+      if (holder > 0 && isWatcher(holder)) return false;
       rmSync(lockFile(watchDir), { force: true });
     }
   }

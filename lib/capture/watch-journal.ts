@@ -8,6 +8,7 @@
 // A record is one letter and its text: `p` a changed path (repository-relative, `/`-separated),
 // `c` a cookie seen, `x` a reset (events may have been lost: whoever reads past it walks).
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const COOKIE_DIR = 'cookies';
@@ -53,12 +54,19 @@ export function lockFile(watchDir: string): string {
   return join(watchDir, 'daemon.lock');
 }
 
-/** Whether a process with this id exists (the daemon's liveness; a reused id reads as alive). */
-export function isAlive(pid: number): boolean {
+/**
+ * Whether a watcher runs as this process. A daemon that died leaves its pid behind, which
+ * another process may get: where /proc tells, the process must be running watch-daemon.
+ */
+export function isWatcher(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('watch-daemon');
+  } catch {
+    return true;
   }
 }

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stateDir, type GitRepo } from '../../refs/repo.js';
 import { isRecord, tryParseJson } from '../model/json.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
-import { COOKIE_DIR, daemonFile, isAlive, parseJournal, watchDirOf, type DaemonInfo } from './watch-journal.js';
+import { COOKIE_DIR, daemonFile, isWatcher, parseJournal, watchDirOf, type DaemonInfo } from './watch-journal.js';
 
 /** Where a session's index is up to date in the watcher's journal. */
 export interface WatchMark {
@@ -42,7 +42,7 @@ const DAEMON = fileURLToPath(new URL('../capture/watch-daemon.js', import.meta.u
 export async function changesSince(repo: GitRepo, previous: WatchMark | null, options: WatchOptions): Promise<ScanPlan> {
   const dir = watchDirOf(stateDir(repo));
   const daemon = readDaemon(dir);
-  if (daemon === null || daemon.workTree !== repo.workTree || !isAlive(daemon.pid)) {
+  if (daemon === null || daemon.workTree !== repo.workTree || !isWatcher(daemon.pid)) {
     startDaemon(dir, repo.workTree ?? '', options.idleMs);
     return { kind: 'walk', reason: 'watcher not running' };
   }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
-import { isAlive } from '../../lib/capture/watch-journal.js';
+import { isWatcher } from '../../lib/capture/watch-journal.js';
 import { LiveSession } from '../helpers/live-session.js';
 import { tempRepo, type TempRepo } from '../helpers/repo.js';
 import { testIdentityFile } from '../helpers/store.js';
@@ -46,7 +46,7 @@ function readDaemon(): { pid: number; generation: string } | null {
 async function daemonRunning(): Promise<{ pid: number; generation: string }> {
   for (let i = 0; i < 200; i++) {
     const daemon = readDaemon();
-    if (daemon !== null && isAlive(daemon.pid)) return daemon;
+    if (daemon !== null && isWatcher(daemon.pid)) return daemon;
     await sleep(25);
   }
   assert.fail('the watcher did not start');
@@ -105,6 +105,18 @@ test('a change made between two tool calls is in neither call\'s patch', async (
   assert.deepEqual(records.find((rec) => rec.call === 'call-4')?.scan, { before: 'watcher', after: 'watcher' });
 });
 
+test('a call that changes nothing reuses the last tree, and the next change is still seen', () => {
+  const live = new LiveSession(r, 'claude-code', 'watch-session-one', null);
+  shellCall(live, 'idle-1', () => undefined);
+  shellCall(live, 'idle-2', () => r.write({ 'notes.md': 'after an idle call\n' }));
+  const records = toolRecords('watch-session-one') as (ToolRecord & { before?: string; after?: string })[];
+  const idle = records.find((rec) => rec.call === 'idle-1');
+  assert.deepEqual(paths(idle), []);
+  assert.equal(idle?.before, idle?.after);
+  assert.deepEqual(idle?.scan, { before: 'watcher', after: 'watcher' });
+  assert.deepEqual(paths(records.find((rec) => rec.call === 'idle-2')), ['notes.md']);
+});
+
 test('two sessions in one repository share one watcher', async () => {
   const daemon = await daemonRunning();
   const other = new LiveSession(r, 'claude-code', 'watch-session-two', null);
@@ -118,7 +130,7 @@ test('two sessions in one repository share one watcher', async () => {
 test('a watcher that went away makes the next snapshot walk, and that is recorded', async () => {
   const daemon = await daemonRunning();
   process.kill(daemon.pid, 'SIGTERM');
-  for (let i = 0; i < 100 && isAlive(daemon.pid); i++) await sleep(20);
+  for (let i = 0; i < 100 && isWatcher(daemon.pid); i++) await sleep(20);
   const live = new LiveSession(r, 'claude-code', 'watch-session-one', null);
   shellCall(live, 'call-5', () => r.write({ 'src/a.ts': 'export const a = 5;\n' }));
   const record = toolRecords('watch-session-one').find((rec) => rec.call === 'call-5');
@@ -149,6 +161,6 @@ test('the watcher is gone after the idle time', async () => {
   shellCall(live, 'call-6', () => r.write({ 'src/a.ts': 'export const a = 6;\n' }));
   const daemon = await daemonRunning();
   await sleep(IDLE_MS + 1500);
-  assert.equal(isAlive(daemon.pid), false, 'the daemon exited');
+  assert.equal(isWatcher(daemon.pid), false, 'the daemon exited');
   assert.equal(readDaemon(), null, 'and removed its files');
 });
