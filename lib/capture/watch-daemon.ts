@@ -45,6 +45,9 @@ function main(watchDir: string, workTree: string, idleMs: number): void {
     idle = setTimeout(stop, idleMs);
   };
   const lost = (): void => append(journalRecord('reset', ''));
+  // A folder that could not be watched (out of inotify watches, say) stays unwatched: from
+  // then on every answer carries a reset, so hooks walk rather than trust a partial journal.
+  let incomplete = false;
 
   const changed = (dirRel: string, name: string | null): void => {
     const now = Date.now();
@@ -83,7 +86,7 @@ function main(watchDir: string, workTree: string, idleMs: number): void {
       watchers.set(rel, w);
     } catch {
       // Out of inotify watches, or the directory is gone already: the journal cannot cover it.
-      if (existsSync(join(workTree, rel))) lost();
+      if (existsSync(join(workTree, rel))) incomplete = true;
     }
   };
   const watchTree = (rel: string): void => {
@@ -112,6 +115,7 @@ function main(watchDir: string, workTree: string, idleMs: number): void {
   const cookies = watch(join(watchDir, COOKIE_DIR), { persistent: true }, (_event, name) => {
     if (!existsSync(workTree) || !existsSync(watchDir)) stop(); // the repository is gone
     if (name === null || !existsSync(join(watchDir, COOKIE_DIR, name.toString()))) return;
+    if (incomplete) lost();
     append(journalRecord('cookie', name.toString()));
     keepAlive();
   });

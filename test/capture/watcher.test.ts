@@ -23,8 +23,12 @@ interface ToolRecord {
   readonly patches?: readonly { path: string }[];
 }
 
+const watchSetting = process.env['GIT_TRACE_WATCH'];
+
 before(() => {
   testIdentityFile();
+  // These tests are about the watcher: on, whatever the suite runs with.
+  delete process.env['GIT_TRACE_WATCH'];
   process.env['GIT_TRACE_WATCH_IDLE_MS'] = String(IDLE_MS);
   r = tempRepo({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 1;\n', 'notes.md': 'notes\n' });
   assert.equal(r.trace(['init']).status, 0);
@@ -34,6 +38,7 @@ after(() => {
   if (daemon !== null) killQuietly(daemon.pid);
   r.cleanup();
   delete process.env['GIT_TRACE_WATCH_IDLE_MS'];
+  if (watchSetting !== undefined) process.env['GIT_TRACE_WATCH'] = watchSetting;
 });
 
 const watchDir = (): string => join(r.dir, '.git', 'opentraces', 'watch');
