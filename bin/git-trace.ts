@@ -2,19 +2,22 @@
 // git-trace: git runs this for `git trace …`. Thin: find the command in the table, load its
 // module lazily (a hook never pays for `blame`), give it the repository (opened once, closed
 // after), run it, print an error once, exit 0/1/2.
+// Nothing is imported up front: `hook` runs on every tool call an agent makes, and takes the
+// shortest way in (loadHook) without loading the table or the error printer.
 
-import { COMMANDS, findCommand, usage, type CommandContext, type CommandEntry } from '../lib/cli/commands.js';
+import { statSync } from 'node:fs';
+import type { CommandContext, CommandEntry, CommandModule } from '../lib/cli/commands.js';
 import type { TraceRepo } from '../lib/trace-repo.js';
-import { printError } from '../lib/cli/output.js';
-import { UsageError } from '../lib/errors.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'hook') return (await loadHook()).run(rest, NO_REPOSITORY);
+  const { usage } = await import('../lib/cli/commands.js');
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     // `help CMD [SUB]` is `CMD [SUB] --help`. Git answers `git trace --help` itself, with the
     // manual page (scripts/man.ts); run directly, git-trace prints the command list.
     const topic = name === 'help' ? rest : [];
-    if (topic[0] !== undefined) return main([commandNamed(topic[0]).name, ...topic.slice(1), '--help']);
+    if (topic[0] !== undefined) return main([(await commandNamed(topic[0])).name, ...topic.slice(1), '--help']);
     process.stdout.write(usage());
     return name === undefined ? 2 : 0;
   }
@@ -23,7 +26,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`git-trace ${VERSION}\n`);
     return 0;
   }
-  const command = commandNamed(name);
+  const command = await commandNamed(name);
   const help = rest.includes('--help') || rest.includes('-h');
   const context = new RepoContext(command.needs === 'repository' && !help);
   try {
@@ -32,6 +35,16 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     await context.close();
   }
+}
+
+async function commandNamed(name: string): Promise<CommandEntry> {
+  const { COMMANDS, findCommand } = await import('../lib/cli/commands.js');
+  const command = findCommand(name);
+  if (command === undefined) {
+    const { UsageError } = await import('../lib/errors.js');
+    throw new UsageError(`'${name}' is not a git trace command`, { hint: `the commands are: ${COMMANDS.map((c) => c.name).join(', ')}` });
+  }
+  return command;
 }
 
 /** The repository a command asks for: looked for early when the command needs it, opened once. */
@@ -61,19 +74,31 @@ async function openHere(): Promise<TraceRepo> {
   return openCliRepo();
 }
 
-function commandNamed(name: string): CommandEntry {
-  const command = findCommand(name);
-  if (command === undefined) {
-    throw new UsageError(`'${name}' is not a git trace command`, { hint: `the commands are: ${COMMANDS.map((c) => c.name).join(', ')}` });
-  }
-  return command;
+/** The hook takes the repository of its payload's cwd, never this one. */
+const NO_REPOSITORY: CommandContext = {
+  repo: () => Promise.reject(new Error('the hook finds its repository from its payload')),
+};
+
+/**
+ * The hook command as one bundled module (scripts/bundle-hook.ts), unless the bundle is missing
+ * or older than the compiled code it was made from (tsc ran without the bundling step): then
+ * the module the command table names.
+ */
+async function loadHook(): Promise<CommandModule> {
+  const bundle = new URL('../lib/cli/hook-bundle.mjs', import.meta.url);
+  const source = new URL('../lib/cli/hook.js', import.meta.url);
+  const bundled = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  const compiled = statSync(source, { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
+  if (bundled >= compiled) return (await import(bundle.href)) as CommandModule;
+  return import('../lib/cli/hook.js');
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  async (error: unknown) => {
+    const { printError } = await import('../lib/cli/output.js');
     process.exitCode = printError(error);
   },
 );

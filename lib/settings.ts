@@ -17,6 +17,11 @@ export interface Settings {
   readonly home: string;
   /** Hooks start a background flush at stop and session end (GIT_TRACE_BACKGROUND_FLUSH=0: no). */
   readonly backgroundFlush: boolean;
+  /**
+   * How long the repository's file watcher lives with no hook asking it what changed
+   * (GIT_TRACE_WATCH_IDLE_MS, default 10 minutes); null with GIT_TRACE_WATCH=0: hooks walk the tree.
+   */
+  readonly watchIdleMs: number | null;
 }
 
 /** Mode of files holding secrets or plaintext (identity, spool, index): owner only. */
@@ -34,6 +39,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     debug: env['GIT_TRACE_DEBUG'] === '1',
     home,
     backgroundFlush: env['GIT_TRACE_BACKGROUND_FLUSH'] !== '0',
+    watchIdleMs: env['GIT_TRACE_WATCH'] === '0' ? null : Number(env['GIT_TRACE_WATCH_IDLE_MS']) || 600_000,
   };
 }
 

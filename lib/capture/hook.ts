@@ -18,6 +18,7 @@ import type { HookEvent } from './payload.js';
 import { pendingName, sessionPaths, type SessionPaths } from './paths.js';
 import { snapshotObjects, snapshotWorkTree, type Snapshot } from './snapshot.js';
 import { appendSpool, redactRecord } from './spool.js';
+import { changesSince, readMark, writeMark, type ScanPlan } from './watch.js';
 import { DEFAULT_REDACTION, type RedactionConfig } from '../crypto/redact.js';
 import { readRedactionConfig } from '../import/redaction-config.js';
 import { markFlushWanted } from './pending.js';
@@ -34,7 +35,14 @@ export interface CaptureInfo {
 export interface HookOptions {
   /** Start the background flush at stop and session end (off in tests that flush themselves). */
   readonly backgroundFlush: boolean;
+  /** Ask the repository's watcher what changed, starting it with this idle time; null: always walk. */
+  readonly watchIdleMs?: number | null;
 }
+
+/** How a snapshot found what changed: the watcher's journal, a walk of the tree, or the tool's own file. */
+export type Scan = 'watcher' | 'walk' | 'file';
+
+type Taken = Snapshot & { readonly scan: Scan };
 
 /** Handle one event for the repository found at the event's cwd (found once, by the caller). */
 export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: HookOptions): Promise<void> {
@@ -46,24 +54,24 @@ export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: 
   const redaction = event.kind === 'prompt' || event.kind === 'post-tool' ? readRedactionConfig(repo).catch(() => DEFAULT_REDACTION) : Promise.resolve(DEFAULT_REDACTION);
   switch (event.kind) {
     case 'session-start':
-      await ensureStarted(repo, paths, info, event);
+      await ensureStarted(repo, paths, info, event, options);
       return;
     case 'prompt':
-      await ensureStarted(repo, paths, info, event);
+      await ensureStarted(repo, paths, info, event, options);
       if (event.prompt !== undefined) appendSpool(paths.spool, redactRecord({ t: 'prompt', ts: event.timestamp, text: event.prompt }, await redaction));
       return;
     case 'pre-tool': {
-      const started = await ensureStarted(repo, paths, info, event);
+      const started = await ensureStarted(repo, paths, info, event, options);
       if (isReadOnly(event)) return;
       // A file-editing tool can change only its file: looking at that file now (and again after
       // the call) is enough; everything else is left for the next full walk, which absorbs it
       // before any other call, so it is never taken for this call's change.
-      const snapshot = started ?? (await snap(repo, paths, editedFile(repo, event)));
-      writeFileSync(join(paths.pending, pendingName(callKey(event))), snapshot.tree, { mode: PRIVATE_FILE_MODE });
+      const snapshot = started ?? (await snap(repo, paths, options, editedFile(repo, event)));
+      writeFileSync(join(paths.pending, pendingName(callKey(event))), `${snapshot.tree} ${snapshot.scan}`, { mode: PRIVATE_FILE_MODE });
       return;
     }
     case 'post-tool':
-      await recordToolCall(repo, paths, info, event, redaction);
+      await recordToolCall(repo, paths, info, event, { redaction, options });
       return;
     case 'stop':
     case 'session-end':
@@ -99,8 +107,14 @@ function callKey(event: HookEvent): string {
   return event.callId ?? `tool:${event.toolName ?? ''}`;
 }
 
-async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureInfo, event: HookEvent, redaction: Promise<RedactionConfig>): Promise<void> {
-  const started = await ensureStarted(repo, paths, info, event);
+async function recordToolCall(
+  repo: GitRepo,
+  paths: SessionPaths,
+  info: CaptureInfo,
+  event: HookEvent,
+  { redaction, options }: { redaction: Promise<RedactionConfig>; options: HookOptions },
+): Promise<void> {
+  const started = await ensureStarted(repo, paths, info, event, options);
   if (isReadOnly(event)) {
     // The call is still worth a line (a session without a transcript shows it), not a snapshot.
     const tree = started?.tree ?? readText(join(paths.dir, 'last-tree')) ?? '';
@@ -108,8 +122,9 @@ async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureI
     return;
   }
   const pendingFile = join(paths.pending, pendingName(callKey(event)));
-  const before = readText(pendingFile) ?? readText(join(paths.dir, 'last-tree'));
-  const after = started ?? (await snap(repo, paths, before === undefined ? undefined : editedFile(repo, event)));
+  const [pendingTree, scanBefore] = (readText(pendingFile) ?? '').split(' ');
+  const before = pendingTree || readText(join(paths.dir, 'last-tree'));
+  const after = started ?? (await snap(repo, paths, options, before === undefined ? undefined : editedFile(repo, event)));
   rmSync(pendingFile, { force: true });
   const patches = before === undefined ? [] : await diffTrees(repo, before, after.tree, snapshotObjects(repo, paths.objects));
   const record = {
@@ -121,6 +136,7 @@ async function recordToolCall(repo: GitRepo, paths: SessionPaths, info: CaptureI
     after: after.tree,
     patches,
     ...(after.truncated === true ? { truncated: true } : {}),
+    scan: { ...(isScan(scanBefore) ? { before: scanBefore } : {}), after: after.scan },
   };
   appendSpool(paths.spool, redactRecord(record, await redaction));
 }
@@ -134,10 +150,34 @@ function toolFields(event: HookEvent): { name?: string; input?: unknown; output?
   };
 }
 
-async function snap(repo: GitRepo, paths: SessionPaths, only?: string): Promise<Snapshot> {
-  const snapshot = await snapshotWorkTree(repo, { indexFile: paths.index, objectsDir: paths.objects, ...(only === undefined ? {} : { only: [only] }) });
-  writeFileSync(join(paths.dir, 'last-tree'), snapshot.tree, { mode: PRIVATE_FILE_MODE });
-  return snapshot;
+/**
+ * A snapshot of the work tree, looking at the tool's own file (`only`), or at what the watcher
+ * saw change since this session's last snapshot, or, when the watcher cannot vouch for that,
+ * at the whole tree. The watcher's mark moves only with a complete snapshot: after one cut
+ * short, the next walks again.
+ */
+async function snap(repo: GitRepo, paths: SessionPaths, options: HookOptions, only?: string): Promise<Taken> {
+  const base = { indexFile: paths.index, objectsDir: paths.objects };
+  if (only !== undefined) return remember(paths, { ...(await snapshotWorkTree(repo, { ...base, only: [only] })), scan: 'file' });
+  const markFile = join(paths.dir, 'watch-mark');
+  const idleMs = options.watchIdleMs ?? null;
+  const plan: ScanPlan = idleMs === null ? { kind: 'walk', reason: 'watcher off' } : await changesSince(repo, readMark(markFile), { idleMs });
+  // Nothing changed since the last snapshot: its tree is the index's, with no git to run.
+  const last = plan.kind === 'watcher' && plan.paths.length === 0 ? readText(join(paths.dir, 'last-tree')) : undefined;
+  const snapshot: Snapshot = last !== undefined ? { tree: last } : await snapshotWorkTree(repo, plan.kind === 'watcher' ? { ...base, only: plan.paths } : base);
+  // The mark after last-tree: a hook that reads this mark finds the tree that goes with it.
+  const taken = remember(paths, { ...snapshot, scan: plan.kind });
+  writeMark(markFile, snapshot.truncated === true ? null : (plan.mark ?? null));
+  return taken;
+}
+
+function remember(paths: SessionPaths, taken: Taken): Taken {
+  writeFileSync(join(paths.dir, 'last-tree'), taken.tree, { mode: PRIVATE_FILE_MODE });
+  return taken;
+}
+
+function isScan(value: string | undefined): value is Scan {
+  return value === 'watcher' || value === 'walk' || value === 'file';
 }
 
 /**
@@ -145,12 +185,12 @@ async function snap(repo: GitRepo, paths: SessionPaths, only?: string): Promise<
  * installed mid-session start here too, from whatever event comes first. Returns the snapshot
  * when it took one, so the caller need not take another.
  */
-async function ensureStarted(repo: GitRepo, paths: SessionPaths, info: CaptureInfo, event: HookEvent): Promise<Snapshot | null> {
+async function ensureStarted(repo: GitRepo, paths: SessionPaths, info: CaptureInfo, event: HookEvent, options: HookOptions): Promise<Taken | null> {
   if (info.started) return null;
   const head = await runGit(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1, 128] });
   const base = head.exitCode === 0 ? head.stdout.toString('utf8').trim() : null;
-  const snapshot = await snap(repo, paths);
-  appendSpool(paths.spool, { t: 'start', ts: event.timestamp, base, tree: snapshot.tree, ...(snapshot.truncated === true ? { truncated: true } : {}) });
+  const snapshot = await snap(repo, paths, options);
+  appendSpool(paths.spool, { t: 'start', ts: event.timestamp, base, tree: snapshot.tree, ...(snapshot.truncated === true ? { truncated: true } : {}), scan: snapshot.scan });
   writeInfo(paths, { ...info, started: true });
   return snapshot;
 }

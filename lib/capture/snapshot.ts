@@ -25,7 +25,8 @@ export interface SnapshotOptions {
   readonly objectsDir: string;
   /**
    * Only these repository-relative paths can have changed since the index was last brought up
-   * to date (a file-editing tool's own file): look at them alone instead of walking the tree.
+   * to date (a file-editing tool's own file, or what the watcher saw): look at them alone
+   * instead of walking the tree. Empty: nothing changed.
    */
   readonly only?: readonly string[];
   /** Longest the walk may take before the snapshot is recorded as cut short. */
@@ -38,17 +39,22 @@ export async function snapshotWorkTree(repo: GitRepo, options: SnapshotOptions):
   const workTree = repo.workTree;
   if (workTree === null) throw new Error('a bare repository has no work tree to snapshot');
   const env = { GIT_INDEX_FILE: options.indexFile, GIT_DIR: repo.gitDir, GIT_WORK_TREE: workTree, ...snapshotObjects(repo, options.objectsDir) };
-  const run = (args: string[]): Promise<string> => withIndexLockRetry(() => runGit(args, { cwd: workTree, env, timeoutMs: options.timeoutMs ?? 4000 }).then((r) => r.stdout.toString('utf8').trim()));
+  // Named paths go on stdin, NUL-separated: any number of them, any bytes.
+  const run = (args: string[], okExitCodes: number[] = [], paths: readonly string[] = []): Promise<string> =>
+    withIndexLockRetry(() =>
+      runGit(args, { cwd: workTree, env, okExitCodes, input: paths.map(literal).join('\0'), timeoutMs: options.timeoutMs ?? 4000 }).then((r) => r.stdout.toString('utf8').trim()),
+    );
   if (!existsSync(options.indexFile)) await seedIndex(repo, options.indexFile, env);
   let truncated = false;
   try {
-    if (options.only !== undefined && options.only.length > 0) {
-      // A tool's own file may not exist (yet, before a Write; or any more): `add` would fail on
-      // its path, so a missing file leaves the index instead (a no-op when it was never there).
+    if (options.only !== undefined) {
+      // A named path may not exist (yet, before a Write; or any more): `add` would fail on it,
+      // so a missing path leaves the index instead (a no-op when it was never there). A named
+      // path that is ignored makes `add` exit 1 having added the rest: that is no failure here.
       const present = options.only.filter((p) => lstatSync(join(workTree, p), { throwIfNoEntry: false }) !== undefined);
       const missing = options.only.filter((p) => !present.includes(p));
-      if (present.length > 0) await run(['add', '-A', '--ignore-errors', '--', ...present.map(literal)]);
-      if (missing.length > 0) await run(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', ...missing.map(literal)]);
+      if (present.length > 0) await run(['add', '-A', '--ignore-errors', '--pathspec-from-file=-', '--pathspec-file-nul'], [1], present);
+      if (missing.length > 0) await run(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--pathspec-from-file=-', '--pathspec-file-nul'], [], missing);
     } else {
       await run(['add', '-A', '--ignore-errors', '--', '.']);
     }

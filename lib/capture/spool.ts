@@ -6,11 +6,12 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { dirname } from 'node:path';
 import { isRecord, tryParseJson } from '../model/json.js';
 import type { Patch } from '../model/step.js';
+import type { Scan } from './hook.js';
 import { addCounts, redactText, redactValue, type RedactionConfig, type RedactionCounts } from '../crypto/redact.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
 
 export type SpoolRecord =
-  | { readonly t: 'start'; readonly ts: string; readonly base: string | null; readonly tree: string; readonly truncated?: boolean }
+  | { readonly t: 'start'; readonly ts: string; readonly base: string | null; readonly tree: string; readonly truncated?: boolean; readonly scan?: Scan }
   | { readonly t: 'prompt'; readonly ts: string; readonly text: string; readonly redacted?: RedactionCounts }
   | {
       readonly t: 'tool';
@@ -24,6 +25,8 @@ export type SpoolRecord =
       readonly after: string;
       readonly patches: readonly Patch[];
       readonly truncated?: boolean;
+      /** How the snapshots before and after the call found what changed (absent in older spools). */
+      readonly scan?: { readonly before?: Scan; readonly after: Scan };
       /** Secrets redacted from the input and output, per kind. */
       readonly redacted?: RedactionCounts;
       /** Secrets redacted from the observed patches, per kind (a transcript's step lacks these). */

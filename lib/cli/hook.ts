@@ -41,7 +41,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (payload === undefined) throw new Error(`the payload is not JSON (${input.length} bytes)`);
     const event = parseHookPayload(agent, payload);
     eventName = event.name;
-    await handleHookEvent(repo, event, { backgroundFlush: readSettings().backgroundFlush });
+    const { backgroundFlush, watchIdleMs } = readSettings();
+    await handleHookEvent(repo, event, { backgroundFlush, watchIdleMs });
     if (event.kind === 'session-start') await injectPriorContext(repo, event);
     appendLog(logs, 'hook-times.log', `${new Date().toISOString()}\t${agent}\t${eventName}\t${Math.round(performance.now() - started)}`);
   } catch (error) {

@@ -1,0 +1,72 @@
+// The watcher's files, shared by the daemon that writes them and the hooks that read them:
+//
+//   <common>/opentraces/watch/daemon.lock          the running daemon's pid (one per repository)
+//   <common>/opentraces/watch/daemon.json          its pid, generation and journal (DaemonInfo)
+//   <common>/opentraces/watch/journal-<generation>  changed paths, NUL-terminated records
+//   <common>/opentraces/watch/cookies/<name>        made by a hook, journaled when seen
+//
+// A record is one letter and its text: `p` a changed path (repository-relative, `/`-separated),
+// `c` a cookie seen, `x` a reset (events may have been lost: whoever reads past it walks).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const COOKIE_DIR = 'cookies';
+
+export interface DaemonInfo {
+  readonly pid: number;
+  /** Changes with each daemon: a journal position means nothing to another generation. */
+  readonly generation: string;
+  readonly journal: string;
+  readonly workTree: string;
+}
+
+export type JournalRecordKind = 'path' | 'cookie' | 'reset';
+
+const LETTER: Readonly<Record<JournalRecordKind, string>> = { path: 'p', cookie: 'c', reset: 'x' };
+const KIND: Readonly<Record<string, JournalRecordKind>> = { p: 'path', c: 'cookie', x: 'reset' };
+
+export function journalRecord(kind: JournalRecordKind, text: string): string {
+  return `${LETTER[kind]}${text}\0`;
+}
+
+/** The complete records in `bytes` (a trailing partial record is left for the next read); `consumed` in bytes. */
+export function parseJournal(bytes: Buffer): { records: { kind: JournalRecordKind; text: string }[]; consumed: number } {
+  const records: { kind: JournalRecordKind; text: string }[] = [];
+  let start = 0;
+  for (let end = bytes.indexOf(0); end !== -1; end = bytes.indexOf(0, start)) {
+    const kind = KIND[String.fromCharCode(bytes[start] ?? 0)];
+    if (kind !== undefined) records.push({ kind, text: bytes.toString('utf8', start + 1, end) });
+    start = end + 1;
+  }
+  return { records, consumed: start };
+}
+
+export function watchDirOf(stateDir: string): string {
+  return join(stateDir, 'watch');
+}
+
+export function daemonFile(watchDir: string): string {
+  return join(watchDir, 'daemon.json');
+}
+
+export function lockFile(watchDir: string): string {
+  return join(watchDir, 'daemon.lock');
+}
+
+/**
+ * Whether a watcher runs as this process. A daemon that died leaves its pid behind, which
+ * another process may get: where /proc tells, the process must be running watch-daemon.
+ */
+export function isWatcher(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('watch-daemon');
+  } catch {
+    return true;
+  }
+}

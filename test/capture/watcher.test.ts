@@ -1,0 +1,171 @@
+// The repository's file watcher (lib/capture/watch-daemon.ts): started by the first hook, shared
+// by sessions, gone when idle; a snapshot adds only what it saw change, and says in the spool
+// whether it used the watcher or walked the tree. Attribution stays exact with it: a change made
+// between two tool calls is in neither call's patch.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, test } from 'node:test';
+import { isWatcher } from '../../lib/capture/watch-journal.js';
+import { LiveSession } from '../helpers/live-session.js';
+import { tempRepo, type TempRepo } from '../helpers/repo.js';
+import { testIdentityFile } from '../helpers/store.js';
+
+const IDLE_MS = 2500;
+let r: TempRepo;
+
+interface ToolRecord {
+  readonly t: string;
+  readonly call?: string;
+  readonly scan?: unknown;
+  readonly patches?: readonly { path: string }[];
+}
+
+const watchSetting = process.env['GIT_TRACE_WATCH'];
+
+before(() => {
+  testIdentityFile();
+  // These tests are about the watcher: on, whatever the suite runs with.
+  delete process.env['GIT_TRACE_WATCH'];
+  process.env['GIT_TRACE_WATCH_IDLE_MS'] = String(IDLE_MS);
+  r = tempRepo({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 1;\n', 'notes.md': 'notes\n' });
+  assert.equal(r.trace(['init']).status, 0);
+});
+after(() => {
+  const daemon = readDaemon();
+  if (daemon !== null) killQuietly(daemon.pid);
+  r.cleanup();
+  delete process.env['GIT_TRACE_WATCH_IDLE_MS'];
+  if (watchSetting !== undefined) process.env['GIT_TRACE_WATCH'] = watchSetting;
+});
+
+const watchDir = (): string => join(r.dir, '.git', 'opentraces', 'watch');
+
+function readDaemon(): { pid: number; generation: string } | null {
+  const file = join(watchDir(), 'daemon.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { pid: number; generation: string }) : null;
+}
+
+async function daemonRunning(): Promise<{ pid: number; generation: string }> {
+  for (let i = 0; i < 200; i++) {
+    const daemon = readDaemon();
+    if (daemon !== null && isWatcher(daemon.pid)) return daemon;
+    await sleep(25);
+  }
+  assert.fail('the watcher did not start');
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // gone already
+  }
+}
+
+function toolRecords(session: string): ToolRecord[] {
+  const spool = join(r.dir, '.git', 'opentraces', 'capture', session, 'spool.jsonl');
+  return readFileSync(spool, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ToolRecord)
+    .filter((rec) => rec.t === 'tool');
+}
+
+function shellCall(live: LiveSession, id: string, change: () => void): void {
+  const input = { command: 'make edits', description: 'edit' };
+  live.hook('PreToolUse', { tool_name: 'Bash', tool_input: input, tool_use_id: id });
+  change();
+  live.hook('PostToolUse', { tool_name: 'Bash', tool_input: input, tool_use_id: id, tool_response: { stdout: '', stderr: '', interrupted: false } });
+}
+
+const paths = (rec: ToolRecord | undefined): string[] => (rec?.patches ?? []).map((p) => p.path).sort();
+
+test('the first hook starts the watcher; later snapshots use it, see a new file in a new folder, and say so', async () => {
+  const live = new LiveSession(r, 'claude-code', 'watch-session-one', null);
+  live.hook('SessionStart', { source: 'startup' });
+  await daemonRunning();
+  shellCall(live, 'call-1', () => r.write({ 'src/a.ts': 'export const a = 2;\n' }));
+  shellCall(live, 'call-2', () => {
+    mkdirSync(join(r.dir, 'src', 'deep', 'er'), { recursive: true });
+    writeFileSync(join(r.dir, 'src', 'deep', 'er', 'new.ts'), 'export const n = 1;\n');
+  });
+  const [first, second] = toolRecords('watch-session-one');
+  assert.deepEqual(paths(first), ['src/a.ts']);
+  assert.deepEqual(first?.scan, { before: 'walk', after: 'watcher' }, 'the first snapshot with the watcher walks once');
+  assert.deepEqual(paths(second), ['src/deep/er/new.ts']);
+  assert.deepEqual(second?.scan, { before: 'watcher', after: 'watcher' });
+});
+
+test('a change made between two tool calls is in neither call\'s patch', async () => {
+  const live = new LiveSession(r, 'claude-code', 'watch-session-one', null);
+  shellCall(live, 'call-3', () => r.write({ 'src/b.ts': 'export const b = 2;\n' }));
+  r.write({ 'notes.md': 'a human wrote this meanwhile\n' });
+  shellCall(live, 'call-4', () => r.write({ 'src/a.ts': 'export const a = 3;\n' }));
+  const records = toolRecords('watch-session-one');
+  assert.deepEqual(paths(records.find((rec) => rec.call === 'call-3')), ['src/b.ts']);
+  assert.deepEqual(paths(records.find((rec) => rec.call === 'call-4')), ['src/a.ts']);
+  assert.deepEqual(records.find((rec) => rec.call === 'call-4')?.scan, { before: 'watcher', after: 'watcher' });
+});
+
+test('a call that changes nothing reuses the last tree, and the next change is still seen', () => {
+  const live = new LiveSession(r, 'claude-code', 'watch-session-one', null);
+  shellCall(live, 'idle-1', () => undefined);
+  shellCall(live, 'idle-2', () => r.write({ 'notes.md': 'after an idle call\n' }));
+  const records = toolRecords('watch-session-one') as (ToolRecord & { before?: string; after?: string })[];
+  const idle = records.find((rec) => rec.call === 'idle-1');
+  assert.deepEqual(paths(idle), []);
+  assert.equal(idle?.before, idle?.after);
+  assert.deepEqual(idle?.scan, { before: 'watcher', after: 'watcher' });
+  assert.deepEqual(paths(records.find((rec) => rec.call === 'idle-2')), ['notes.md']);
+});
+
+test('two sessions in one repository share one watcher', async () => {
+  const daemon = await daemonRunning();
+  const other = new LiveSession(r, 'claude-code', 'watch-session-two', null);
+  other.hook('SessionStart', { source: 'startup' });
+  shellCall(other, 'other-1', () => r.write({ 'src/b.ts': 'export const b = 3;\n' }));
+  shellCall(other, 'other-2', () => r.write({ 'src/b.ts': 'export const b = 4;\n' }));
+  assert.equal(readDaemon()?.pid, daemon.pid, 'the same daemon');
+  assert.deepEqual(toolRecords('watch-session-two').at(-1)?.scan, { before: 'watcher', after: 'watcher' });
+});
+
+test('a watcher that went away makes the next snapshot walk, and that is recorded', async () => {
+  const daemon = await daemonRunning();
+  process.kill(daemon.pid, 'SIGTERM');
+  for (let i = 0; i < 100 && isWatcher(daemon.pid); i++) await sleep(20);
+  const live = new LiveSession(r, 'claude-code', 'watch-session-one', null);
+  shellCall(live, 'call-5', () => r.write({ 'src/a.ts': 'export const a = 5;\n' }));
+  const record = toolRecords('watch-session-one').find((rec) => rec.call === 'call-5');
+  assert.deepEqual(paths(record), ['src/a.ts'], 'the walk still captures the change');
+  assert.deepEqual(record?.scan, { before: 'walk', after: 'walk' });
+  const restarted = await daemonRunning();
+  assert.notEqual(restarted.generation, daemon.generation);
+});
+
+test('with GIT_TRACE_WATCH=0 hooks walk and start no watcher', () => {
+  const live = new LiveSession(r, 'claude-code', 'watch-session-off', null);
+  const env = process.env['GIT_TRACE_WATCH'];
+  process.env['GIT_TRACE_WATCH'] = '0';
+  try {
+    live.hook('SessionStart', { source: 'startup' });
+    shellCall(live, 'off-1', () => r.write({ 'notes.md': 'off\n' }));
+  } finally {
+    if (env === undefined) delete process.env['GIT_TRACE_WATCH'];
+    else process.env['GIT_TRACE_WATCH'] = env;
+  }
+  const [record] = toolRecords('watch-session-off');
+  assert.deepEqual(paths(record), ['notes.md']);
+  assert.deepEqual(record?.scan, { before: 'walk', after: 'walk' });
+});
+
+test('the watcher is gone after the idle time', async () => {
+  const live = new LiveSession(r, 'claude-code', 'watch-session-one', null);
+  shellCall(live, 'call-6', () => r.write({ 'src/a.ts': 'export const a = 6;\n' }));
+  const daemon = await daemonRunning();
+  await sleep(IDLE_MS + 1500);
+  assert.equal(isWatcher(daemon.pid), false, 'the daemon exited');
+  assert.equal(readDaemon(), null, 'and removed its files');
+});
