@@ -43,7 +43,8 @@ function options(r: TempRepo, extra: Partial<HookOptions> = {}): HookOptions {
 /** Wait for the background flush a commit started. */
 async function flushed(r: TempRepo): Promise<string> {
   const note = join(r.dir, '.git', 'flushed');
-  for (let i = 0; i < 100 && !existsSync(note); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  // The hook flushes in the background: on a busy machine that can take seconds to start.
+  for (let i = 0; i < 600 && !existsSync(note); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   return existsSync(note) ? readFileSync(note, 'utf8') : '';
 }
 
