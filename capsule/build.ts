@@ -4,7 +4,6 @@
 // session, slice and options give the same payload bytes.
 
 import { createHash } from 'node:crypto';
-import { git } from '../refs/git.js';
 import type { GitRepo } from '../refs/repo.js';
 import { NotFoundError, UsageError } from '../lib/errors.js';
 import { buildResumePacket } from '../lib/ctx/resume.js';
@@ -16,7 +15,6 @@ import { trailUpTo } from '../lib/replay/trail.js';
 import { hasCommit } from '../lib/replay/worktree.js';
 import { stepDigest } from '../lib/store/records.js';
 import { scrubberForRepo } from '../lib/egress/scrub.js';
-import { readSettings } from '../lib/settings.js';
 import { Egress } from './egress.js';
 import { CAPSULE_FORMAT, CAPSULE_VERSION, headerBinding, type CapsuleHeader, type Unlock } from './format.js';
 import { PAYLOAD_VERSION, type CapsulePayload } from './payload.js';

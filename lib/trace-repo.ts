@@ -121,7 +121,7 @@ async function settleFlushes(repo: TraceRepo, warn: (message: string) => void, n
   await settlePendingFlushes(repo.git.repo, {
     note,
     flush: async (name) => {
-      const [{ flushCaptures }, { readRedactionConfig }] = await Promise.all([import('./capture/flush.js'), import('./import/redaction-config.js')]);
+      const [{ flushCaptures }, { readRedactionConfig }] = await Promise.all([import('./capture/flush.js'), import('./repo-config.js')]);
       const retry = (message: string): void => warn(`could not store the session that just ended (${message}); 'git trace flush' will retry`);
       try {
         const result = await flushCaptures(repo, { sessionId: name, redaction: await readRedactionConfig(repo.git.repo), warn });

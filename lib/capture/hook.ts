@@ -20,7 +20,7 @@ import { snapshotObjects, snapshotWorkTree, type Snapshot } from './snapshot.js'
 import { appendSpool, redactRecord } from './spool.js';
 import { changesSince, readMark, writeMark, type ScanPlan } from './watch.js';
 import { DEFAULT_REDACTION, type RedactionConfig } from '../crypto/redact.js';
-import { readRedactionConfig } from '../import/redaction-config.js';
+import { readRedactionConfig } from '../repo-config.js';
 import { markFlushWanted } from './pending.js';
 
 /** What flush needs to know about a live session, written by the first hook that sees it. */

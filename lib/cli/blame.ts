@@ -139,7 +139,7 @@ async function runPr(argv: readonly string[], context: CommandContext): Promise<
     import('../trail/blame-pr.js'),
     import('../trail/pr-markdown.js'),
     import('../trail/pr-egress.js'),
-    import('../import/redaction-config.js'),
+    import('../repo-config.js'),
     import('../egress/scrub.js'),
   ]);
   const [report, redaction, scrubber] = await Promise.all([

@@ -19,7 +19,7 @@ import { findRepo, type GitRepo } from '../../refs/repo.js';
 import { loadIdentity, refuseSharedIdentity } from '../crypto/identity.js';
 import { isSigningPublicKey, keyFingerprint, loadSigningKeyIfAny } from '../crypto/signing.js';
 import { InputError, KeyError, RepoError, UsageError } from '../errors.js';
-import { readRedactionConfig } from '../import/redaction-config.js';
+import { readRedactionConfig } from '../repo-config.js';
 import { loadSession } from '../replay/load.js';
 import { resolveCommit } from '../trail/revision.js';
 import { parseStepSpec } from '../replay/step-spec.js';

@@ -5,7 +5,7 @@
 import { findRepo } from '../../refs/repo.js';
 import { redactValue } from '../crypto/redact.js';
 import { priorContext } from '../ctx/prior-context.js';
-import { readRedactionConfig } from '../import/redaction-config.js';
+import { readRedactionConfig } from '../repo-config.js';
 import { RepoError, UsageError } from '../errors.js';
 import { repoRelativePath } from '../model/patch.js';
 import { parseCommand } from './args.js';

@@ -9,7 +9,7 @@ import { exportCommits, traceRecord } from '../export/agent-trace.js';
 import { ExportEgress } from '../export/egress.js';
 import { stepRows } from '../export/jsonl.js';
 import { otlpRequest } from '../export/otlp.js';
-import { readRedactionConfig } from '../import/redaction-config.js';
+import { readRedactionConfig } from '../repo-config.js';
 import { scrubberForRepo, type Scrubber } from '../egress/scrub.js';
 import type { RedactionConfig } from '../crypto/redact.js';
 import { listSessions, resolveSessionId } from '../store/queries.js';

@@ -3,7 +3,7 @@
 
 import { flushCaptures, type FailedFlush, type SessionFlush } from '../capture/flush.js';
 import { FlushError } from '../errors.js';
-import { readRedactionConfig } from '../import/redaction-config.js';
+import { readRedactionConfig } from '../repo-config.js';
 import { anchorNewCommits } from '../trail/anchor-new.js';
 import { openCatalogForWrites } from './repo.js';
 import { parseCommand } from './args.js';

@@ -10,7 +10,6 @@ import { hookLogPath } from '../capture/paths.js';
 import { parseHookPayload } from '../capture/payload.js';
 import { AGENTS, isAgentName } from '../model/session.js';
 import { asString, field, tryParseJson } from '../model/json.js';
-import { git } from '../../refs/git.js';
 import { findRepo, type GitRepo } from '../../refs/repo.js';
 import type { HookEvent } from '../capture/payload.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, readSettings } from '../settings.js';
@@ -61,8 +60,8 @@ const CONTEXT_MAX_BYTES = 4000;
  */
 async function injectPriorContext(repo: GitRepo, event: HookEvent): Promise<void> {
   if (event.agent !== 'claude-code' && event.agent !== 'gemini') return;
-  const enabled = await git(['config', '--bool', '--get', 'trace.injectContext'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] });
-  if (enabled !== 'true') return;
+  const { readRepoConfig } = await import('../repo-config.js');
+  if (!(await readRepoConfig(repo)).injectContext) return;
   const { openRepo } = await import('../trace-repo.js');
   const { priorContext } = await import('../ctx/prior-context.js');
   const traceRepo = await openRepo(event.cwd);

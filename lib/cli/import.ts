@@ -4,7 +4,7 @@
 import type { RedactionCounts } from '../crypto/redact.js';
 import { importStepsFiles } from '../import/steps-import.js';
 import { importTranscripts, type TranscriptImportResult } from '../import/transcripts.js';
-import { readRedactionConfig } from '../import/redaction-config.js';
+import { readRedactionConfig } from '../repo-config.js';
 import { UsageError } from '../errors.js';
 import { AGENTS, isAgentName, type AgentName } from '../model/session.js';
 import { openCatalogForWrites } from './repo.js';

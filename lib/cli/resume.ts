@@ -6,7 +6,7 @@ import { redactValue } from '../crypto/redact.js';
 import { buildResumePacket, type ResumePacket } from '../ctx/resume.js';
 import { renderResumePacket } from '../ctx/resume-render.js';
 import { survivalAfter } from '../ctx/survival-after.js';
-import { readRedactionConfig } from '../import/redaction-config.js';
+import { readRedactionConfig } from '../repo-config.js';
 import { loadSession } from '../replay/load.js';
 import { checkStep, parseStepSpec } from '../replay/step-spec.js';
 import { parseCommand } from './args.js';

@@ -4,7 +4,7 @@
 
 import { runGit } from '../../refs/git.js';
 import { redactText } from '../crypto/redact.js';
-import { readRedactionConfig } from '../import/redaction-config.js';
+import { readRedactionConfig } from '../repo-config.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { findRelevant, type RelevantSession } from './relevant.js';
 

@@ -2,9 +2,9 @@
 // it. The rules in force are the built-in ones less those the repository silences
 // (`trace.auditDisable ID`), plus its own (`trace.auditRule 'ID SEVERITY REGEX'`).
 
-import { git } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
 import type { IndexedStep } from '../model/step.js';
+import { readRepoConfig } from '../repo-config.js';
 import { AUDIT_RULES, configuredRule, stepFacts, type AuditRule, type Severity } from './audit-rules.js';
 
 export interface Finding {
@@ -25,21 +25,14 @@ export interface RuleSet {
 
 /** The rules in force in this repository. */
 export async function rulesFor(repo: GitRepo): Promise<RuleSet> {
-  const out = await git(['config', '--get-regexp', '^trace\\.audit(disable|rule)$'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] });
-  const disabled = new Set<string>();
+  const config = await readRepoConfig(repo);
+  const disabled = new Set(config.auditDisable);
   const added: AuditRule[] = [];
   const problems: string[] = [];
-  for (const line of out.split('\n')) {
-    const space = line.indexOf(' ');
-    if (space === -1) continue;
-    const key = line.slice(0, space).toLowerCase();
-    const value = line.slice(space + 1);
-    if (key === 'trace.auditdisable') disabled.add(value.trim());
-    else {
-      const rule = configuredRule(value);
-      if (typeof rule === 'string') problems.push(`trace.auditRule: ${rule}`);
-      else added.push(rule);
-    }
+  for (const value of config.auditRules) {
+    const rule = configuredRule(value);
+    if (typeof rule === 'string') problems.push(`trace.auditRule: ${rule}`);
+    else added.push(rule);
   }
   const all = [...AUDIT_RULES, ...added];
   for (const id of disabled) if (!all.some((r) => r.id === id)) problems.push(`trace.auditDisable: no rule '${id}'`);

@@ -11,7 +11,7 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mc
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { TraceError } from '../errors.js';
-import { readRedactionConfig } from '../import/redaction-config.js';
+import { readRedactionConfig } from '../repo-config.js';
 import { AGENTS } from '../model/session.js';
 import { scrubberForRepo, type Scrubber } from '../egress/scrub.js';
 import type { SessionFilter } from '../catalog/sessions.js';

@@ -31,14 +31,14 @@ import { checkRecipientsChanges, sessionTrust, trustContext, type RecipientsChan
 import type { TraceRepo } from '../trace-repo.js';
 import { checkOutgoing } from './outgoing.js';
 import { dropForgottenCopies, hasNewTombstones, integrateTombstones, skipForgotten, tombstoneRefspecs, type FetchedTombstone } from './tombstones.js';
+import { readRepoConfig } from '../repo-config.js';
 
 export class PushRefusedError extends TraceError {}
 
 /** The remote named by the user, else `trace.remote` from git config, else `origin`. */
 export async function resolveRemote(repo: TraceRepo, given: string | undefined): Promise<string> {
   if (given !== undefined) return given;
-  const configured = await git(['config', '--get', 'trace.remote'], { cwd: repo.git.repo.gitDir, env: { GIT_DIR: repo.git.repo.gitDir }, okExitCodes: [1] });
-  return configured === '' ? 'origin' : configured;
+  return (await readRepoConfig(repo.git.repo)).remote ?? 'origin';
 }
 
 /** Where a remote's copies live: its name, or a stable short name for a URL or path. */

@@ -43,9 +43,11 @@ function options(r: TempRepo, extra: Partial<HookOptions> = {}): HookOptions {
 /** Wait for the background flush a commit started. */
 async function flushed(r: TempRepo): Promise<string> {
   const note = join(r.dir, '.git', 'flushed');
-  // The hook flushes in the background: on a busy machine that can take seconds to start.
-  for (let i = 0; i < 600 && !existsSync(note); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  return existsSync(note) ? readFileSync(note, 'utf8') : '';
+  // The hook flushes in the background: on a busy machine that can take seconds to start, and
+  // the stand-in creates its note before it writes the line (read it once the line is whole).
+  const written = (): string => (existsSync(note) ? readFileSync(note, 'utf8') : '');
+  for (let i = 0; i < 600 && !written().endsWith('\n'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return written();
 }
 
 describe('git post-commit hook', () => {

@@ -1,0 +1,51 @@
+// The repository's git-trace settings, `trace.*` in git config, read in one git process:
+//   trace.redact, trace.redactAllow, trace.redactDisable   redaction (lib/crypto/redact.ts)
+//   trace.remote                                           the remote push/fetch/sync use
+//   trace.injectContext                                    session-start hooks give context
+//   trace.auditDisable, trace.auditRule                    audit rules (lib/insights/audit.ts)
+// Environment settings are lib/settings.ts's.
+
+import { git } from '../refs/git.js';
+import type { GitRepo } from '../refs/repo.js';
+import { parseRedactionConfig, type RedactionConfig } from './crypto/redact.js';
+
+export interface RepoConfig {
+  readonly redaction: RedactionConfig;
+  /** `trace.remote`, or null. */
+  readonly remote: string | null;
+  readonly injectContext: boolean;
+  readonly auditDisable: readonly string[];
+  readonly auditRules: readonly string[];
+}
+
+/** Every `trace.*` setting; a bad redaction setting is a UsageError naming it. */
+export async function readRepoConfig(repo: GitRepo): Promise<RepoConfig> {
+  const out = await git(['config', '--get-regexp', '^trace\\.'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] });
+  const values = new Map<string, string[]>();
+  for (const line of out.split('\n')) {
+    if (line === '') continue;
+    const space = line.indexOf(' ');
+    const key = (space === -1 ? line : line.slice(0, space)).toLowerCase();
+    values.set(key, [...(values.get(key) ?? []), space === -1 ? '' : line.slice(space + 1)]);
+  }
+  const all = (key: string): string[] => values.get(key) ?? [];
+  const last = (key: string): string | undefined => all(key).at(-1);
+  const redact = last('trace.redact');
+  return {
+    redaction: parseRedactionConfig({ ...(redact === undefined ? {} : { redact }), allow: all('trace.redactallow'), disable: all('trace.redactdisable') }),
+    remote: last('trace.remote') || null,
+    injectContext: isTrue(last('trace.injectcontext')),
+    auditDisable: all('trace.auditdisable').map((v) => v.trim()),
+    auditRules: all('trace.auditrule'),
+  };
+}
+
+/** The redaction settings alone (what every way in and out needs). */
+export async function readRedactionConfig(repo: GitRepo): Promise<RedactionConfig> {
+  return (await readRepoConfig(repo)).redaction;
+}
+
+/** A git boolean as `git config --bool` reads it: a key with no value is true. */
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && /^(true|yes|on|1|)$/i.test(value.trim());
+}
