@@ -3,17 +3,29 @@
 // no offset to resume from); steps keep their ids, and the store keeps the latest of each.
 // Rows that make no step are counted in `stats.skipped` by type (`idle`, `model-switched`…).
 
+import { basename } from 'node:path';
 import { asString, compact } from '../../model/json.js';
 import { latest, type SessionInfo } from '../../model/session.js';
 import { STEP_VERSION, type Step } from '../../model/step.js';
 import type { ParseOptions, ParseResult } from '../types.js';
-import { messageRows, sessionRows, splitSessionPath, withDatabase, type MessageRow, type SessionRow } from './db.js';
+import { hasSessionTables, messageRows, sessionRows, splitSessionPath, withDatabase, type MessageRow, type SessionRow } from './db.js';
 import { assistantSteps, isoTime } from './steps.js';
 
 export async function parseOpenCodeSession(file: string, options: ParseOptions): Promise<ParseResult> {
   const where = splitSessionPath(file);
-  if (where === null) throw new Error(`'${file}' names no OpenCode session (expected <database>#<session id>)`);
-  const { session, rows } = await withDatabase(where.database, (db) => ({ session: sessionRows(db, where.sessionId)[0], rows: messageRows(db, where.sessionId) }));
+  // Like every adapter, a file that is not this agent's is a warning and no steps, never a throw.
+  if (where === null) return unreadable(file, options, `not an OpenCode session: expected <database>#<session id>, as 'git trace import' lists them`);
+  let read: { session: SessionRow | undefined; rows: MessageRow[] };
+  try {
+    read = await withDatabase(where.database, (db) => {
+      if (!hasSessionTables(db)) throw new Error('it has no OpenCode 2.x session tables');
+      return { session: sessionRows(db, where.sessionId)[0], rows: messageRows(db, where.sessionId) };
+    });
+  } catch (error) {
+    return unreadable(file, options, `cannot read OpenCode database '${where.database}': ${(error as Error).message}`);
+  }
+  const { session, rows } = read;
+  if (session === undefined && rows.length === 0) return unreadable(file, options, `OpenCode database '${where.database}' has no session '${where.sessionId}'`);
   const steps: Step[] = [];
   const skipped: Record<string, number> = {};
   let badLines = 0;
@@ -37,6 +49,12 @@ export async function parseOpenCodeSession(file: string, options: ParseOptions):
     checkpoint: { from: { offset: 0, line: 0 } },
     stats: { lines: rows.length, skipped, badLines },
   };
+}
+
+function unreadable(file: string, options: ParseOptions, message: string): ParseResult {
+  options.warn({ file, line: 1, message });
+  const id = splitSessionPath(file)?.sessionId ?? basename(file).replace(/\.[^.]*$/, '');
+  return { session: { id, agent: 'opencode', startedAt: null, endedAt: null }, steps: [], context: [], checkpoint: { from: { offset: 0, line: 0 } }, stats: { lines: 0, skipped: {}, badLines: 1 } };
 }
 
 function rowSteps(row: MessageRow, at: string | null, repoRoot: string | null, cwd: string | undefined): Step[] {
