@@ -5,6 +5,9 @@
 //   trace.auditDisable, trace.auditRule                    audit rules (lib/insights/audit.ts)
 // Environment settings are lib/settings.ts's.
 
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { git } from '../refs/git.js';
 import type { GitRepo } from '../refs/repo.js';
 import { parseRedactionConfig, type RedactionConfig } from './crypto/redact.js';
@@ -20,7 +23,7 @@ export interface RepoConfig {
 
 /** Every `trace.*` setting; a bad redaction setting is a UsageError naming it. */
 export async function readRepoConfig(repo: GitRepo): Promise<RepoConfig> {
-  const out = await git(['config', '--get-regexp', '^trace\\.'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] });
+  const out = mayHaveTraceConfig(repo) ? await git(['config', '--get-regexp', '^trace\\.'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] }) : '';
   const values = new Map<string, string[]>();
   for (const line of out.split('\n')) {
     if (line === '') continue;
@@ -43,6 +46,33 @@ export async function readRepoConfig(repo: GitRepo): Promise<RepoConfig> {
 /** The redaction settings alone (what every way in and out needs). */
 export async function readRedactionConfig(repo: GitRepo): Promise<RedactionConfig> {
   return (await readRepoConfig(repo)).redaction;
+}
+
+/**
+ * Whether any config file git would read could hold a `trace.*` setting: a `[trace` section,
+ * or an include that may bring one. False spares the hook a git process on every tool call
+ * in the common case, where nobody set one; when unsure (config from the environment), true.
+ */
+function mayHaveTraceConfig(repo: GitRepo): boolean {
+  const env = process.env;
+  if (env['GIT_CONFIG_COUNT'] !== undefined || env['GIT_CONFIG_PARAMETERS'] !== undefined) return true;
+  const home = env['HOME'] ?? homedir();
+  const files = [
+    join(repo.commonDir, 'config'),
+    join(repo.gitDir, 'config.worktree'),
+    env['GIT_CONFIG_GLOBAL'] ?? join(home, '.gitconfig'),
+    join(env['XDG_CONFIG_HOME'] ?? join(home, '.config'), 'git', 'config'),
+    ...(env['GIT_CONFIG_NOSYSTEM'] === '1' || env['GIT_CONFIG_NOSYSTEM'] === 'true' ? [] : [env['GIT_CONFIG_SYSTEM'] ?? '/etc/gitconfig']),
+  ];
+  return files.some((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+    }
+    return /\[\s*(trace|include|includeif)\b/i.test(text);
+  });
 }
 
 /** A git boolean as `git config --bool` reads it: a key with no value is true. */

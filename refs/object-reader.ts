@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { GIT_PREFIX_ARGS, GitError, gitEnv } from './git.js';
 import { setActive } from './keepalive.js';
 import type { GitRepo } from './repo.js';
+import { parseTree, type TreeEntry } from './tree-format.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
 
@@ -15,12 +16,7 @@ export interface GitObject {
   readonly data: Buffer;
 }
 
-export interface TreeEntry {
-  readonly mode: string;
-  readonly type: 'blob' | 'tree' | 'commit';
-  readonly name: string;
-  readonly oid: string;
-}
+export { parseTree, type TreeEntry } from './tree-format.js';
 
 interface Pending {
   readonly resolve: (object: GitObject | null) => void;
@@ -119,24 +115,6 @@ export class ObjectReader {
       pending.resolve({ oid: parts[0] ?? '', type: parts[1] as ObjectType, data });
     }
   }
-}
-
-/** Parse a raw tree object: repeated `<mode> <name>\0<raw oid>`. */
-export function parseTree(data: Buffer, rawOidLength: number): TreeEntry[] {
-  const entries: TreeEntry[] = [];
-  let at = 0;
-  while (at < data.length) {
-    const space = data.indexOf(32, at);
-    const nul = data.indexOf(0, space);
-    if (space === -1 || nul === -1) break;
-    const mode = data.toString('latin1', at, space);
-    const name = data.toString('utf8', space + 1, nul);
-    const oid = data.toString('hex', nul + 1, nul + 1 + rawOidLength);
-    const type = mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
-    entries.push({ mode: mode === '40000' ? '040000' : mode, type, name, oid });
-    at = nul + 1 + rawOidLength;
-  }
-  return entries;
 }
 
 export function parseCommit(text: string): { tree: string; parents: string[]; message: string } {

@@ -12,7 +12,7 @@ import { RepoError } from '../lib/errors.js';
 import { withSignature, type CommitSigner } from './commit-signature.js';
 import { GIT_PREFIX_ARGS, GitError, gitEnv, git } from './git.js';
 import { setActive } from './keepalive.js';
-import type { TreeEntry } from './object-reader.js';
+import { formatTree, type TreeEntry } from './tree-format.js';
 import { stateDir, type GitRepo } from './repo.js';
 
 type WritableType = 'blob' | 'tree' | 'commit';
@@ -179,20 +179,4 @@ function parseIdent(line: string): Identity {
   return { name: match[1], email: match[2] };
 }
 
-// git sorts tree entries by name, comparing a subtree's name as if it ended with '/'.
-function sortKey(entry: TreeEntry): Buffer {
-  return Buffer.from(entry.type === 'tree' ? `${entry.name}/` : entry.name, 'utf8');
-}
 
-export function formatTree(entries: readonly TreeEntry[], rawOidLength: number): Buffer {
-  const sorted = [...entries].sort((a, b) => Buffer.compare(sortKey(a), sortKey(b)));
-  const parts: Buffer[] = [];
-  for (const entry of sorted) {
-    const mode = entry.type === 'tree' ? '40000' : entry.mode;
-    parts.push(Buffer.from(`${mode} ${entry.name}\0`, 'utf8'));
-    const oid = Buffer.from(entry.oid, 'hex');
-    if (oid.length !== rawOidLength) throw new Error(`bad object id '${entry.oid}' for tree entry '${entry.name}'`);
-    parts.push(oid);
-  }
-  return Buffer.concat(parts);
-}

@@ -22,6 +22,7 @@ import { changesSince, readMark, writeMark, type ScanPlan } from './watch.js';
 import { DEFAULT_REDACTION, type RedactionConfig } from '../crypto/redact.js';
 import { readRedactionConfig } from '../repo-config.js';
 import { markFlushWanted } from './pending.js';
+import { withLock } from './lock.js';
 
 /** What flush needs to know about a live session, written by the first hook that sees it. */
 export interface CaptureInfo {
@@ -157,19 +158,27 @@ function toolFields(event: HookEvent): { name?: string; input?: unknown; output?
  * short, the next walks again.
  */
 async function snap(repo: GitRepo, paths: SessionPaths, options: HookOptions, only?: string): Promise<Taken> {
-  const base = { indexFile: paths.index, objectsDir: paths.objects };
-  if (only !== undefined) return remember(paths, { ...(await snapshotWorkTree(repo, { ...base, only: [only] })), scan: 'file' });
-  const markFile = join(paths.dir, 'watch-mark');
-  const idleMs = options.watchIdleMs ?? null;
-  const plan: ScanPlan = idleMs === null ? { kind: 'walk', reason: 'watcher off' } : await changesSince(repo, readMark(markFile), { idleMs });
-  // Nothing changed since the last snapshot: its tree is the index's, with no git to run.
-  const last = plan.kind === 'watcher' && plan.paths.length === 0 ? readText(join(paths.dir, 'last-tree')) : undefined;
-  const snapshot: Snapshot = last !== undefined ? { tree: last } : await snapshotWorkTree(repo, plan.kind === 'watcher' ? { ...base, only: plan.paths } : base);
-  // The mark after last-tree: a hook that reads this mark finds the tree that goes with it.
-  const taken = remember(paths, { ...snapshot, scan: plan.kind });
-  writeMark(markFile, snapshot.truncated === true ? null : (plan.mark ?? null));
-  return taken;
+  // One snapshot of a session at a time (parallel subagent calls): each starts from the tree
+  // and the watcher mark the one before it left.
+  return withLock(join(paths.dir, 'snapshot.lock'), SNAPSHOT_LOCK_MS, async () => {
+    const last = readText(join(paths.dir, 'last-tree'));
+    const base = { indexFile: paths.index, objectsDir: paths.objects, ...(last === undefined ? {} : { base: last }) };
+    if (only !== undefined) return remember(paths, { ...(await snapshotWorkTree(repo, { ...base, only: [only] })), scan: 'file' });
+    const markFile = join(paths.dir, 'watch-mark');
+    const idleMs = options.watchIdleMs ?? null;
+    const plan: ScanPlan = idleMs === null ? { kind: 'walk', reason: 'watcher off' } : await changesSince(repo, readMark(markFile), { idleMs });
+    // Nothing changed since the last snapshot: its tree stands, with no git to run.
+    const unchanged = plan.kind === 'watcher' && plan.paths.length === 0 ? last : undefined;
+    const snapshot: Snapshot = unchanged !== undefined ? { tree: unchanged } : await snapshotWorkTree(repo, plan.kind === 'watcher' ? { ...base, only: plan.paths } : base);
+    // The mark after last-tree: a hook that reads this mark finds the tree that goes with it.
+    const taken = remember(paths, { ...snapshot, scan: plan.kind });
+    writeMark(markFile, snapshot.truncated === true ? null : (plan.mark ?? null));
+    return taken;
+  });
 }
+
+/** Longer than any snapshot's own time limit: a holder that died is taken over sooner. */
+const SNAPSHOT_LOCK_MS = 10_000;
 
 function remember(paths: SessionPaths, taken: Taken): Taken {
   writeFileSync(join(paths.dir, 'last-tree'), taken.tree, { mode: PRIVATE_FILE_MODE });

@@ -1,4 +1,4 @@
-// A lock file per session (O_EXCL), so two flushes of one session never interleave. A lock left
+// A lock file (O_EXCL), so two flushes, or two snapshots, of one session never interleave. A lock left
 // by a process that died is taken over; a live holder is waited for, a bounded time.
 
 import { openSync, closeSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -23,7 +23,7 @@ export async function withLock<T>(path: string, timeoutMs: number, action: () =>
         rmSync(path, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new LockTimeoutError(`'${path}' is held by another flush`, { hint: 'try again in a moment' });
+      if (Date.now() > deadline) throw new LockTimeoutError(`'${path}' is held by another git-trace process`, { hint: 'try again in a moment' });
       await sleep(25 + Math.random() * 50);
     }
   }

@@ -6,12 +6,13 @@
 // say) lands in the user's object store, and the directory goes with the session's capture
 // folder once it is stored. What lasts is the patch derived from them.
 
-import { copyFileSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitError, runGit } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
-import { PRIVATE_DIR_MODE } from '../settings.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
+import { editTree } from './tree-edit.js';
 
 export interface Snapshot {
   readonly tree: string;
@@ -29,6 +30,11 @@ export interface SnapshotOptions {
    * instead of walking the tree. Empty: nothing changed.
    */
   readonly only?: readonly string[];
+  /**
+   * The session's last snapshot: with `only`, its tree is edited at those paths (tree-edit.ts),
+   * which costs the same whatever the size of the tree; the index is then behind, and says so.
+   */
+  readonly base?: string;
   /** Longest the walk may take before the snapshot is recorded as cut short. */
   readonly timeoutMs?: number;
 }
@@ -38,7 +44,15 @@ const LOCK_RETRIES = 20;
 export async function snapshotWorkTree(repo: GitRepo, options: SnapshotOptions): Promise<Snapshot> {
   const workTree = repo.workTree;
   if (workTree === null) throw new Error('a bare repository has no work tree to snapshot');
-  const env = { GIT_INDEX_FILE: options.indexFile, GIT_DIR: repo.gitDir, GIT_WORK_TREE: workTree, ...snapshotObjects(repo, options.objectsDir) };
+  const objects = snapshotObjects(repo, options.objectsDir);
+  if (options.only !== undefined && options.base !== undefined) {
+    const edited = await editTree(repo, { workTree, base: options.base, paths: options.only, objectsEnv: objects, objectsDir: options.objectsDir, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) }).catch(() => null);
+    if (edited !== null) {
+      markIndexBehind(options.indexFile, options.only);
+      return { tree: edited };
+    }
+  }
+  const env = { GIT_INDEX_FILE: options.indexFile, GIT_DIR: repo.gitDir, GIT_WORK_TREE: workTree, ...objects };
   // Named paths go on stdin, NUL-separated: any number of them, any bytes.
   const run = (args: string[], okExitCodes: number[] = [], paths: readonly string[] = []): Promise<string> =>
     withIndexLockRetry(() =>
@@ -48,6 +62,13 @@ export async function snapshotWorkTree(repo: GitRepo, options: SnapshotOptions):
   let truncated = false;
   try {
     if (options.only !== undefined) {
+      // Paths edited into trees since the index was written: bring their entries to the last
+      // tree first, or write-tree would take them back to older content.
+      const behind = indexBehind(options.indexFile);
+      if (behind.length > 0 && options.base !== undefined) {
+        const info = await indexInfoOf(run, options.base, behind);
+        await withIndexLockRetry(() => runGit(['update-index', '-z', '--index-info'], { cwd: workTree, env, input: info, timeoutMs: options.timeoutMs ?? 4000 }));
+      }
       // A named path may not exist (yet, before a Write; or any more): `add` would fail on it,
       // so a missing path leaves the index instead (a no-op when it was never there). A named
       // path that is ignored makes `add` exit 1 having added the rest: that is no failure here.
@@ -63,7 +84,34 @@ export async function snapshotWorkTree(repo: GitRepo, options: SnapshotOptions):
     truncated = true;
   }
   const tree = await run(['write-tree']);
+  // A whole walk, or a catch-up, leaves the index as current as the tree it wrote.
+  if (!truncated) rmSync(behindFile(options.indexFile), { force: true });
   return truncated ? { tree, truncated } : { tree };
+}
+
+function behindFile(indexFile: string): string {
+  return `${indexFile}.behind`;
+}
+
+function markIndexBehind(indexFile: string, paths: readonly string[]): void {
+  if (paths.length > 0) appendFileSync(behindFile(indexFile), paths.map((p) => `${p}\0`).join(''), { mode: PRIVATE_FILE_MODE });
+}
+
+function indexBehind(indexFile: string): string[] {
+  try {
+    return [...new Set(readFileSync(behindFile(indexFile), 'utf8').split('\0').filter((p) => p !== ''))];
+  } catch {
+    return [];
+  }
+}
+
+/** `update-index --index-info` input that sets `paths` to what `tree` has there (removed where it has none). */
+async function indexInfoOf(run: (args: string[]) => Promise<string>, tree: string, paths: readonly string[]): Promise<string> {
+  const listed = await run(['ls-tree', '-r', '-z', '--full-tree', tree, '--', ...paths]);
+  const lines = listed.split('\0').filter((l) => l !== '');
+  const present = new Set(lines.map((l) => l.slice(l.indexOf('\t') + 1)));
+  const zero = '0'.repeat(tree.length);
+  return [...lines, ...paths.filter((p) => !present.has(p)).map((p) => `0 ${zero}\t${p}`)].map((l) => `${l}\0`).join('');
 }
 
 /**

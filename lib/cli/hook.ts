@@ -10,7 +10,7 @@ import { hookLogPath } from '../capture/paths.js';
 import { parseHookPayload } from '../capture/payload.js';
 import { AGENTS, isAgentName } from '../model/session.js';
 import { asString, field, tryParseJson } from '../model/json.js';
-import { findRepo, type GitRepo } from '../../refs/repo.js';
+import { findRepoQuickly, type GitRepo } from '../../refs/repo.js';
 import type { HookEvent } from '../capture/payload.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, readSettings } from '../settings.js';
 
@@ -34,7 +34,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   let eventName = asString(field(payload, 'hook_event_name')) ?? '?';
   let logs = join(readSettings().configDir, 'logs');
   try {
-    const repo = await findRepo(cwd);
+    const repo = await findRepoQuickly(cwd);
     logs = dirname(hookLogPath(repo));
     if (!isAgentName(agent)) throw new Error(`unknown agent '${agent}' (expected one of ${AGENTS.join(', ')})`);
     if (payload === undefined) throw new Error(`the payload is not JSON (${input.length} bytes)`);

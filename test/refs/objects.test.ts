@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { openGit } from '../../refs/handle.js';
-import { formatTree } from '../../refs/object-writer.js';
+import { formatTree } from '../../refs/tree-format.js';
 import { parseTree } from '../../refs/object-reader.js';
 import { editTree, flattenTree } from '../../refs/tree-edit.js';
 import { tempRepo, type TempRepo } from '../helpers/repo.js';

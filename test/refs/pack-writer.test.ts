@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { after, describe, test } from 'node:test';
 import { openGit } from '../../refs/handle.js';
-import { PackBatch, UNPACK_LIMIT, zlibStored } from '../../refs/pack-writer.js';
+import { PackBatch, UNPACK_LIMIT } from '../../refs/pack-writer.js';
+import { zlibStored } from '../../refs/zlib-stored.js';
 import { tempRepo, type TempRepo } from '../helpers/repo.js';
 
 test('zlibStored makes a zlib stream that inflates to its input at every block boundary', () => {
