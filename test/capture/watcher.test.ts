@@ -13,7 +13,8 @@ import { LiveSession } from '../helpers/live-session.js';
 import { tempRepo, type TempRepo } from '../helpers/repo.js';
 import { testIdentityFile } from '../helpers/store.js';
 
-const IDLE_MS = 2500;
+// Long enough that a loaded machine's slow hooks do not let it lapse between two calls of one test.
+const IDLE_MS = 6000;
 let r: TempRepo;
 
 interface ToolRecord {
