@@ -7,8 +7,10 @@
 // held, a watch that failed) the journal says so with a reset record and the hooks walk.
 // Run as: node watch-daemon.js WATCH_DIR WORK_TREE IDLE_MS
 
+import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, watch, writeFileSync, writeSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { gitEnv } from '../../refs/git.js';
 import { COOKIE_DIR, daemonFile, isWatcher, journalRecord, lockFile, type DaemonInfo } from './watch-journal.js';
 
 // More events than this within one second may have overflowed the kernel's queue, which
@@ -26,6 +28,9 @@ function main(watchDir: string, workTree: string, idleMs: number): void {
     writeSync(journal, record);
   };
   const watchers = new Map<string, FSWatcher>();
+  // Folders git ignores whole (node_modules, build output): never watched, so they cost no
+  // inotify watches and no journal records; a snapshot would leave their files out anyway.
+  const ignoredDirs = ignoredFolders(workTree);
   const burstLimit = Math.floor(kernelQueueLength() / 2);
   let burstStart = 0;
   let burstCount = 0;
@@ -62,8 +67,19 @@ function main(watchDir: string, workTree: string, idleMs: number): void {
     }
     if (name === '.git' || name.startsWith('.git/')) return;
     const rel = dirRel === '' ? name : `${dirRel}/${name}`;
-    append(journalRecord('path', rel));
+    // What is ignored and what is not may have changed: a new watcher starts from the new rules
+    // (the hooks walk once, as after any restart).
+    if (name === '.gitignore') {
+      lost();
+      stop();
+    }
+    if (ignoredDirs.has(rel)) return;
     const stat = lstatSync(join(workTree, rel), { throwIfNoEntry: false });
+    if (stat?.isDirectory() === true && !watchers.has(rel) && isIgnoredDir(workTree, rel)) {
+      ignoredDirs.add(rel);
+      return;
+    }
+    append(journalRecord('path', rel));
     if (stat?.isDirectory() === true && !watchers.has(rel)) watchTree(rel);
     if (stat !== undefined) return;
     unwatchTree(rel);
@@ -90,6 +106,7 @@ function main(watchDir: string, workTree: string, idleMs: number): void {
     }
   };
   const watchTree = (rel: string): void => {
+    if (ignoredDirs.has(rel)) return;
     watchDirectory(rel);
     let entries;
     try {
@@ -146,6 +163,26 @@ function takeLock(watchDir: string): boolean {
     }
   }
   return false;
+}
+
+/** The folders git ignores with everything in them, as `ls-files --directory` names them. */
+function ignoredFolders(workTree: string): Set<string> {
+  try {
+    const out = execFileSync('git', ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'], { cwd: workTree, env: gitEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    return new Set(out.split('\0').filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1)));
+  } catch {
+    return new Set();
+  }
+}
+
+/** A new folder git ignores (exit 0 of check-ignore): checked once, when it appears. */
+function isIgnoredDir(workTree: string, rel: string): boolean {
+  try {
+    execFileSync('git', ['check-ignore', '-q', '--', `${rel}/`], { cwd: workTree, env: gitEnv(), stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function kernelQueueLength(): number {

@@ -123,6 +123,29 @@ test('a call that changes nothing reuses the last tree, and the next change is s
   assert.deepEqual(paths(records.find((rec) => rec.call === 'idle-2')), ['notes.md']);
 });
 
+test('a folder git ignores is not watched: its files are not journaled, and the snapshot stays the watcher\'s', async () => {
+  const daemon = await daemonRunning();
+  writeFileSync(join(r.dir, '.git', 'info', 'exclude'), 'build/\n');
+  const live = new LiveSession(r, 'claude-code', 'watch-session-one', null);
+  shellCall(live, 'ignored-1', () => {
+    mkdirSync(join(r.dir, 'build', 'out'), { recursive: true });
+    writeFileSync(join(r.dir, 'build', 'out', 'bundle.js'), 'ignored output\n');
+    r.write({ 'src/b.ts': 'export const b = 20;\n' });
+  });
+  shellCall(live, 'ignored-2', () => {
+    writeFileSync(join(r.dir, 'build', 'out', 'bundle.js'), 'ignored output, changed\n');
+    writeFileSync(join(r.dir, 'build', 'more.js'), 'more\n');
+  });
+  const records = toolRecords('watch-session-one');
+  assert.deepEqual(paths(records.find((rec) => rec.call === 'ignored-1')), ['src/b.ts']);
+  const second = records.find((rec) => rec.call === 'ignored-2');
+  assert.deepEqual(paths(second), []);
+  assert.deepEqual(second?.scan, { before: 'watcher', after: 'watcher' });
+  const journal = readFileSync((JSON.parse(readFileSync(join(watchDir(), 'daemon.json'), 'utf8')) as { journal: string }).journal, 'utf8');
+  assert.doesNotMatch(journal, /bundle\.js|more\.js/, 'nothing inside the ignored folder was journaled');
+  assert.equal(readDaemon()?.pid, daemon.pid);
+});
+
 test('two sessions in one repository share one watcher', async () => {
   const daemon = await daemonRunning();
   const other = new LiveSession(r, 'claude-code', 'watch-session-two', null);
