@@ -6,7 +6,8 @@
 // - failures raise GitError with argv, exit code and stderr; callers branch on class and exit
 //   code, never on git's wording.
 
-import { spawn, type SpawnOptions } from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
+import { childProcess } from './lazy-builtins.js';
 import { TraceError } from '../lib/errors.js';
 
 export class GitError extends TraceError {
@@ -63,7 +64,7 @@ export function runGit(args: readonly string[], options: RunOptions): Promise<Ru
   const argv = [...GIT_PREFIX_ARGS, ...args];
   const spawnOptions: SpawnOptions = { cwd: options.cwd, env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] };
   return new Promise((resolve, reject) => {
-    const child = spawn('git', argv, spawnOptions);
+    const child = childProcess().spawn('git', argv, spawnOptions);
     let timedOut = false;
     const timer =
       options.timeoutMs === undefined

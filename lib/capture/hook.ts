@@ -4,11 +4,11 @@
 // session start 3 (rev-parse, add, write-tree), before a tool 2, after a tool 3; none around a
 // tool that only reads, and one file instead of the whole tree around a file-editing tool.
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGit } from '../../refs/git.js';
+import { childProcess } from '../../refs/lazy-builtins.js';
 import type { GitRepo } from '../../refs/repo.js';
 import { factsOf } from '../agents/facts.js';
 import { isRecord, tryParseJson } from '../model/json.js';
@@ -243,7 +243,7 @@ const CLI = fileURLToPath(new URL('../../bin/git-trace.js', import.meta.url));
 
 /** Flush in a detached process, so the agent never waits for encryption and ref writes. */
 function startBackgroundFlush(repo: GitRepo, sessionId: string): void {
-  const child = spawn(process.execPath, [CLI, 'flush', '--session', sessionId, '--quiet'], {
+  const child = childProcess().spawn(process.execPath, [CLI, 'flush', '--session', sessionId, '--quiet'], {
     cwd: repo.workTree ?? repo.gitDir,
     detached: true,
     stdio: 'ignore',

@@ -11,10 +11,10 @@
 //   <common>/opentraces/logs/hook.log                   what went wrong in hooks (they never fail)
 //   <common>/opentraces/capture-set-aside/<dir>-<ms>    a session's folder that can never be stored
 
-import { createHash } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stateDir, type GitRepo } from '../../refs/repo.js';
+import { nodeCrypto } from '../../refs/lazy-builtins.js';
 
 export function captureRoot(repo: GitRepo): string {
   return join(stateDir(repo), 'capture');
@@ -22,7 +22,7 @@ export function captureRoot(repo: GitRepo): string {
 
 /** Session ids come from the agent: keep them to a safe file name. */
 export function sessionDirName(sessionId: string): string {
-  return /^[A-Za-z0-9._-]{1,100}$/.test(sessionId) && !sessionId.startsWith('.') ? sessionId : createHash('sha256').update(sessionId).digest('hex').slice(0, 32);
+  return /^[A-Za-z0-9._-]{1,100}$/.test(sessionId) && !sessionId.startsWith('.') ? sessionId : nodeCrypto().createHash('sha256').update(sessionId).digest('hex').slice(0, 32);
 }
 
 export interface SessionPaths {
@@ -61,7 +61,7 @@ export function hookLogPath(repo: GitRepo): string {
 
 /** A call id as a file name. */
 export function pendingName(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 24);
+  return nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 24);
 }
 
 /**

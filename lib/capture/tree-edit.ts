@@ -10,10 +10,10 @@
 // Anything outside the plain case (a folder, a symlink, a submodule, a path with a newline)
 // answers null, and the caller takes the index's way.
 
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runGit } from '../../refs/git.js';
+import { nodeCrypto } from '../../refs/lazy-builtins.js';
 import type { GitRepo } from '../../refs/repo.js';
 import { formatTree, parseTree, type TreeEntry } from '../../refs/tree-format.js';
 import { zlibStored } from '../../refs/zlib-stored.js';
@@ -156,7 +156,7 @@ function entriesIn(body: Buffer, oidLength: number): Map<string, Entry> | null {
 function writeTree(objectsDir: string, entries: Map<string, Entry>, format: GitRepo['objectFormat']): string {
   const body = formatTree([...entries.values()], format === 'sha1' ? 20 : 32);
   const object = Buffer.concat([Buffer.from(`tree ${body.length}\0`, 'latin1'), body]);
-  const id = createHash(format).update(object).digest('hex');
+  const id = nodeCrypto().createHash(format).update(object).digest('hex');
   const dir = join(objectsDir, id.slice(0, 2));
   const file = join(dir, id.slice(2));
   if (!existsSync(file)) {

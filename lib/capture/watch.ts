@@ -5,11 +5,11 @@
 // vouch for (no daemon yet, no answer in time, a reset, another daemon since the session's
 // mark, the session's first snapshot) is a walk, and says why.
 
-import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { childProcess } from '../../refs/lazy-builtins.js';
 import { stateDir, type GitRepo } from '../../refs/repo.js';
 import { isRecord, tryParseJson } from '../model/json.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
@@ -138,6 +138,6 @@ function readDaemon(dir: string): DaemonInfo | null {
 /** Detached, so it outlives the hook; a second one started meanwhile finds the lock and exits. */
 function startDaemon(dir: string, workTree: string, idleMs: number): void {
   mkdirSync(join(dir, COOKIE_DIR), { recursive: true, mode: PRIVATE_DIR_MODE });
-  const child = spawn(process.execPath, [DAEMON, dir, workTree, String(idleMs)], { cwd: dir, detached: true, stdio: 'ignore' });
+  const child = childProcess().spawn(process.execPath, [DAEMON, dir, workTree, String(idleMs)], { cwd: dir, detached: true, stdio: 'ignore' });
   child.unref();
 }
