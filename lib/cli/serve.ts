@@ -47,12 +47,14 @@ export async function run(argv: readonly string[], context: CommandContext): Pro
   const repo = await context.repo();
   const { startDashboard } = await import('../serve/server.js');
   const dashboard = await startDashboard(repo, { host, port, warn });
-  out(`git-trace dashboard: ${dashboard.url}`);
-  if (args.values['no-open'] !== true) openBrowser(dashboard.url);
-  await new Promise<void>((done) => {
+  // Listening for the signals before the address is out: whoever reads it may stop us at once.
+  const stopped = new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());
   });
+  out(`git-trace dashboard: ${dashboard.url}`);
+  if (args.values['no-open'] !== true) openBrowser(dashboard.url);
+  await stopped;
   await dashboard.close();
   return 0;
 }

@@ -140,10 +140,27 @@ function stepItem(id: string, step: Step, focused: boolean): HTMLElement {
       ctxButton,
     ),
     body(step),
-    (step.patches ?? []).map((p) => h('div', { class: 'patch', 'data-path': p.path }, h('div', { class: 'patch-head mono' }, `${p.path} (${p.origin}${p.mismatch === true ? ', differs from the agent report' : ''})`), diffView(p.diff))),
+    patches(step.patches ?? []),
     ctxBox,
   );
   return item;
+}
+
+/**
+ * The step's patches as diffs. When live capture observed what changed, that is what is shown; the
+ * agent's own report of the same edit is folded beneath it.
+ */
+function patches(list: readonly Patch[]): HTMLElement[] {
+  const hasObserved = list.some((p) => p.origin === 'observed');
+  return list.map((p) => {
+    const head = `${p.path} (${p.origin}${p.mismatch === true ? ', differs from the agent report' : ''})`;
+    const folded = hasObserved && p.origin === 'reported';
+    return h(
+      'div',
+      { class: 'patch', 'data-path': p.path, 'data-origin': p.origin },
+      folded ? h('details', {}, h('summary', { class: 'patch-head mono' }, `${head}: what the agent reported`), diffView(p.diff)) : [h('div', { class: 'patch-head mono' }, head), diffView(p.diff)],
+    );
+  });
 }
 
 function body(step: Step): HTMLElement | null {
@@ -166,7 +183,7 @@ function ctxView(ctx: Ctx): HTMLElement {
     'div',
     { class: 'ctx-view' },
     ctx.items.map((item) => h('details', {}, h('summary', {}, item.kind), h('pre', { class: 'io' }, item.text))),
-    h('p', { class: 'muted' }, `window: ${ctx.window.length} steps since ${ctx.windowStart === 0 ? 'the start' : `the compaction at #${ctx.windowStart}`}`),
+    h('p', { class: 'muted' }, `what the model saw: ${ctx.window.length} steps before this one, since ${ctx.windowStart === 0 ? 'the start' : `the compaction at #${ctx.windowStart}`}${ctx.items.length > 0 ? `, and ${ctx.items.map((i) => i.kind).join(', ')}` : ''}`),
     h('ul', {}, ctx.window.map((w) => h('li', {}, `#${w.step} ${w.kind}: ${oneLine(w.summary, 160)}`))),
     ctx.filesRead.length === 0 ? null : h('p', {}, 'files read: ', ctx.filesRead.map((f) => `${f.path} (#${f.step})`).join(', ')),
   );
