@@ -9,8 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
-export const CHROMIUM = process.env['GIT_TRACE_CHROMIUM'] ?? '/usr/bin/chromium';
-
 function executable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -20,8 +18,18 @@ function executable(path: string): boolean {
   }
 }
 
+/** GIT_TRACE_CHROMIUM, else /usr/bin/chromium, else a `chromium` on PATH; null when there is none. */
+function findChromium(): string | null {
+  const named = process.env['GIT_TRACE_CHROMIUM'];
+  if (named !== undefined) return executable(named) ? named : null;
+  const onPath = (process.env['PATH'] ?? '').split(':').filter((d) => d !== '').map((d) => join(d, 'chromium'));
+  return ['/usr/bin/chromium', ...onPath].find(executable) ?? null;
+}
+
+export const CHROMIUM = findChromium();
+
 /** Reason to skip a browser test, or false when Chromium is there. */
-export const skipWithoutChromium: string | false = executable(CHROMIUM) ? false : `needs Chromium at ${CHROMIUM} (apt-get install chromium)`;
+export const skipWithoutChromium: string | false = CHROMIUM !== null ? false : `needs Chromium (apt-get install chromium, or GIT_TRACE_CHROMIUM=PATH)`;
 
 interface Pending {
   readonly resolve: (value: Record<string, unknown>) => void;
@@ -42,6 +50,7 @@ export class Browser {
   ) {}
 
   static async launch(): Promise<Browser> {
+    if (CHROMIUM === null) throw new Error(skipWithoutChromium || 'no Chromium');
     const profile = mkdtempSync(join(tmpdir(), 'git-trace-chromium-'));
     const child = spawn(
       CHROMIUM,

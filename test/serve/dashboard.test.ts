@@ -157,6 +157,7 @@ describe('git trace serve in Chromium', { skip: skipWithoutChromium }, () => {
       assert.equal(p.path, 'src/math.ts');
       assert.deepEqual(p.added, linesOf(SUBTRACT), 'the diff adds the lines the agent wrote');
     }
+    await page.waitFor("document.querySelector('#survival table.track')", 'the survival table');
     await shot('session');
   });
 

@@ -20,7 +20,7 @@ interface Answer {
 /** One request with exactly these headers (fetch would not let a test set Host). */
 function ask(served: Served, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: served.port, path, method: options.method ?? 'GET', headers: { Host: `127.0.0.1:${served.port}`, ...options.headers } }, (res) => {
+    const req = request({ host: served.host, port: served.port, path, method: options.method ?? 'GET', headers: { Host: `${served.host}:${served.port}`, ...options.headers } }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -53,6 +53,7 @@ describe('git trace serve over HTTP', () => {
   });
 
   test('prints one line with the address on 127.0.0.1 and a 256-bit token, nothing on stderr', () => {
+    assert.equal(served.host, '127.0.0.1');
     assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
     assert.notEqual(served.port, 0);
     assert.equal(served.stderr(), '');
@@ -142,6 +143,13 @@ describe('git trace serve over HTTP', () => {
     assert.equal(repo.git('status', '--porcelain'), '');
   });
 
+  test('a port in use: exit 2, saying so', () => {
+    const result = repo.trace(['serve', '--no-open', '--port', String(served.port)]);
+    assert.equal(result.status, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, new RegExp(`^error: port ${served.port} is in use\n`));
+  });
+
   test('stops on SIGTERM with exit code 0', async () => {
     const other = await serve(repo.dir);
     assert.equal(await other.stop(), 0);
@@ -171,6 +179,20 @@ describe('git trace serve refuses', () => {
       assert.match(result.stderr, /^error: /);
     });
   }
+
+  test('another address with --allow-remote: served there, and only there by Host', async () => {
+    // 127.0.0.2 is not in the loopback list git-trace trusts by name, so it stands for a LAN address.
+    assert.equal(repo.trace(['serve', '--no-open', '--host', '127.0.0.2']).status, 2);
+    assert.equal(repo.trace(['init']).status, 0);
+    const remote = await serve(repo.dir, ['--host', '127.0.0.2', '--allow-remote']);
+    try {
+      assert.equal(remote.host, '127.0.0.2');
+      assert.equal((await ask(remote, '/api/sessions', { headers: { Cookie: remote.cookie } })).status, 200);
+      assert.equal((await ask(remote, '/api/sessions', { headers: { Cookie: remote.cookie, Host: `127.0.0.1:${remote.port}` } })).status, 403);
+    } finally {
+      await remote.stop();
+    }
+  });
 
   test('--host 0.0.0.0 without --allow-remote: one line saying why', () => {
     const result = repo.trace(['serve', '--no-open', '--host', '0.0.0.0']);

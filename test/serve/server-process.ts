@@ -7,6 +7,8 @@ import { CLI } from '../helpers/paths.js';
 export interface Served {
   readonly url: string;
   readonly origin: string;
+  /** The address it listens on. */
+  readonly host: string;
   readonly port: number;
   readonly token: string;
   /** The Cookie header a signed-in browser sends. */
@@ -19,7 +21,7 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
-export const ADDRESS_LINE = /^git-trace dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43}))\n$/;
+export const ADDRESS_LINE = /^git-trace dashboard: (http:\/\/([0-9.]+):(\d+)\/\?token=([A-Za-z0-9_-]{43}))\n$/;
 
 export function serve(dir: string, args: readonly string[] = []): Promise<Served> {
   const started = Date.now();
@@ -47,10 +49,11 @@ export function serve(dir: string, args: readonly string[] = []): Promise<Served
         reject(new Error(`unexpected output: ${JSON.stringify(stdout)}`));
         return;
       }
-      const [, url, port, token] = m as unknown as [string, string, string, string];
+      const [, url, host, port, token] = m as unknown as [string, string, string, string, string];
       resolve({
         url,
-        origin: `http://127.0.0.1:${port}`,
+        host,
+        origin: `http://${host}:${port}`,
         port: Number(port),
         token,
         cookie: `git-trace-${port}=${token}`,
