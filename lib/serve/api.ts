@@ -18,6 +18,8 @@ import { computeStats, STATS_GROUPINGS, type StatsGrouping } from '../trail/stat
 
 /** The most steps one timeline answer holds; `from` pages on. */
 export const TIMELINE_PAGE = 200;
+/** The most search hits one answer holds (the page keeps the sessions they fall in). */
+export const SEARCH_LIMIT = 200;
 /** The most sessions the list shows. */
 export const LIST_LIMIT = 1000;
 /** The most files a revision's file list shows. */
@@ -37,7 +39,7 @@ type Route = (ctx: ApiContext, params: Params) => Promise<Json>;
 
 const ROUTES: Readonly<Record<string, Route>> = {
   sessions: (ctx) => listAnswer(ctx.repo, {}, LIST_LIMIT),
-  search: (ctx, p) => searchAnswer(ctx.repo, required(p, 'q'), { limit: 200 }),
+  search: (ctx, p) => searchAnswer(ctx.repo, required(p, 'q'), { limit: SEARCH_LIMIT }),
   session: (ctx, p) => timeline(ctx.repo, required(p, 'id'), count(p, 'from') ?? 0),
   ctx: (ctx, p) => contextAnswer(ctx.repo, required(p, 'id'), count(p, 'step') ?? 0),
   track: (ctx, p) => trackAnswer(ctx.repo, required(p, 'id'), undefined),

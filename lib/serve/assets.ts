@@ -53,6 +53,7 @@ td { border-bottom: 1px solid var(--line); padding: 5px 8px; vertical-align: top
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 600; }
 .title .hit { color: var(--muted); font-size: 12px; margin-top: 2px; }
+.title .hit mark { background: #fff1b8; color: var(--fg); border-radius: 2px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 11.5px; background: #eef0f5; margin-left: 6px; }
 .badge.good { background: #e3f4e8; color: #1d6b3a; }

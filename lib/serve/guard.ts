@@ -4,8 +4,8 @@
 //   2. an Origin header, when sent, is this same origin (another site's script): else 403;
 //   3. only GET and HEAD: nothing here writes, so nothing else is accepted: else 405;
 //   4. the token: the cookie it set, or `?token=` in the URL, compared in constant time: else 401.
-//      A right `?token=` on a page is answered with the cookie (HttpOnly, SameSite=Strict) and a
-//      redirect to the same page without it, so the token leaves the address bar and history.
+//      A right `?token=` is answered with the cookie (HttpOnly, SameSite=Strict) and a redirect
+//      to the page without it, so the token leaves the address bar and history.
 // What it does not protect: anyone who can read the printed URL (your terminal, your shell's
 // scrollback, `ps` when the browser is opened with it) can read the dashboard until it stops.
 
@@ -29,7 +29,7 @@ export interface GuardRequest {
 
 export type Verdict =
   | { readonly kind: 'pass' }
-  /** The token came in the URL: set the cookie, then send the browser to `location`. */
+  /** The token came in the URL: set the cookie, then send the browser to the page. */
   | { readonly kind: 'sign-in'; readonly location: string; readonly setCookie: string }
   | { readonly kind: 'refuse'; readonly status: 401 | 403 | 405; readonly reason: string };
 
@@ -52,12 +52,8 @@ export function checkRequest(request: GuardRequest, config: GuardConfig): Verdic
   const given = url.searchParams.get('token');
   if (given !== null) {
     if (!sameSecret(given, config.token)) return { kind: 'refuse', status: 401, reason: 'wrong token' };
-    url.searchParams.delete('token');
-    return {
-      kind: 'sign-in',
-      location: `${url.pathname}${url.search}`,
-      setCookie: `${config.cookie}=${config.token}; Path=/; HttpOnly; SameSite=Strict`,
-    };
+    // Always to the page itself: a Location built from the request could point elsewhere.
+    return { kind: 'sign-in', location: '/', setCookie: `${config.cookie}=${config.token}; Path=/; HttpOnly; SameSite=Strict` };
   }
   const cookie = cookieValue(header(request, 'cookie'), config.cookie);
   if (cookie === null || !sameSecret(cookie, config.token)) return { kind: 'refuse', status: 401, reason: 'no token: open the URL git trace serve printed' };

@@ -133,6 +133,8 @@ describe('git trace serve in Chromium', { skip: skipWithoutChromium }, () => {
     await page.route('#/sessions?q=subtract', 'sessions');
     const ids = await page.evaluate<string[]>(`[...document.querySelectorAll('table.sessions tbody tr')].map((tr) => tr.dataset.session)`);
     assert.deepEqual(ids, [A], "only A's prompt and patch say 'subtract'");
+    const marks = await page.evaluate<string[]>(`[...document.querySelectorAll('table.sessions .hit mark')].map((m) => m.textContent.toLowerCase())`);
+    assert.ok(marks.length > 0 && marks.every((m) => m === 'subtract'), 'the hits show the matched word');
     await page.route('#/sessions?q=toUpperCase', 'sessions');
     assert.deepEqual(await page.evaluate<string[]>(`[...document.querySelectorAll('table.sessions tbody tr')].map((tr) => tr.dataset.session)`), [B]);
   });

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { rmSync, writeFileSync } from 'node:fs';
 import { FIXTURES } from '../helpers/paths.js';
+import { GITHUB_TOKEN } from '../helpers/secrets.js';
 import { tempRepo, type TempRepo } from '../helpers/repo.js';
 import { testIdentityFile } from '../helpers/store.js';
 import { serve, type Served } from './server-process.js';
@@ -136,6 +138,40 @@ describe('git trace serve over HTTP', () => {
     const answer = await ask(served, '/api/session?id=no-such-session', { headers: { Cookie: served.cookie } });
     assert.equal(answer.status, 404);
     assert.match(JSON.parse(answer.body).error as string, /no-such-session/);
+  });
+
+  test('a token in the URL of another path still signs in to the page, never elsewhere', async () => {
+    for (const path of [`/api/sessions?token=${served.token}`, `/.//evil.example/?token=${served.token}`]) {
+      const answer = await ask(served, path);
+      assert.equal(answer.status, 303);
+      assert.equal(answer.headers['location'], '/');
+    }
+  });
+
+  test('redacts again on the way out: a secret stored while redaction was off is not sent', async () => {
+    const file = join(repo.dir, '..', `${repo.dir.split('/').pop() ?? 'x'}-leak.jsonl`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ type: 'session', id: 'leaky-session', agent: 'codex', startedAt: '2026-11-02T08:00:00Z' })}\n` +
+        `${JSON.stringify({ type: 'step', v: 1, id: 'p1', kind: 'prompt', timestamp: '2026-11-02T08:00:00Z', text: `deploy with GITHUB_TOKEN ${GITHUB_TOKEN}` })}\n`,
+    );
+    repo.git('config', 'trace.redact', 'false');
+    try {
+      assert.equal(repo.trace(['import', '--format', 'steps', file]).status, 0);
+    } finally {
+      repo.git('config', '--unset', 'trace.redact');
+      rmSync(file, { force: true });
+    }
+    assert.match(repo.trace(['show', 'leaky-session']).stdout, new RegExp(GITHUB_TOKEN), 'stored as it was');
+    for (const path of ['/api/sessions', '/api/session?id=leaky-session', '/api/search?q=deploy']) {
+      const answer = await ask(served, path, { headers: { Cookie: served.cookie } });
+      assert.equal(answer.status, 200, answer.body);
+      assert.ok(!answer.body.includes(GITHUB_TOKEN), `${path} does not send the token`);
+      assert.match(answer.body, /\[REDACTED:github\]/, `${path} says what was redacted`);
+      assert.ok(((JSON.parse(answer.body) as { egress: { secrets: Record<string, number> } }).egress.secrets['github'] ?? 0) > 0, `${path} counts it`);
+    }
+    // The import wrote; from here on only the server runs.
+    refsBefore = repo.git('for-each-ref');
   });
 
   test('serving wrote nothing: the refs, the branch and the work tree as they were', () => {

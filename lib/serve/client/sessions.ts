@@ -20,6 +20,14 @@ interface Hit {
   readonly snippet: string;
 }
 
+/** As many hits as the server returns at most (lib/serve/api.ts). */
+const SEARCH_LIMIT = 200;
+
+/** A snippet with the matched terms (between « and », as the catalog marks them) highlighted. */
+function marked(snippet: string): (HTMLElement | string)[] {
+  return snippet.split(/(«[^»]*»)/).map((part) => (part.startsWith('«') && part.endsWith('»') ? h('mark', {}, part.slice(1, -1)) : part));
+}
+
 export async function sessionsPage(route: Route): Promise<HTMLElement> {
   const q = route.params.get('q') ?? '';
   const [list, found] = await Promise.all([
@@ -37,7 +45,7 @@ export async function sessionsPage(route: Route): Promise<HTMLElement> {
     'section',
     { class: 'page' },
     h('h1', {}, 'Sessions'),
-    h('p', { class: 'toolbar' }, input, ' ', h('span', { class: 'muted', id: 'count' }, found === null ? plural(list.total, 'session') : `${shown.length} of ${plural(list.total, 'session')} match`)),
+    h('p', { class: 'toolbar' }, input, ' ', h('span', { class: 'muted', id: 'count' }, found === null ? plural(list.total, 'session') : `${shown.length} of ${plural(list.total, 'session')} match${found.hits.length >= SEARCH_LIMIT ? ` (in the best ${SEARCH_LIMIT} hits)` : ''}`)),
     list.unreadable !== undefined && list.unreadable.length > 0 ? h('p', { class: 'warning' }, `${list.unreadable.length} sessions cannot be read with your key`) : null,
     shown.length === 0
       ? h('p', { class: 'empty' }, found === null ? 'No sessions stored yet: run git trace import.' : 'No session matches.')
@@ -64,7 +72,7 @@ export async function sessionsPage(route: Route): Promise<HTMLElement> {
                   'td',
                   { class: 'title' },
                   oneLine(s.title ?? '', 140),
-                  sessionHits.slice(0, 3).map((hit) => h('div', { class: 'hit' }, h('a', { href: href('session', [s.id], { step: hit.step }) }, `#${hit.step}`), ' ', oneLine(hit.snippet.replace(/[«»]/g, ''), 160))),
+                  sessionHits.slice(0, 3).map((hit) => h('div', { class: 'hit' }, h('a', { href: href('session', [s.id], { step: hit.step }) }, `#${hit.step}`), ' ', marked(oneLine(hit.snippet, 160)))),
                 ),
               );
             }),
