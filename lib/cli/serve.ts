@@ -68,7 +68,7 @@ function portOf(value: string | undefined): number {
 
 /** The system's browser, best effort: where none can be started, the printed address is enough. */
 function openBrowser(url: string): void {
-  const [command, ...args] = process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '""', url] : ['xdg-open', url];
+  const [command, ...args] = process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
   try {
     const child = spawn(command as string, args, { stdio: 'ignore', detached: true });
     child.on('error', () => warn(`could not open a browser; open the address above yourself`));

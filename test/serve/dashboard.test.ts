@@ -185,6 +185,15 @@ describe('git trace serve in Chromium', { skip: skipWithoutChromium }, () => {
     }
   });
 
+  test('the files page lists the files at HEAD, each linking to its blame', async () => {
+    await page.route('#/files', 'files');
+    const files = await page.evaluate<string[]>(`[...document.querySelectorAll('ul.files li')].map((li) => li.dataset.path)`);
+    assert.deepEqual(files, run.repo.git('ls-tree', '-r', '--name-only', 'HEAD').split('\n').filter((f) => f !== ''));
+    await page.evaluate(`(() => { const f = document.getElementById('filter'); f.value = 'MATH'; f.dispatchEvent(new Event('input')); })()`);
+    assert.deepEqual(await page.evaluate<string[]>(`[...document.querySelectorAll('ul.files li:not([hidden])')].map((li) => li.dataset.path)`), ['src/math.ts'], 'the filter keeps matching paths');
+    assert.equal(await page.evaluate<string>(`document.querySelector('ul.files li[data-path="src/math.ts"] a').getAttribute('href')`), '#/file?path=src%2Fmath.ts&rev=HEAD');
+  });
+
   test('the blame overlay: each line of the file with the session and step that wrote it', async () => {
     await page.route('#/file?path=src%2Fmath.ts&rev=HEAD', 'file');
     const lines = await page.evaluate<{ session: string; step: string; text: string; link: string | null }[]>(

@@ -19,13 +19,19 @@ interface BlameLine {
 export async function filesPage(route: Route): Promise<HTMLElement> {
   const rev = route.params.get('rev') ?? 'HEAD';
   const listed = await api<{ commit: string; files: string[]; total: number }>('files', { rev });
+  const items = listed.files.map((f) => h('li', { 'data-path': f }, h('a', { class: 'mono', href: href('file', [], { path: f, rev }) }, f)));
+  const filter = h('input', { id: 'filter', type: 'search', placeholder: 'filter paths…', 'aria-label': 'filter paths' }) as HTMLInputElement;
+  filter.addEventListener('input', () => {
+    const needle = filter.value.trim().toLowerCase();
+    for (const item of items) item.hidden = needle !== '' && !(item.dataset['path'] ?? '').toLowerCase().includes(needle);
+  });
   return h(
     'section',
     { class: 'page' },
     h('h1', {}, 'Files'),
     revPicker('files', rev, {}),
-    h('p', { class: 'muted' }, `${listed.total} files at ${rev} (${listed.commit.slice(0, 12)})${listed.total > listed.files.length ? `; the first ${listed.files.length} shown` : ''}`),
-    h('ul', { class: 'files' }, listed.files.map((f) => h('li', { 'data-path': f }, h('a', { class: 'mono', href: href('file', [], { path: f, rev }) }, f)))),
+    h('p', { class: 'toolbar' }, filter, ' ', h('span', { class: 'muted' }, `${listed.total} files at ${rev} (${listed.commit.slice(0, 12)})${listed.total > listed.files.length ? `; the first ${listed.files.length} shown` : ''}`)),
+    h('ul', { class: 'files' }, items),
   );
 }
 
