@@ -46,6 +46,7 @@ export async function startDashboard(repo: TraceRepo, options: DashboardOptions)
   const token = newToken();
   const ctx: ApiContext = { repo, serial: readQueue(repo), scrubber: scrubberForRepo(repo.git.repo), warn: options.warn };
   ctx.scrubber.catch(() => undefined);
+  // Known once the port is: until then the guard's empty set refuses every request.
   let hosts: ReadonlySet<string> = new Set();
   let cookie = '';
   const server = createServer((request, response) => {

@@ -54,7 +54,7 @@ export class Browser {
     const profile = mkdtempSync(join(tmpdir(), 'git-trace-chromium-'));
     const child = spawn(
       CHROMIUM,
-      ['--headless=new', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check', '--disable-extensions', '--disable-background-networking', '--disable-sync', '--hide-scrollbars', '--mute-audio', `--user-data-dir=${profile}`, 'about:blank'],
+      ['--headless=new', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check', '--disable-extensions', '--disable-background-networking', '--disable-sync', '--hide-scrollbars', '--mute-audio', `--user-data-dir=${profile}`, 'about:blank'],
       { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
     );
     const browser = new Browser(child, profile, child.stdio[3] as Writable);
@@ -149,7 +149,7 @@ export class Page {
   }
 
   /** Wait until `expression` is truthy in the page; its value. */
-  async waitFor<T>(expression: string, what: string, timeoutMs = 20_000): Promise<T> {
+  async waitFor<T>(expression: string, what: string, timeoutMs = 60_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     let last: unknown = null;
     while (Date.now() < deadline) {

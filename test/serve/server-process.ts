@@ -29,7 +29,17 @@ export function serve(dir: string, args: readonly string[] = []): Promise<Served
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // Never outlive the test process, whatever stops it.
+  const orphan = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', orphan);
+  const exited = new Promise<number | null>((done) =>
+    child.once('exit', (code) => {
+      process.removeListener('exit', orphan);
+      done(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
