@@ -182,6 +182,8 @@ describe('git trace serve in Chromium', { skip: skipWithoutChromium }, () => {
       await page.route(`#/session/${id}`, 'session');
       const rows = await page.waitFor<string[][]>(`(() => { const rows = [...document.querySelectorAll('table.track tbody tr')]; return rows.length > 0 && rows.map((tr) => [tr.dataset.step, tr.dataset.path, tr.dataset.state]); })()`, `the track table of ${id}`);
       assert.deepEqual(rows, [[String(stepOfCall(id, call)), path, state]]);
+      const link = await page.evaluate<string | null>(`document.querySelector('table.track tbody tr a[href^="#/file"]')?.getAttribute('href') ?? null`);
+      assert.equal(link, state === 'alive' ? `#/file?path=${encodeURIComponent(path)}&rev=HEAD` : null, 'a path still at HEAD links to its blame there');
     }
   });
 

@@ -55,7 +55,7 @@ export function trackTable(track: TrackAnswer): HTMLElement {
             'tr',
             { 'data-step': p.step, 'data-path': p.path, 'data-state': p.state },
             h('td', { class: 'mono' }, h('a', { href: href('session', [track.session.id], { step: p.step }) }, `#${p.step}`)),
-            h('td', { class: 'mono' }, p.path, p.pathsAtRef.some((x) => x !== p.path) ? ` → ${p.pathsAtRef.join(', ')}` : ''),
+            h('td', { class: 'mono' }, pathCell(p.path, p.pathsAtRef, track.at.ref)),
             h('td', {}, h('span', { class: `state st-${p.state}` }, p.state)),
             h('td', { class: 'mono' }, p.anchors.filter((a) => a.onRef).map((a) => a.commit.slice(0, 8)).join(' ') || '-'),
             h('td', { class: 'muted' }, p.reason),
@@ -66,6 +66,14 @@ export function trackTable(track: TrackAnswer): HTMLElement {
     h('p', { class: 'counts' }, `at ${track.at.ref} (${track.at.commit.slice(0, 12)}): ${counts.join(', ')}`),
     track.historyTruncated ? h('p', { class: 'muted' }, 'history was cut at its limit: older commits were not searched') : null,
   );
+}
+
+/** The patch's path, and where its lines are at the ref (after a rename), each linking to its blame there. */
+function pathCell(path: string, atRef: readonly string[], ref: string): (HTMLElement | string)[] {
+  const link = (p: string): HTMLElement => h('a', { href: href('file', [], { path: p, rev: ref }) }, p);
+  if (atRef.length === 0) return [path];
+  if (atRef.every((x) => x === path)) return [link(path)];
+  return [path, ' → ', ...atRef.flatMap((x, i) => (i === 0 ? [link(x)] : [', ', link(x)]))];
 }
 
 export async function survivalPage(route: Route): Promise<HTMLElement> {
