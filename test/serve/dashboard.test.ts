@@ -21,6 +21,8 @@ const DAY_4 = { GIT_AUTHOR_DATE: '2026-01-05T11:00:00Z', GIT_COMMITTER_DATE: '20
 
 const PROMPT_A = 'add a subtract function';
 const PROMPT_B = 'add case helpers';
+/** A prompt that would run script if the page ever parsed session text as HTML. */
+const PROMPT_C = 'why <img src=x onerror="window.pwned=1"> <script>window.pwned=2</script>';
 /** The commits whose every added line an agent wrote (the others are a person's). */
 const AGENT_COMMITS = new Set(['add subtract', 'add case helpers']);
 
@@ -55,6 +57,7 @@ const SCENARIO: Scenario = {
     { git: ['add', '-A'] },
     { git: ['commit', '-q', '-m', 'a README by hand'], env: DAY_3_LATER },
     { git: ['revert', '--no-edit', 'HEAD~1'], env: DAY_4 },
+    { s: 'C', prompt: PROMPT_C },
   ],
   checks: [],
 };
@@ -63,6 +66,7 @@ describe('git trace serve in Chromium', { skip: skipWithoutChromium }, () => {
   let run: ScenarioRun;
   let A = '';
   let B = '';
+  let C = '';
   let served: Served;
   let browser: Browser;
   let page: Page;
@@ -94,6 +98,7 @@ describe('git trace serve in Chromium', { skip: skipWithoutChromium }, () => {
     run = new ScenarioRun(SCENARIO);
     A = run.sessionId('A');
     B = run.sessionId('B');
+    C = run.sessionId('C');
     run.play();
     served = await serve(run.repo.dir);
     browser = await Browser.launch();
@@ -117,8 +122,8 @@ describe('git trace serve in Chromium', { skip: skipWithoutChromium }, () => {
   test('the sessions page lists the sessions, with their prompts and step counts', async () => {
     await page.route('#/sessions', 'sessions');
     const rows = await page.evaluate<{ id: string; cells: string[] }[]>(`[...document.querySelectorAll('table.sessions tbody tr')].map((tr) => ({ id: tr.dataset.session, cells: [...tr.cells].map((c) => c.innerText.trim()) }))`);
-    assert.deepEqual(rows.map((r) => r.id).sort(), [A, B]);
-    for (const [id, prompt] of [[A, PROMPT_A], [B, PROMPT_B]] as const) {
+    assert.deepEqual(rows.map((r) => r.id).sort(), [A, B, C]);
+    for (const [id, prompt] of [[A, PROMPT_A], [B, PROMPT_B], [C, PROMPT_C]] as const) {
       const row = rows.find((r) => r.id === id);
       assert.ok(row !== undefined);
       assert.equal(row.cells[0], id);
@@ -127,6 +132,13 @@ describe('git trace serve in Chromium', { skip: skipWithoutChromium }, () => {
       assert.equal(row.cells[5], prompt);
     }
     await shot('sessions');
+  });
+
+  test('text from a session is shown as text, never run: markup in a prompt stays markup', async () => {
+    await page.route(`#/session/${C}`, 'session');
+    assert.equal(await page.evaluate<string>("document.querySelector('li.step[data-step=\"0\"] .text').textContent"), PROMPT_C);
+    assert.equal(await page.evaluate<number>("document.querySelectorAll('main img, main script').length"), 0);
+    assert.equal(await page.evaluate<unknown>('window.pwned ?? null'), null);
   });
 
   test('searching keeps the sessions with a hit', async () => {
