@@ -28,6 +28,14 @@ export interface Settings {
 export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
 
+/**
+ * Where `git trace serve` listens unless told otherwise: the loopback address only. Another
+ * address needs --host together with --allow-remote (the dashboard shows session content).
+ */
+export const DEFAULT_SERVE_HOST = '127.0.0.1';
+/** The addresses that reach only this machine: --host may name them without --allow-remote. */
+export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '::1', 'localhost'];
+
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const home = env['HOME'] ?? homedir();
   const configDir = join(env['XDG_CONFIG_HOME'] || join(home, '.config'), 'git-trace');

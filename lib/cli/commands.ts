@@ -58,6 +58,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'cost', summary: 'tokens and cost of the stored sessions', needs: 'repository', load: () => import('./cost.js') },
   { name: 'verify', summary: 'decrypt and check every stored session', needs: 'repository', load: () => import('./verify.js') },
   { name: 'export', summary: 'sessions and line attribution for other tools: agent-trace, atif, otlp, jsonl', needs: 'repository', load: () => import('./export.js') },
+  { name: 'serve', summary: 'a local, read-only web dashboard: sessions, timelines, blame, survival', needs: 'repository', load: () => import('./serve.js') },
   { name: 'demo', summary: 'run a demonstration in a throw-away repository', needs: 'nothing', load: () => import('./demo.js') },
 ];
 

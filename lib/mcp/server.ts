@@ -14,6 +14,7 @@ import { TraceError } from '../errors.js';
 import { readRedactionConfig } from '../repo-config.js';
 import { AGENTS } from '../model/session.js';
 import { scrubberForRepo, type Scrubber } from '../egress/scrub.js';
+import { readQueue } from '../catalog/read-queue.js';
 import type { SessionFilter } from '../catalog/sessions.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { VERSION } from '../version.js';
@@ -45,21 +46,7 @@ const GENERIC_HINT = stepHint(() => undefined, () => undefined);
 export async function createServer(repo: TraceRepo, options: ServerOptions): Promise<McpServer> {
   const server = new McpServer({ name: 'git-trace', version: VERSION }, { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS });
   const scrubber = await scrubberForRepo(repo.git.repo);
-  let queue: Promise<unknown> = Promise.resolve();
-  let refreshed = false;
-
-  /** Run one request after the previous one, with the catalog brought up to date first. */
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(async () => {
-      // Never flush what live capture spooled: that is a write. The first call opens the catalog.
-      if (!refreshed) await repo.catalog({ settleFlushes: false });
-      else await repo.refreshCatalog();
-      refreshed = true;
-      return work();
-    });
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serial = readQueue(repo);
 
   /** Run `work`, redact and scrub what it returns, `shape` it (a page of a field), bound it. */
   const answer = async (work: (egress: { scrubber: Scrubber }) => Promise<Json>, bound: BoundOptions, shape: (clean: Json) => Json = (c) => c): Promise<CallToolResult> => {
