@@ -5,7 +5,6 @@
 // Nothing is imported up front: `hook` runs on every tool call an agent makes, and takes the
 // shortest way in (loadHook) without loading the table or the error printer.
 
-import { statSync } from 'node:fs';
 import type { CommandContext, CommandEntry, CommandModule } from '../lib/cli/commands.js';
 import type { TraceRepo } from '../lib/trace-repo.js';
 
@@ -80,16 +79,10 @@ const NO_REPOSITORY: CommandContext = {
 };
 
 /**
- * The hook command as one bundled module (scripts/bundle-hook.ts), unless the bundle is missing
- * or older than the compiled code it was made from (tsc ran without the bundling step): then
- * the module the command table names.
+ * The hook command, when this module is run directly (the package's entry, git-trace.cts, takes
+ * the bundled hook itself): the module the command table names.
  */
-async function loadHook(): Promise<CommandModule> {
-  const bundle = new URL('../lib/cli/hook-bundle.mjs', import.meta.url);
-  const source = new URL('../lib/cli/hook.js', import.meta.url);
-  const bundled = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-  const compiled = statSync(source, { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
-  if (bundled >= compiled) return (await import(bundle.href)) as CommandModule;
+function loadHook(): Promise<CommandModule> {
   return import('../lib/cli/hook.js');
 }
 

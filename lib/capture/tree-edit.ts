@@ -44,15 +44,17 @@ export async function editTree(repo: GitRepo, options: TreeEditOptions): Promise
   if (changes.length === 0) return options.base;
   const run = (args: string[], input: string, okExitCodes: number[] = []): Promise<Buffer> =>
     runGit(args, { cwd: options.workTree, env: { GIT_DIR: repo.gitDir, GIT_WORK_TREE: options.workTree, ...options.objectsEnv }, input, okExitCodes, timeoutMs: options.timeoutMs ?? 4000 }).then((r) => r.stdout);
-  // Each git process costs a fork of this one: the trees first, then only what they call for
-  // (blobs for the files there are, an ignore check for the files that are new).
+  // Each git process costs a fork of this one: the files' blobs and the trees along them side by
+  // side, then an ignore check only for the files the trees do not have (new ones), if any.
   const dirs = ancestorDirs(changes.map((c) => c.path));
+  const files = changes.filter((c) => c.kind === 'file').map((c) => c.path);
+  const hashing = files.length === 0 ? Promise.resolve(Buffer.alloc(0)) : run(['hash-object', '-w', '--stdin-paths'], files.map((f) => `${f}\n`).join(''));
+  hashing.catch(() => undefined); // awaited below; not an unhandled rejection if the trees fail first
   const listing = parseBatch(await run(['cat-file', '--batch'], dirs.map((d) => `${d === '' ? `${options.base}^{tree}` : `${options.base}:${d}`}\n`).join('')), dirs, repo.oidLength / 2);
   if (listing === null) return null;
-  const files = changes.filter((c) => c.kind === 'file').map((c) => c.path);
   const fresh = files.filter((path) => !entriesOf(listing, path).has(nameOf(path)));
   const [hashed, ignored] = await Promise.all([
-    files.length === 0 ? Promise.resolve(Buffer.alloc(0)) : run(['hash-object', '-w', '--stdin-paths'], files.map((f) => `${f}\n`).join('')),
+    hashing,
     fresh.length === 0 ? Promise.resolve(Buffer.alloc(0)) : run(['check-ignore', '--no-index', '-z', '--stdin'], fresh.map((f) => `${f}\0`).join(''), [1]),
   ]);
   const blobIds = hashed.toString('utf8').split('\n').filter((line) => line !== '');

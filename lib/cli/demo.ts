@@ -21,7 +21,7 @@ commit the work, and show list, show, blame, track, search, cost and verify on i
 
     --keep   keep the temporary folder and print its path`;
 
-const CLI = fileURLToPath(new URL('../../bin/git-trace.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/git-trace.cjs', import.meta.url));
 
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseCommand(argv, { keep: { type: 'boolean' } }, HELP);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** The compiled CLI. */
-export const CLI = join(PROJECT_ROOT, 'dist', 'bin', 'git-trace.js');
+export const CLI = join(PROJECT_ROOT, 'dist', 'bin', 'git-trace.cjs');
 
 /** The project's own small fixtures. */
 export const FIXTURES = join(PROJECT_ROOT, 'fixtures');
