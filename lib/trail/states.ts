@@ -1,7 +1,7 @@
 // From evidence lines' fates to a patch's state. The rules are in `stateOf`; a removal-only
 // patch has its own (`decideRemoval`).
 
-import type { Anchor } from './anchor.js';
+import { provesAlone, type Anchor } from './anchor.js';
 import type { AnchoredPatch, WalkFate } from './claims.js';
 import type { PatchEvidence } from './evidence.js';
 import type { TrailContext } from './scope.js';
@@ -17,7 +17,10 @@ export interface AnchorGroup {
   readonly path: string;
   /** Lines in that commit's version of the file. */
   readonly lines: readonly number[];
-  /** `exact` when every line matched exactly, else `similar` (reformatted) or `context`. */
+  /**
+   * `exact` when every line matched exactly, else `similar` (reformatted) or `hunk` (a small change
+   * matched by its whole hunk: anchor.ts, rule 4).
+   */
   readonly match: Anchor['match'];
   readonly onRef: boolean;
 }
@@ -73,7 +76,7 @@ export function decide(a: AnchoredPatch, seen: SeenAtRef): PatchSurvival {
   let anchoredAnywhere = false;
   for (const line of a.patch.added) {
     // Common lines are evidence only where they stand beside the patch's surviving lines.
-    if (line.common && !alive.has(line.index) && !edited.has(line.index)) continue;
+    if (!provesAlone(a, line.index) && !alive.has(line.index) && !edited.has(line.index)) continue;
     if ((a.lines[line.index] ?? []).length > 0) anchoredAnywhere = true;
     const fate = lineFate(a, line.index, seen);
     fates[fate]++;
@@ -144,7 +147,7 @@ function anchorGroups(a: AnchoredPatch): AnchorGroup[] {
       const k = `${x.commit}\u0000${x.path}`;
       const g = groups.get(k) ?? { commit: x.commit, path: x.path, lines: new Set<number>(), match: 'exact' as Anchor['match'] };
       g.lines.add(x.n);
-      if (x.match === 'similar') g.match = 'similar';
+      if (x.match === 'similar' || x.match === 'hunk') g.match = x.match;
       groups.set(k, g);
     }
   });

@@ -5,8 +5,11 @@
 // Rules: deterministic, from the catalog, nothing decrypted. The default window is the 30 days
 // before HEAD's commit date, never before the time of the run, so the same history gives the
 // same bytes. A line is an agent's when a session's patch is anchored to it in the range's
-// commits (as in `blame pr`); every other added line is a person's. A session's tokens and cost
-// count whole, once per group it contributes to.
+// commits (as in `blame pr`); every other added line is a person's, a person's edit of an
+// agent's line included (it is the editing commit's, as in `blame`). At the head, an agent's
+// line a person edited since no longer counts as the agent's surviving line: it is counted
+// apart (`editedLines`). A session's tokens and cost count whole, once per group it contributes
+// to.
 
 import { runGit } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
@@ -66,8 +69,10 @@ export interface StatsRow {
   readonly patches: Readonly<Record<Survival, number>>;
   /** Those patches' lines in the range, per their patch's state. */
   readonly lines: Readonly<Record<Survival, number>>;
-  /** Lines of those patches still at the head, as the agent wrote them or edited since. */
+  /** Lines of those patches still at the head as the agent wrote them (or only reformatted). */
   readonly survivingLines: number;
+  /** Lines of those patches at the head only as a later commit edited them: people's lines now. */
+  readonly editedLines: number;
   /** From the commit that carried a reverted patch to its revert, in seconds; null without any. */
   readonly medianRevertSeconds: number | null;
   readonly sessions: number;
@@ -262,6 +267,7 @@ class Group {
   readonly patches = emptyCounts();
   readonly lines = emptyCounts();
   survivingLines = 0;
+  editedLines = 0;
   readonly reverts: number[] = [];
   readonly costs = new Map<string, Accumulated>();
 
@@ -272,7 +278,8 @@ class Group {
   addState(p: RangePatch): void {
     this.patches[p.survival.state]++;
     for (const lines of p.lines.values()) this.lines[p.survival.state] += lines.size;
-    this.survivingLines += p.survival.fates.alive + p.survival.fates.edited;
+    this.survivingLines += p.survival.fates.alive;
+    this.editedLines += p.survival.fates.edited;
     if (p.revertSeconds !== null) this.reverts.push(p.revertSeconds);
   }
 
@@ -293,6 +300,7 @@ class Group {
       patches: this.patches,
       lines: this.lines,
       survivingLines: this.survivingLines,
+      editedLines: this.editedLines,
       medianRevertSeconds: median(this.reverts),
       sessions,
       tokens,

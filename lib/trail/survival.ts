@@ -10,7 +10,7 @@
 //
 // Blame is the ground truth for what is alive; the walk only explains what is not.
 import { mapLimit } from '../concurrency.js';
-import { anchorPatch } from './anchor.js';
+import { anchorPatch, provesAlone } from './anchor.js';
 import { blamePorcelain, type BlameCommitInfo, type BlameLine, type BlameOutput, type LineRange } from './blame-porcelain.js';
 import { addTo, lineKey, pushTo, type AnchoredPatch, type Claim } from './claims.js';
 import { FileLookup, type SessionScope, type TrailContext } from './scope.js';
@@ -107,17 +107,17 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
       const derived = (walk.derived.get(k) ?? []).filter((c) => !direct.includes(c));
       for (const c of [...direct, ...derived]) {
         const evidence = c.anchored.patch.added[c.index];
-        if (evidence !== undefined && !evidence.common) addTo(liveRuns, c.anchored, evidence.run);
+        if (evidence !== undefined && provesAlone(c.anchored, c.index)) addTo(liveRuns, c.anchored, evidence.run);
       }
       return { direct, derived };
     });
     raw.push({ path, blamed, claims });
   }
-  // A common line (blank, brace) counts for its patch only beside a distinctive line of its run
-  // that is still there: a lone surviving brace proves nothing.
+  // A common line (blank, brace) counts for its patch only beside a line of its run that proves
+  // something alone (anchor.ts) and is still there: a lone surviving brace proves nothing.
   const counts = (c: Claim): boolean => {
     const evidence = c.anchored.patch.added[c.index];
-    return evidence !== undefined && (!evidence.common || (liveRuns.get(c.anchored)?.has(evidence.run) ?? false));
+    return evidence !== undefined && (provesAlone(c.anchored, c.index) || (liveRuns.get(c.anchored)?.has(evidence.run) ?? false));
   };
   const files = new Map<string, FileAttribution>();
   const aliveClaims = new Map<AnchoredPatch, Map<number, Set<string>>>();
@@ -148,7 +148,7 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
     const alive = aliveClaims.get(a) ?? new Map<number, Set<string>>();
     const edited = editedClaims.get(a) ?? new Set<number>();
     patches.push(
-      a.patch.added.some((l) => !l.common) || a.patch.removed.every((r) => r.common)
+      a.patch.added.some((l) => provesAlone(a, l.index)) || a.patch.removed.every((r) => r.common)
         ? decide(a, { alive, edited, walkFates: walk.fates, superseded: superseded(a, anchored), refName: request.refName })
         : await decideRemoval(a, ctx, { ref: request.ref, refName: request.refName, onRef }),
     );

@@ -1,11 +1,17 @@
 // The walk: candidate commits on the ref, parents first, following each claimed line. A commit
 // that removes one either reverts it (its message reverts one of the line's anchor commits, or
 // its change to the file is the patch's inverse), edits it (the same hunk adds a line sharing at
-// least EDIT_SIMILARITY of its tokens: that line inherits the claim), or removes it. Renames
-// carry lines to the new path. Instances are matched by exact hash, first in first out.
+// least EDIT_SIMILARITY of its tokens, or the hunk replaces that one line by one other line: that
+// line inherits the claim, as an edit), or removes it. Renames carry lines to the new path.
+// Instances are matched by exact hash, first in first out.
+//
+// An edit is the editing commit's: blame shows its author, with the claimed line as its origin.
+// A change of whitespace or formatting only is no edit: the line keeps its exact or loose key, so
+// it anchors to the patch directly (anchor.ts) and stays the agent's.
 
 import type { CommitFile, CommitHunk, CommitRecord } from './commit-diff.js';
 import { claimKey, lineKey, pushTo, type AnchoredPatch, type Claim, type WalkFate } from './claims.js';
+import { provesAlone } from './anchor.js';
 import { similarity } from './lines.js';
 import type { TrailContext } from './scope.js';
 
@@ -92,6 +98,10 @@ function followRemovals(record: CommitRecord, file: CommitFile, hunk: CommitHunk
       const score = similarity(removed.t, added.t);
       if (score >= EDIT_SIMILARITY && (best === null || score > best.score)) best = { n: added.n, h: added.h, score };
     }
+    // One line replaced by one line (`1.0.1` bumped to `1.0.2`): the hunk itself says which
+    // line took its place, however few tokens they share.
+    const only = hunk.removed.length === 1 && hunk.added.length === 1 ? hunk.added[0] : undefined;
+    if (best === null && only !== undefined && !taken.has(only.n)) best = { n: only.n, h: only.h, score: 0 };
     if (best === null) {
       for (const c of rest) sink.fates.set(claimKey(c), { kind: 'removed', by: record.id });
       continue;
@@ -114,8 +124,8 @@ const inverseMemo = new WeakMap<CommitFile, Map<string, boolean>>();
 
 /**
  * The commit's change to the file undoes the patch: it removes at least INVERSE_SHARE of the
- * patch's anchored distinctive lines, and what distinctive lines it adds there (if any) are,
- * for INVERSE_SHARE of them, lines the patch had removed.
+ * patch's anchored lines that prove something alone, and what distinctive lines it adds there
+ * (if any) are, for INVERSE_SHARE of them, lines the patch had removed.
  */
 function isInverse(file: CommitFile, anchored: AnchoredPatch): boolean {
   const memo = inverseMemo.get(file) ?? new Map<string, boolean>();
@@ -123,9 +133,12 @@ function isInverse(file: CommitFile, anchored: AnchoredPatch): boolean {
   const known = memo.get(anchored.patch.key);
   if (known !== undefined) return known;
   const patch = anchored.patch;
-  const mine = patch.added.filter((l) => !l.common && anchored.onRef.has(l.index)).map((l) => l.h);
+  const mine = patch.added.filter((l) => provesAlone(anchored, l.index) && anchored.onRef.has(l.index)).map((l) => l.h);
   const removed = new Set(file.hunks.flatMap((h) => h.removed.map((r) => r.h)));
-  const added = file.hunks.flatMap((h) => h.added.filter((a) => !a.common));
+  // A small change (anchored by its hunk: every line common) is undone only by putting back the
+  // very lines it removed: its inverse is judged on every line added, common ones too.
+  const small = !patch.added.some((l) => !l.common);
+  const added = file.hunks.flatMap((h) => h.added.filter((a) => small || !a.common));
   const restored = new Set(patch.removed.map((r) => r.l));
   const removesMine = mine.length > 0 && mine.filter((h) => removed.has(h)).length >= INVERSE_SHARE * mine.length;
   const addsOnlyRestored = added.length === 0 || added.filter((a) => restored.has(a.l)).length >= INVERSE_SHARE * added.length;
