@@ -17,7 +17,7 @@ import { aggregateCost, type CostSession } from '../analysis/cost.js';
 import { stepModel } from '../catalog/steps.js';
 import { usageSessions } from '../catalog/usage.js';
 import type { TraceRepo } from '../trace-repo.js';
-import { anchorPatch } from './anchor.js';
+import { anchorPatch, provesAlone, type PatchAnchors } from './anchor.js';
 import { addTo } from './claims.js';
 import { resolveRange } from './blame-pr.js';
 import type { PatchEvidence } from './evidence.js';
@@ -192,13 +192,14 @@ async function logCommits(git: GitRepo, revs: readonly string[]): Promise<RangeC
 /** The patches with lines in the range, with their state at the head (one survival judgement for all). */
 async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], inRange: ReadonlySet<string>, head: string): Promise<RangePatch[]> {
   const lookup = new FileLookup(ctx, inRange);
-  const found = new Map<string, { patch: PatchEvidence; lines: Map<string, Set<string>> }>();
+  const found = new Map<string, { patch: PatchEvidence; anchors: PatchAnchors; lines: Map<string, Set<string>> }>();
   for (const scope of scopes) {
     const among = new Set([...inRange].filter((c) => scope.candidates.has(c)));
     for (const patch of scope.evidence.patches) {
       const lines = new Map<string, Set<string>>();
-      for (const list of anchorPatch(patch, lookup.recordsFor(patch.path, among)).lines) for (const a of list) addTo(lines, a.commit, `${a.path}\u0000${a.n}`);
-      if (lines.size > 0) found.set(patch.key, { patch, lines });
+      const anchors = anchorPatch(patch, lookup.recordsFor(patch.path, among));
+      for (const list of anchors.lines) for (const a of list) addTo(lines, a.commit, `${a.path}\u0000${a.n}`);
+      if (lines.size > 0) found.set(patch.key, { patch, anchors, lines });
     }
   }
   if (found.size === 0) return [];
@@ -215,7 +216,7 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
       model: stepModel(ctx.db, f.patch.session, f.patch.step) ?? 'unknown',
       lines: f.lines,
       survival,
-      revertSeconds: survival.state === 'reverted' ? revertSeconds(ctx, f.patch, [...f.lines.keys()], onHead) : null,
+      revertSeconds: survival.state === 'reverted' ? revertSeconds(ctx, f.anchors, [...f.lines.keys()], onHead) : null,
     });
   }
   return out.sort((a, b) => a.patch.key.localeCompare(b.patch.key));
@@ -223,12 +224,14 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
 
 /**
  * From the first commit carrying the patch to the first later commit on the head that removes one
- * of its distinctive lines from its file: the revert.
+ * of its lines that prove something alone (a small change's common line too) from its file: the
+ * revert.
  */
-function revertSeconds(ctx: TrailContext, patch: PatchEvidence, carriers: readonly string[], onHead: ReadonlySet<string>): number | null {
+function revertSeconds(ctx: TrailContext, anchors: PatchAnchors, carriers: readonly string[], onHead: ReadonlySet<string>): number | null {
   const first = ctx.graph.oldestFirst(carriers)[0];
   if (first === undefined) return null;
-  const wanted = new Set(patch.added.filter((l) => !l.common).map((l) => l.h));
+  const patch = anchors.patch;
+  const wanted = new Set(patch.added.filter((l) => provesAlone(anchors, l.index)).map((l) => l.h));
   for (const c of ctx.graph.oldestFirst(onHead)) {
     if (c.time < first.time || carriers.includes(c.id)) continue;
     const files = (ctx.cache.get(c.id)?.files ?? []).filter((f) => f.path === patch.path || f.oldPath === patch.path);

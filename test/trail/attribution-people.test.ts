@@ -122,3 +122,38 @@ describe('a person\'s edit of an agent line: blame, track and stats agree it is 
     assert.match(ok(['stats']), /^at the head: 7 agent lines as written, 1 edited by later commits \(theirs now\)$/m);
   });
 });
+
+describe('a small change in stats: the VERSION bump is the agent\'s line, and its revert is timed', () => {
+  const run = new ScenarioRun({
+    name: 'small',
+    files: { VERSION: '1.0.0\n' },
+    script: [
+      { s: 'A', prompt: 'bump VERSION to 1.0.1' },
+      { s: 'A', edit: 'A1', files: { VERSION: '1.0.1\n' } },
+      { commit: 'bump' },
+      { git: ['revert', '--no-edit', 'HEAD'], env: NEXT_DAY },
+    ],
+    checks: [],
+  });
+  before(() => run.play());
+  after(() => run.cleanup());
+
+  test('stats --json: 1 agent line, reverted a day later; the revert\'s line is a person\'s', () => {
+    const result = run.repo.trace(['stats', '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as StatsJson;
+    const A = run.sessionId('A');
+    assert.deepEqual(
+      report.commits.map((c) => [c.subject, c.addedLines, c.agentLines, c.humanLines, c.sessions]),
+      [
+        ['initial', 1, 0, 1, []],
+        ['bump', 1, 1, 0, [A]],
+        ['Revert "bump"', 1, 0, 1, []],
+      ],
+    );
+    const t = report.totals;
+    assert.deepEqual([t.addedLines, t.agentLines, t.humanLines], [3, 1, 2]);
+    assert.deepEqual(t.patches, { alive: 0, moved: 0, transformed: 0, partial: 0, reverted: 1, lost: 0, unknown: 0 });
+    assert.deepEqual([t.survivingLines, t.editedLines, t.medianRevertSeconds], [0, 0, 86_400]);
+  });
+});
