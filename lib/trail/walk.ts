@@ -1,8 +1,9 @@
 // The walk: candidate commits on the ref, parents first, following each claimed line. A commit
 // that removes one either reverts it (its message reverts one of the line's anchor commits, or
 // its change to the file is the patch's inverse), edits it (the same hunk adds a line sharing at
-// least EDIT_SIMILARITY of its tokens, or the hunk replaces that one line by one other line: that
-// line inherits the claim, as an edit), or removes it. Renames carry lines to the new path.
+// least EDIT_SIMILARITY of its tokens, or, for a common line whose few tokens cannot tell, the
+// hunk replaces that one line by one other line: that line inherits the claim, as an edit), or
+// removes it. Renames carry lines to the new path.
 // Instances are matched by exact hash, first in first out.
 //
 // An edit is the editing commit's: blame shows its author, with the claimed line as its origin.
@@ -98,9 +99,10 @@ function followRemovals(record: CommitRecord, file: CommitFile, hunk: CommitHunk
       const score = similarity(removed.t, added.t);
       if (score >= EDIT_SIMILARITY && (best === null || score > best.score)) best = { n: added.n, h: added.h, score };
     }
-    // One line replaced by one line (`1.0.1` bumped to `1.0.2`): the hunk itself says which
-    // line took its place, however few tokens they share.
-    const only = hunk.removed.length === 1 && hunk.added.length === 1 ? hunk.added[0] : undefined;
+    // A common line replaced by one line (`1.0.1` bumped to `1.0.2`): too few tokens to compare,
+    // but the hunk itself says which line took its place. A distinctive line's tokens do tell:
+    // one replaced by a line sharing under half of them was rewritten, not edited.
+    const only = removed.common && hunk.removed.length === 1 && hunk.added.length === 1 ? hunk.added[0] : undefined;
     if (best === null && only !== undefined && !taken.has(only.n)) best = { n: only.n, h: only.h, score: 0 };
     if (best === null) {
       for (const c of rest) sink.fates.set(claimKey(c), { kind: 'removed', by: record.id });

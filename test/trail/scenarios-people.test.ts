@@ -83,6 +83,17 @@ const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'a person rewrites an agent line one for one, keeping under half its tokens: removed, not edited; partial',
+    files: { 'README.md': 'settings\n' },
+    script: [
+      { s: 'A', prompt: 'add timeout and retry settings' },
+      { s: 'A', edit: 'A1', files: { 'src/settings.ts': TIMEOUT } },
+      { commit: 'settings' },
+      { commit: 'retries from the environment', files: { 'src/settings.ts': TIMEOUT.replace('export const retries = 3;', 'export default process.env.RETRIES;') } },
+    ],
+    checks: [{ states: { A1: 'partial' }, lines: { 'src/settings.ts': ['A1', ''] } }],
+  },
+  {
     name: 'a person only reindents an agent line: whitespace proves no authorship, still the agent\'s and alive',
     files: { 'README.md': 'settings\n' },
     script: [
