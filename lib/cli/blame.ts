@@ -43,9 +43,9 @@ export async function run(argv: readonly string[], context: CommandContext): Pro
   const repo = await context.repo();
   const result = await blameFile(repo, file, { ...(rev === undefined ? {} : { rev }), ...(range === undefined ? {} : { range }), ...(started === undefined ? {} : { started }), cwd: process.cwd(), warn });
   // Lines of sessions it cannot read would pass for people's, and a forged session's for an
-  // agent's: say so.
+  // agent's (or for the origin of a person's edit): say so.
   reportUnreadable(repo);
-  await warnUntrusted(repo, result.lines.flatMap((l) => (l.session === null ? [] : [l.session])));
+  await warnUntrusted(repo, result.lines.flatMap((l) => (l.session !== null ? [l.session] : l.origin !== null ? [l.origin.session] : [])));
   // An array, as ever; each row carries `version`, as every JSON object we print does.
   if (args.values.json === true) outJson(result.lines.map((l) => ({ version: 1, ...l })));
   else out(renderBlame(result));
