@@ -59,6 +59,8 @@ export interface SeenAtRef {
   readonly alive: ReadonlyMap<number, ReadonlySet<string>>;
   /** Lines whose edited version is at the ref. */
   readonly edited: ReadonlySet<number>;
+  /** Lines a person edited before their commit: on the ref in that edited form (walk.ts). */
+  readonly editedBeforeCommit: ReadonlySet<number>;
   readonly walkFates: ReadonlyMap<string, WalkFate>;
   /** Lines a later step of the session removed before any commit. */
   readonly superseded: ReadonlySet<number>;
@@ -89,7 +91,7 @@ export function decide(a: AnchoredPatch, seen: SeenAtRef): PatchSurvival {
 function lineFate(a: AnchoredPatch, index: number, seen: SeenAtRef): LineFate {
   if (seen.alive.has(index)) return 'alive';
   if (seen.edited.has(index)) return 'edited';
-  if (!a.onRef.has(index)) return seen.superseded.has(index) ? 'superseded' : 'uncommitted';
+  if (!a.onRef.has(index) && !seen.editedBeforeCommit.has(index)) return seen.superseded.has(index) ? 'superseded' : 'uncommitted';
   const walked = seen.walkFates.get(`${a.patch.key}\u0000${index}`);
   if (walked === undefined) return 'missing';
   // Edited once, but the edited line is not at the ref either: it went later.

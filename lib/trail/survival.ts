@@ -15,7 +15,7 @@ import { blamePorcelain, type BlameCommitInfo, type BlameLine, type BlameOutput,
 import { addTo, lineKey, pushTo, type AnchoredPatch, type Claim } from './claims.js';
 import { FileLookup, type SessionScope, type TrailContext } from './scope.js';
 import { decide, decideRemoval, superseded, type PatchSurvival } from './states.js';
-import { walkHistory } from './walk.js';
+import { editsBeforeCommit, walkHistory } from './walk.js';
 
 export { LINE_FATES, SURVIVAL_STATES, type AnchorGroup, type LineFate, type PatchSurvival, type Survival } from './states.js';
 
@@ -83,7 +83,10 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
     });
   }
 
-  const walk = walkHistory(ctx, [...allCandidates].filter((c) => onRef.has(c)), anchorIndex);
+  const editedIndex = editsBeforeCommit(ctx, anchored, onRef, anchorIndex);
+  const enteredEdited = new Map<AnchoredPatch, Set<number>>();
+  for (const claims of editedIndex.values()) for (const c of claims) addTo(enteredEdited, c.anchored, c.index);
+  const walk = walkHistory(ctx, [...allCandidates].filter((c) => onRef.has(c)), anchorIndex, editedIndex);
 
   const judged = anchored.filter((a) => request.judge === undefined || request.judge.has(a.patch.session));
   const toBlame = new Map<string, LineRange | undefined>();
@@ -149,7 +152,7 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
     const edited = editedClaims.get(a) ?? new Set<number>();
     patches.push(
       a.patch.added.some((l) => provesAlone(a, l.index)) || a.patch.removed.every((r) => r.common)
-        ? decide(a, { alive, edited, walkFates: walk.fates, superseded: superseded(a, anchored), refName: request.refName })
+        ? decide(a, { alive, edited, editedBeforeCommit: enteredEdited.get(a) ?? new Set(), walkFates: walk.fates, superseded: superseded(a, anchored), refName: request.refName })
         : await decideRemoval(a, ctx, { ref: request.ref, refName: request.refName, onRef }),
     );
   }

@@ -6,11 +6,16 @@
 // removes it. Renames carry lines to the new path.
 // Instances are matched by exact hash, first in first out.
 //
+// A person may also edit the agent's line before the commit (editsBeforeCommit): the commit
+// then carries the edited line where the patch's line would stand among its anchored neighbours,
+// and that line is followed as an edit from the start.
+//
 // An edit is the editing commit's: blame shows its author, with the claimed line as its origin.
 // A change of whitespace or formatting only is no edit: the line keeps its exact or loose key, so
 // it anchors to the patch directly (anchor.ts) and stays the agent's.
 
-import type { CommitFile, CommitHunk, CommitRecord } from './commit-diff.js';
+import type { AddedLine, CommitFile, CommitHunk, CommitRecord } from './commit-diff.js';
+import type { EvidenceLine } from './evidence.js';
 import { claimKey, lineKey, pushTo, type AnchoredPatch, type Claim, type WalkFate } from './claims.js';
 import { provesAlone } from './anchor.js';
 import { similarity } from './lines.js';
@@ -34,7 +39,11 @@ export interface Walk {
   readonly paths: Map<AnchoredPatch, Set<string>>;
 }
 
-export function walkHistory(ctx: TrailContext, commits: readonly string[], anchorIndex: ReadonlyMap<string, readonly Claim[]>): Walk {
+/**
+ * Follow the claimed lines: `anchorIndex` (by lineKey) holds the lines commits carry as the patch
+ * wrote them, `editedIndex` those a person edited before their commit (editsBeforeCommit).
+ */
+export function walkHistory(ctx: TrailContext, commits: readonly string[], anchorIndex: ReadonlyMap<string, readonly Claim[]>, editedIndex: ReadonlyMap<string, readonly Claim[]> = new Map()): Walk {
   const live = new Map<string, Map<string, Instance[]>>();
   const fates = new Map<string, WalkFate>();
   const derived = new Map<string, Claim[]>();
@@ -66,10 +75,18 @@ export function walkHistory(ctx: TrailContext, commits: readonly string[], ancho
       for (const hunk of file.hunks) {
         followRemovals(record, file, hunk, live.get(file.path), { fates, derived, addLive });
         for (const line of hunk.added) {
-          const claims = anchorIndex.get(lineKey(record.id, file.path, line.n));
-          if (claims === undefined) continue;
-          for (const c of claims) fates.delete(claimKey(c));
-          addLive(file.path, line.h, { claims });
+          const k = lineKey(record.id, file.path, line.n);
+          const claims = anchorIndex.get(k);
+          if (claims !== undefined) {
+            for (const c of claims) fates.delete(claimKey(c));
+            addLive(file.path, line.h, { claims });
+          }
+          const edited = editedIndex.get(k);
+          if (edited !== undefined) {
+            for (const c of edited) fates.delete(claimKey(c));
+            derived.set(k, [...(derived.get(k) ?? []), ...edited]);
+            addLive(file.path, line.h, { claims: edited });
+          }
         }
       }
     }
@@ -114,6 +131,55 @@ function followRemovals(record: CommitRecord, file: CommitFile, hunk: CommitHunk
     sink.derived.set(k, [...(sink.derived.get(k) ?? []), ...rest]);
     sink.addLive(file.path, best.h, { claims: rest });
   }
+}
+
+/**
+ * Lines a person edited between the agent's step and the commit. A distinctive line of a patch
+ * that no commit carries is taken as edited by a commit on the ref when: a distinctive neighbour
+ * of its run is anchored there (exact or similar), the commit adds a line at the same distance
+ * from it, no patch claims that line as written, and it keeps at least EDIT_SIMILARITY of the
+ * line's tokens. Anything less (the line moved, other lines put in between) proves nothing: the
+ * line stays unanchored, as before.
+ */
+export function editsBeforeCommit(ctx: TrailContext, anchored: readonly AnchoredPatch[], onRef: ReadonlySet<string>, anchorIndex: ReadonlyMap<string, readonly Claim[]>): Map<string, Claim[]> {
+  const out = new Map<string, Claim[]>();
+  for (const a of anchored) {
+    const runs = new Map<number, EvidenceLine[]>();
+    for (const line of a.patch.added) pushTo(runs, line.run, line);
+    for (const line of a.patch.added) {
+      if (line.common || (a.lines[line.index] ?? []).length > 0) continue;
+      const run = runs.get(line.run) ?? [];
+      const target = editedTarget(ctx, a, line, run, { onRef, anchorIndex });
+      if (target !== null) pushTo(out, target, { anchored: a, index: line.index });
+    }
+  }
+  return out;
+}
+
+/** The lineKey of the commit's line that is `line` edited, nearest anchored neighbour first; null when none. */
+function editedTarget(ctx: TrailContext, a: AnchoredPatch, line: EvidenceLine, run: readonly EvidenceLine[], known: { readonly onRef: ReadonlySet<string>; readonly anchorIndex: ReadonlyMap<string, readonly Claim[]> }): string | null {
+  for (let d = 1; d < run.length; d++) {
+    for (const neighbour of [run[line.pos - d], run[line.pos + d]]) {
+      if (neighbour === undefined || neighbour.common) continue;
+      for (const anchor of a.lines[neighbour.index] ?? []) {
+        if ((anchor.match !== 'exact' && anchor.match !== 'similar') || !known.onRef.has(anchor.commit)) continue;
+        const n = anchor.n + (line.pos - neighbour.pos);
+        const k = lineKey(anchor.commit, anchor.path, n);
+        if (known.anchorIndex.has(k)) continue;
+        const added = addedLineAt(ctx, anchor.commit, anchor.path, n);
+        if (added !== undefined && similarity(line.t, added.t) >= EDIT_SIMILARITY) return k;
+      }
+    }
+  }
+  return null;
+}
+
+function addedLineAt(ctx: TrailContext, commit: string, path: string, n: number): AddedLine | undefined {
+  for (const file of ctx.cache.get(commit)?.files ?? []) {
+    if (file.path !== path) continue;
+    for (const hunk of file.hunks) for (const line of hunk.added) if (line.n === n) return line;
+  }
+  return undefined;
 }
 
 function isRevertOf(record: CommitRecord, claim: Claim): boolean {

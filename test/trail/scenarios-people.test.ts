@@ -83,6 +83,32 @@ const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'a person edits an agent line before committing it: the person\'s (origin the step), transformed',
+    files: { 'README.md': 'settings\n' },
+    script: [
+      { s: 'A', prompt: 'add timeout and retry settings' },
+      { s: 'A', edit: 'A1', files: { 'src/settings.ts': TIMEOUT } },
+      { write: { 'src/settings.ts': TIMEOUT.replace('= 30;', '= 60;') } },
+      { commit: 'settings, with a longer timeout' },
+    ],
+    checks: [{ states: { A1: 'transformed' }, lines: { 'src/settings.ts': ['~A1', 'A1'] } }],
+  },
+  {
+    name: 'an edit before the commit, then a revert: reverted, nothing left',
+    files: { 'README.md': 'settings\n' },
+    script: [
+      { s: 'A', prompt: 'add timeout and retry settings' },
+      { s: 'A', edit: 'A1', files: { 'src/settings.ts': TIMEOUT } },
+      { write: { 'src/settings.ts': TIMEOUT.replace('= 30;', '= 60;') } },
+      { commit: 'settings, with a longer timeout' },
+      { git: ['revert', '--no-edit', 'HEAD'] },
+    ],
+    checks: [
+      { states: { A1: 'reverted' }, lines: {} },
+      { at: 'HEAD~1', states: { A1: 'transformed' }, lines: { 'src/settings.ts': ['~A1', 'A1'] } },
+    ],
+  },
+  {
     name: 'a person rewrites an agent line one for one, keeping under half its tokens: removed, not edited; partial',
     files: { 'README.md': 'settings\n' },
     script: [
