@@ -135,8 +135,9 @@ function followRemovals(record: CommitRecord, file: CommitFile, hunk: CommitHunk
 
 /**
  * Lines a person edited between the agent's step and the commit. A distinctive line of a patch
- * that no commit carries is taken as edited by a commit on the ref when: a distinctive neighbour
- * of its run is anchored there (exact or similar), the commit adds a line at the same distance
+ * that no commit carries is taken as edited by a commit on the ref when: the nearest anchored
+ * distinctive neighbour of its run above or below (within EDIT_NEIGHBOUR_DISTANCE) is anchored
+ * there (exact or similar), the commit adds a line at the same distance
  * from it, no patch claims that line as written, and it keeps at least EDIT_SIMILARITY of the
  * line's tokens. Anything less (the line moved, other lines put in between) proves nothing: the
  * line stays unanchored, as before.
@@ -156,28 +157,50 @@ export function editsBeforeCommit(ctx: TrailContext, anchored: readonly Anchored
   return out;
 }
 
-/** The lineKey of the commit's line that is `line` edited, nearest anchored neighbour first; null when none. */
+/** How far (in lines of its run) an edited line looks for an anchored neighbour. */
+const EDIT_NEIGHBOUR_DISTANCE = 8;
+
+/**
+ * The lineKey of the commit's line that is `line` edited, from the nearest anchored distinctive
+ * neighbour above and below (within EDIT_NEIGHBOUR_DISTANCE); null when none: a bounded search,
+ * so that a long run with few anchors costs little.
+ */
 function editedTarget(ctx: TrailContext, a: AnchoredPatch, line: EvidenceLine, run: readonly EvidenceLine[], known: { readonly onRef: ReadonlySet<string>; readonly anchorIndex: ReadonlyMap<string, readonly Claim[]> }): string | null {
-  for (let d = 1; d < run.length; d++) {
-    for (const neighbour of [run[line.pos - d], run[line.pos + d]]) {
-      if (neighbour === undefined || neighbour.common) continue;
-      for (const anchor of a.lines[neighbour.index] ?? []) {
-        if ((anchor.match !== 'exact' && anchor.match !== 'similar') || !known.onRef.has(anchor.commit)) continue;
-        const n = anchor.n + (line.pos - neighbour.pos);
-        const k = lineKey(anchor.commit, anchor.path, n);
-        if (known.anchorIndex.has(k)) continue;
-        const added = addedLineAt(ctx, anchor.commit, anchor.path, n);
-        if (added !== undefined && similarity(line.t, added.t) >= EDIT_SIMILARITY) return k;
-      }
+  const neighbours: EvidenceLine[] = [];
+  for (const side of [-1, 1]) {
+    for (let d = 1; d <= EDIT_NEIGHBOUR_DISTANCE; d++) {
+      const neighbour = run[line.pos + side * d];
+      if (neighbour === undefined) break;
+      if (neighbour.common || (a.lines[neighbour.index] ?? []).length === 0) continue;
+      neighbours.push(neighbour);
+      break;
+    }
+  }
+  for (const neighbour of neighbours) {
+    for (const anchor of a.lines[neighbour.index] ?? []) {
+      if ((anchor.match !== 'exact' && anchor.match !== 'similar') || !known.onRef.has(anchor.commit)) continue;
+      const n = anchor.n + (line.pos - neighbour.pos);
+      const k = lineKey(anchor.commit, anchor.path, n);
+      if (known.anchorIndex.has(k)) continue;
+      const added = addedLineAt(ctx, anchor.commit, anchor.path, n);
+      if (added !== undefined && similarity(line.t, added.t) >= EDIT_SIMILARITY) return k;
     }
   }
   return null;
 }
 
+const addedByN = new WeakMap<CommitFile, Map<number, AddedLine>>();
+
 function addedLineAt(ctx: TrailContext, commit: string, path: string, n: number): AddedLine | undefined {
   for (const file of ctx.cache.get(commit)?.files ?? []) {
     if (file.path !== path) continue;
-    for (const hunk of file.hunks) for (const line of hunk.added) if (line.n === n) return line;
+    let byN = addedByN.get(file);
+    if (byN === undefined) {
+      byN = new Map(file.hunks.flatMap((h) => h.added.map((l) => [l.n, l] as const)));
+      addedByN.set(file, byN);
+    }
+    const line = byN.get(n);
+    if (line !== undefined) return line;
   }
   return undefined;
 }
