@@ -1,8 +1,9 @@
 // Survival of anchored patches at a ref, and line attribution, from one computation so that
 // `track` and `blame` can never disagree:
 //
-// 1. Walk the candidate commits on the ref, parents first, following each anchored line
-//    (walk.ts): reverted, edited (the edited line inherits the claim) or removed.
+// 1. Walk the candidate commits on the ref, parents first, following each anchored line, and
+//    each line a person edited before its commit (walk.ts): reverted, edited (the edited line
+//    inherits the claim, as an edit: the editing commit's line, the patch its origin) or removed.
 // 2. `git blame --porcelain` each file the lines may live in at the ref. A final line whose
 //    (commit, path, line) is an anchor is the patch's, alive; one that is a derived (edited)
 //    line is the patch's, edited.
