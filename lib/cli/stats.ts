@@ -57,7 +57,7 @@ export function renderStats(report: StatsReport): string {
   ];
   const t = report.totals;
   lines.push(`${t.addedLines} lines added: ${t.agentLines} by agents (${percent(t.share)}), ${t.humanLines} by people`);
-  if (t.survivingLines + t.editedLines > 0) lines.push(`at the head: ${t.survivingLines} agent lines as written${t.editedLines === 0 ? '' : `, ${t.editedLines} edited by later commits (theirs now)`}`);
+  if (t.survivingLines + t.editedLines > 0) lines.push(`at the head: ${t.survivingLines} agent lines as written${t.editedLines === 0 ? '' : `, ${t.editedLines} edited since (counted as the editor's)`}`);
   const states = SURVIVAL_STATES.filter((s) => t.patches[s] > 0);
   const withHuman = report.by === 'author' || report.by === 'day';
   const header = [report.by.toUpperCase(), 'AGENT', ...(withHuman ? ['HUMAN'] : []), 'SHARE', ...states.map((s) => s.toUpperCase()), 'TO REVERT', 'TOKENS', 'COST', 'PER LINE'];

@@ -133,7 +133,7 @@ function stateOf(f: Readonly<Record<LineFate, number>>, facts: StateFacts): { st
   if (f.alive + f.edited > 0) {
     const gone = f.removed + f.reverted + f.missing + f.uncommitted;
     if (gone === 0 && f.edited === 0) return facts.moved ? { state: 'moved', reason: `every line alive ${at}, under another path` } : { state: 'alive', reason: `every line alive ${at}` };
-    if (gone === 0) return { state: 'transformed', reason: `${f.edited} of ${evidence} lines edited by later commits` };
+    if (gone === 0) return { state: 'transformed', reason: `${f.edited} of ${evidence} lines edited since the agent wrote them` };
     return { state: 'partial', reason: `${f.alive + f.edited} of ${evidence} lines remain ${at}` };
   }
   if (f.missing > 0) return { state: 'unknown', reason: `${f.missing} lines are neither ${at} nor removed by a commit seen` };

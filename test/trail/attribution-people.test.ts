@@ -89,7 +89,8 @@ describe('a person\'s edit of an agent line: blame, track and stats agree it is 
 
   test('track: A\'s patch is transformed (7 lines alive, 1 edited), B\'s reverted', () => {
     const a = JSON.parse(ok(['track', '--json', A])) as { patches: { state: string; lines: Record<string, number> }[] };
-    assert.deepEqual(a.patches.map((p) => [p.state, p.lines.alive, p.lines.edited]), [['transformed', 7, 1]]);
+    const patches = (a as { patches: { state: string; reason: string; lines: Record<string, number> }[] }).patches;
+    assert.deepEqual(patches.map((p) => [p.state, p.lines.alive, p.lines.edited, p.reason]), [['transformed', 7, 1, '1 of 8 lines edited since the agent wrote them']]);
     const b = JSON.parse(ok(['track', '--json', B])) as { patches: { state: string }[] };
     assert.deepEqual(b.patches.map((p) => p.state), ['reverted']);
   });
@@ -119,7 +120,7 @@ describe('a person\'s edit of an agent line: blame, track and stats agree it is 
   });
 
   test('stats text says how many agent lines people edited since', () => {
-    assert.match(ok(['stats']), /^at the head: 7 agent lines as written, 1 edited by later commits \(theirs now\)$/m);
+    assert.match(ok(['stats']), /^at the head: 7 agent lines as written, 1 edited since \(counted as the editor's\)$/m);
   });
 });
 
