@@ -4,10 +4,15 @@
 // line alone never is. The expected state of every patch and the attribution of every line are
 // written down here, before running.
 
-import { runScenarios, type Scenario } from './scenario.js';
+import { runScenarios, type Action, type Scenario } from './scenario.js';
 
 const STOP = "export function stop(): void {\n  console.log('stopping');\n}\n";
 const TIMEOUT = 'export const timeoutSeconds = 30;\nexport const retries = 3;\n';
+/** Session A writes TIMEOUT to src/settings.ts, as patch A1. */
+const WRITE_SETTINGS: readonly Action[] = [
+  { s: 'A', prompt: 'add timeout and retry settings' },
+  { s: 'A', edit: 'A1', files: { 'src/settings.ts': TIMEOUT } },
+];
 
 const SCENARIOS: readonly Scenario[] = [
   {
@@ -72,8 +77,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'a person edits one of two agent lines: that line the person\'s (origin the step), the patch transformed',
     files: { 'README.md': 'settings\n' },
     script: [
-      { s: 'A', prompt: 'add timeout and retry settings' },
-      { s: 'A', edit: 'A1', files: { 'src/settings.ts': TIMEOUT } },
+      ...WRITE_SETTINGS,
       { commit: 'settings' },
       { commit: 'a longer timeout', files: { 'src/settings.ts': TIMEOUT.replace('= 30;', '= 60;') } },
     ],
@@ -83,22 +87,10 @@ const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
-    name: 'a person edits an agent line before committing it: the person\'s (origin the step), transformed',
+    name: 'a person edits an agent line before committing it: the person\'s (origin the step), transformed; reverted after a revert',
     files: { 'README.md': 'settings\n' },
     script: [
-      { s: 'A', prompt: 'add timeout and retry settings' },
-      { s: 'A', edit: 'A1', files: { 'src/settings.ts': TIMEOUT } },
-      { write: { 'src/settings.ts': TIMEOUT.replace('= 30;', '= 60;') } },
-      { commit: 'settings, with a longer timeout' },
-    ],
-    checks: [{ states: { A1: 'transformed' }, lines: { 'src/settings.ts': ['~A1', 'A1'] } }],
-  },
-  {
-    name: 'an edit before the commit, then a revert: reverted, nothing left',
-    files: { 'README.md': 'settings\n' },
-    script: [
-      { s: 'A', prompt: 'add timeout and retry settings' },
-      { s: 'A', edit: 'A1', files: { 'src/settings.ts': TIMEOUT } },
+      ...WRITE_SETTINGS,
       { write: { 'src/settings.ts': TIMEOUT.replace('= 30;', '= 60;') } },
       { commit: 'settings, with a longer timeout' },
       { git: ['revert', '--no-edit', 'HEAD'] },
@@ -112,8 +104,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'a person rewrites an agent line one for one, keeping under half its tokens: removed, not edited; partial',
     files: { 'README.md': 'settings\n' },
     script: [
-      { s: 'A', prompt: 'add timeout and retry settings' },
-      { s: 'A', edit: 'A1', files: { 'src/settings.ts': TIMEOUT } },
+      ...WRITE_SETTINGS,
       { commit: 'settings' },
       { commit: 'retries from the environment', files: { 'src/settings.ts': TIMEOUT.replace('export const retries = 3;', 'export default process.env.RETRIES;') } },
     ],
@@ -123,8 +114,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'a person only reindents an agent line: whitespace proves no authorship, still the agent\'s and alive',
     files: { 'README.md': 'settings\n' },
     script: [
-      { s: 'A', prompt: 'add timeout and retry settings' },
-      { s: 'A', edit: 'A1', files: { 'src/settings.ts': TIMEOUT } },
+      ...WRITE_SETTINGS,
       { commit: 'settings' },
       { commit: 'reindent', files: { 'src/settings.ts': TIMEOUT.replace('export const retries = 3;', 'export  const retries =  3;') } },
     ],
