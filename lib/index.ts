@@ -26,7 +26,7 @@ export { removeRecipient } from './store/recipients.js';
 export { rekeySession } from './store/rekey.js';
 export { runDoctor, type Check } from './doctor.js';
 export { trackSession, type TrackResult } from './trail/track.js';
-export { blameFile, type BlameResult } from './trail/blame.js';
+export { blameFile, type BlameResult, type BlamedLine, type LineOrigin } from './trail/blame.js';
 export { blamePr, type PrReport } from './trail/blame-pr.js';
 export { renderPrMarkdown } from './trail/pr-markdown.js';
 export { anchorNewCommits } from './trail/anchor-new.js';

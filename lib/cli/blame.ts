@@ -1,5 +1,6 @@
 // git trace blame FILE [-L a,b] [REV]: per line, the commit and, when an agent wrote it, the
-// session, step, agent, model and the prompt that drove it.
+// session, step, agent, model and the prompt that drove it; a person's edit of an agent's line
+// is the person's, shown with the step it was edited from.
 // git trace blame pr [BASE..HEAD | --base BRANCH]: the same for a branch, as a pull request body.
 
 import { UsageError } from '../errors.js';
@@ -16,12 +17,15 @@ const HELP = `usage: git trace blame [-L a,b] [--json] FILE [REV]
 
 For each line of FILE at REV (default HEAD): the commit that last changed it and, when a
 coding agent wrote it, the session, step, agent, model and the prompt that drove it. A
-line an agent wrote and someone edited since is marked '~'. Lines no session produced
-show '-'.
+line an agent wrote and a person edited since is the person's, shown with the agent's
+step it came from: 'human (edited from SESSION #STEP)'. A change of whitespace or
+formatting only leaves a line the agent's. Lines no session produced show '-'.
 
     -L a,b     only lines a to b (also a,+n and a,)
-    --json     print an array: per line {line, commit, session, step, stepId, agent,
-               model, prompt, edited, claims, author, text}
+    --json     print an array: per line {line, commit, by, session, step, stepId, agent,
+               model, prompt, edited, origin, claims, author, text}; 'by' is 'agent' or
+               'human'; an edited line has by 'human', null session fields, edited true
+               and origin {session, step, stepId, agent, model, prompt}
 
 'git trace blame pr --help' explains the pull request form.`;
 
@@ -39,9 +43,9 @@ export async function run(argv: readonly string[], context: CommandContext): Pro
   const repo = await context.repo();
   const result = await blameFile(repo, file, { ...(rev === undefined ? {} : { rev }), ...(range === undefined ? {} : { range }), ...(started === undefined ? {} : { started }), cwd: process.cwd(), warn });
   // Lines of sessions it cannot read would pass for people's, and a forged session's for an
-  // agent's: say so.
+  // agent's (or for the origin of a person's edit): say so.
   reportUnreadable(repo);
-  await warnUntrusted(repo, result.lines.flatMap((l) => (l.session === null ? [] : [l.session])));
+  await warnUntrusted(repo, result.lines.flatMap((l) => (l.session !== null ? [l.session] : l.origin !== null ? [l.origin.session] : [])));
   // An array, as ever; each row carries `version`, as every JSON object we print does.
   if (args.values.json === true) outJson(result.lines.map((l) => ({ version: 1, ...l })));
   else out(renderBlame(result));
@@ -76,7 +80,7 @@ function invalid(spec: string): never {
 
 export function renderBlame(result: BlameResult): string {
   const width = String(result.lines[result.lines.length - 1]?.line ?? 1).length;
-  const who = result.lines.map((l) => (l.session === null ? '-' : `${l.edited ? '~' : ''}${shortSession(l.session)} #${l.step ?? '?'}`));
+  const who = result.lines.map((l) => (l.session !== null ? stepTag(l.session, l.step) : l.origin !== null ? `human (edited from ${stepTag(l.origin.session, l.origin.step)})` : '-'));
   const whoWidth = Math.max(1, ...who.map((w) => w.length));
   const rows = result.lines.map((l, i) => {
     const tag = (who[i] ?? '-').padEnd(whoWidth);
@@ -84,15 +88,21 @@ export function renderBlame(result: BlameResult): string {
   });
   const legend = new Map<string, string>();
   for (const l of result.lines) {
-    if (l.session === null) continue;
-    const k = `${shortSession(l.session)} #${l.step ?? '?'}`;
+    const step = l.session !== null ? { session: l.session, step: l.step, agent: l.agent, model: l.model, prompt: l.prompt } : l.origin;
+    if (step === null) continue;
+    const k = stepTag(step.session, step.step);
     if (legend.has(k)) continue;
-    const detail = [l.agent, l.model].filter((x) => x !== null).join(' ');
-    legend.set(k, `${k}  ${l.session} step ${l.step ?? '?'}${detail === '' ? '' : ` (${detail})`}${l.prompt === null ? '' : `\n${' '.repeat(k.length + 2)}prompt: "${l.prompt}"`}`);
+    const detail = [step.agent, step.model].filter((x) => x !== null).join(' ');
+    legend.set(k, `${k}  ${step.session} step ${step.step ?? '?'}${detail === '' ? '' : ` (${detail})`}${step.prompt === null ? '' : `\n${' '.repeat(k.length + 2)}prompt: "${step.prompt}"`}`);
   }
   const agentLines = result.lines.filter((l) => l.session !== null).length;
-  const summary = `${agentLines} of ${result.lines.length} lines from agent sessions`;
+  const editedLines = result.lines.filter((l) => l.origin !== null).length;
+  const summary = `${agentLines} of ${result.lines.length} lines from agent sessions${editedLines === 0 ? '' : `, ${editedLines} edited by people since`}`;
   return [...rows, '', paint('dim', summary), ...[...legend.values()]].join('\n');
+}
+
+function stepTag(session: string, step: number | null): string {
+  return `${shortSession(session)} #${step ?? '?'}`;
 }
 
 function shortSession(id: string): string {

@@ -18,7 +18,9 @@ date, so the same history always gives the same output): the lines agents added 
 session's patch is anchored to them, as in 'blame pr') and the lines people added; each
 patch those lines came from with its state at the head (as 'track' judges it: alive,
 moved, transformed, partial, reverted, lost, unknown), the median time from its commit
-to its revert, and the tokens and cost of the sessions behind it per surviving line.
+to its revert, and the tokens and cost of the sessions behind it per surviving line. A
+person's edit of an agent's line is the person's line; at the head, agent lines edited
+since are counted apart from those surviving as the agent wrote them.
 
     --since DATE   start the window at DATE (2026-11-01, or an age before HEAD's
                    commit date: 7d, 12h, 2w); not with BASE..HEAD
@@ -55,6 +57,7 @@ export function renderStats(report: StatsReport): string {
   ];
   const t = report.totals;
   lines.push(`${t.addedLines} lines added: ${t.agentLines} by agents (${percent(t.share)}), ${t.humanLines} by people`);
+  if (t.survivingLines + t.editedLines > 0) lines.push(`at the head: ${t.survivingLines} agent lines as written${t.editedLines === 0 ? '' : `, ${t.editedLines} edited since (counted as the editor's)`}`);
   const states = SURVIVAL_STATES.filter((s) => t.patches[s] > 0);
   const withHuman = report.by === 'author' || report.by === 'day';
   const header = [report.by.toUpperCase(), 'AGENT', ...(withHuman ? ['HUMAN'] : []), 'SHARE', ...states.map((s) => s.toUpperCase()), 'TO REVERT', 'TOKENS', 'COST', 'PER LINE'];

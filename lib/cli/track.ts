@@ -16,7 +16,7 @@ Each patch the session produced, the commits that carry its lines (anchors) and 
 state at REF (default HEAD):
     alive        every line is at REF as the agent wrote it
     moved        every line is at REF, under another path
-    transformed  its lines are at REF, some edited by later commits
+    transformed  its lines are at REF, some edited since the agent wrote them
     partial      some of its lines are at REF, others are not
     reverted     a revert commit or an inverse patch removed it
     lost         it never reached a commit on REF, or is gone without a revert

@@ -91,7 +91,10 @@ export async function traceRecord(repo: TraceRepo, commit: string, egress: Expor
     const blamed = await blameFile(repo, path, { rev: commit, ...(warn === undefined ? {} : { warn }) });
     const own = blamed.lines.filter((l) => l.commit === commit);
     if (own.length === 0) continue;
-    for (const l of own) if (l.session !== null) sessions.set(l.session, l.agent);
+    for (const l of own) {
+      const step = conversationOf(l);
+      if (step !== null) sessions.set(step.session, step.agent);
+    }
     files.push({ path: egress.text(path), conversations: conversations(own) });
   }
   return {
@@ -131,13 +134,14 @@ function conversations(lines: readonly BlamedLine[]): TraceConversation[] {
   const groups = new Map<string, Group>();
   for (const l of lines) {
     const who = contributorOf(l);
-    const key = l.session ?? '';
+    const step = conversationOf(l);
+    const key = step?.session ?? '';
     let group = groups.get(key);
     if (group === undefined) {
-      group = { session: l.session, contributor: who, ranges: [], steps: new Set() };
+      group = { session: step?.session ?? null, contributor: who, ranges: [], steps: new Set() };
       groups.set(key, group);
     }
-    if (l.step !== null) group.steps.add(l.step);
+    if (step !== null && step.step !== null) group.steps.add(step.step);
     const last = group.ranges[group.ranges.length - 1];
     if (last !== undefined && last.end === l.line - 1 && sameContributor(last.contributor, who)) last.end = l.line;
     else group.ranges.push({ start: l.line, end: l.line, contributor: who });
@@ -151,9 +155,19 @@ function conversations(lines: readonly BlamedLine[]): TraceConversation[] {
   });
 }
 
+/**
+ * The conversation a line belongs to: the step that wrote it, or (a person's edit of an agent's
+ * line, `mixed` in the spec's words) the step it was edited from.
+ */
+function conversationOf(line: BlamedLine): { session: string; step: number | null; agent: AgentName | null; model: string | null } | null {
+  if (line.session !== null) return { session: line.session, step: line.step, agent: line.agent, model: line.model };
+  return line.origin;
+}
+
 function contributorOf(line: BlamedLine): Contributor {
-  if (line.session === null) return { type: 'human' };
-  const model = line.model === null ? null : modelId(line.model);
+  const step = conversationOf(line);
+  if (step === null) return { type: 'human' };
+  const model = step.model === null ? null : modelId(step.model);
   return { type: line.edited ? 'mixed' : 'ai', ...(model === null ? {} : { model_id: model }) };
 }
 

@@ -179,15 +179,19 @@ export async function blameAnswer(repo: TraceRepo, q: BlameQuery): Promise<Json>
   if (q.to !== undefined && q.from !== undefined && q.to < q.from) throw new UsageError(`the range ends (${q.to}) before it starts (${q.from})`);
   const range = q.from === undefined && q.to === undefined ? undefined : { from: q.from ?? 1, ...(q.to === undefined ? {} : { to: q.to }) };
   const result = await blameFile(repo, q.file, { ...(q.rev === undefined ? {} : { rev: q.rev }), ...(range === undefined ? {} : { range }), ...(repo.git.repo.workTree === null ? {} : { cwd: repo.git.repo.workTree }), warn: q.warn });
-  const { trust, note } = await trustOf(repo, result.lines.flatMap((l) => (l.session === null ? [] : [l.session])));
-  const lines = result.lines.map(({ claims, ...l }) => ({ ...l, claims: claims.length, ...(l.session === null ? {} : { trust: trust.get(l.session) ?? null }) }));
+  const { trust, note } = await trustOf(repo, result.lines.flatMap((l) => (l.session !== null ? [l.session] : l.origin !== null ? [l.origin.session] : [])));
+  const lines = result.lines.map(({ claims, ...l }) => {
+    const named = l.session ?? l.origin?.session ?? null;
+    return { ...l, claims: claims.length, ...(named === null ? {} : { trust: trust.get(named) ?? null }) };
+  });
   const agentLines = lines.filter((l) => l.session !== null).length;
+  const editedLines = lines.filter((l) => l.origin !== null).length;
   return {
     version: 1,
     path: result.path,
     rev: result.rev,
     commit: result.commit,
-    summary: `${agentLines} of ${lines.length} lines from agent sessions`,
+    summary: `${agentLines} of ${lines.length} lines from agent sessions${editedLines === 0 ? '' : `, ${editedLines} edited by people since`}`,
     lines,
     ...note,
     next: 'show_step {session, step} for the step that wrote a line; track {session} for whether its work survived',

@@ -161,7 +161,7 @@ export async function createServer(repo: TraceRepo, options: ServerOptions): Pro
     'blame',
     {
       title: 'Blame a file',
-      description: 'Per line of a file at a revision (default HEAD): the commit that last changed it and, when a coding agent wrote it, the session, step, agent, model and the prompt that drove it. from_line/to_line (1-based) narrow it to a range.',
+      description: 'Per line of a file at a revision (default HEAD): the commit that last changed it and, when a coding agent wrote it, the session, step, agent, model and the prompt that drove it; a line a person edited from an agent\'s is the person\'s (by: human), with that step as its origin. from_line/to_line (1-based) narrow it to a range.',
       inputSchema: { file: z.string().min(1).describe('a path relative to the repository top'), rev: z.string().optional(), from_line: z.number().int().min(1).optional(), to_line: z.number().int().min(1).optional() },
       annotations: { title: 'Blame a file', ...READ_ONLY },
     },

@@ -8,13 +8,20 @@
 //    (their token sequences concatenate to the same);
 // 3. context: a common line (blank, brace, import…) never anchors by itself; it anchors only at
 //    the very position a distinctive neighbour of its run anchored to, offset by their distance.
+// 4. hunk: a small change, every added line common (a `sed` bump of `1.0.0` to `1.0.1`), has no
+//    distinctive line to lean on; it anchors where path, hunk and order agree all at once: a
+//    candidate commit (after the session's base: order) changes the same file (path) with hunks
+//    that remove exactly the patch's removed lines and add exactly its added lines, in the same
+//    order (hunk). A common line alone (a pure addition of `}` or `return;`, with no removed
+//    line to pin it) still never anchors, and a whitespace-only change proves nothing either.
 //
 // A removal-only patch is anchored by the commits that removed its distinctive lines.
+// Where a line stands as evidence on its own is `provesAlone`, the one place the rules meet.
 
 import type { CommitFile, CommitRecord, AddedLine } from './commit-diff.js';
 import type { EvidenceLine, PatchEvidence } from './evidence.js';
 
-export type MatchKind = 'exact' | 'similar' | 'context';
+export type MatchKind = 'exact' | 'similar' | 'context' | 'hunk';
 
 export interface Anchor {
   readonly commit: string;
@@ -92,11 +99,13 @@ export function anchorPatch(patch: PatchEvidence, candidates: readonly CommitRec
   const lines: Anchor[][] = patch.added.map(() => []);
   const removals: RemovalAnchor[] = [];
   const distinctiveRemoved = patch.removed.filter((r) => !r.common);
+  const small = isSmallChange(patch);
   for (const record of candidates) {
     for (const file of record.files) {
       if (file.path !== patch.path && file.oldPath !== patch.path) continue;
       const index = fileIndex(file);
       if (!file.deleted) anchorInFile(patch, record.id, file.path, index, lines);
+      if (small && !file.deleted) anchorSmallChange(patch, record.id, file, lines);
       const removedHere = distinctiveRemoved.filter((r) => index.removedH.has(r.h)).length;
       if (removedHere > 0) removals.push({ commit: record.id, path: file.path, lines: removedHere });
     }
@@ -121,6 +130,55 @@ function anchorInFile(patch: PatchEvidence, commit: string, path: string, index:
   matchJoined(distinctive.filter((l) => !found.has(l.index)), index, add);
   anchorCommonLines(patch, index, found, add);
   for (const [i, anchors] of found) (out[i] as Anchor[]).push(...anchors);
+}
+
+/**
+ * A line that is evidence by itself: a distinctive line, or a line of a small change that rule 4
+ * anchored (path, hunk and order agreeing make up for its being common). Every other line is
+ * evidence only beside such a line of its run.
+ */
+export function provesAlone(a: PatchAnchors, index: number): boolean {
+  const line = a.patch.added[index];
+  if (line === undefined) return false;
+  return !line.common || (a.lines[index] ?? []).some((x) => x.match === 'hunk');
+}
+
+/** Rule 4 applies: only common lines added, some line removed, and not a whitespace-only change. */
+function isSmallChange(patch: PatchEvidence): boolean {
+  if (patch.added.length === 0 || patch.removed.length === 0) return false;
+  if (patch.added.some((l) => !l.common)) return false;
+  return !sameSequence(patch.added.map((l) => l.h), patch.removed.map((r) => r.h));
+}
+
+/** Rule 4: consecutive hunks of the commit's change to the file that are exactly the patch's. */
+function anchorSmallChange(patch: PatchEvidence, commit: string, file: CommitFile, out: Anchor[][]): void {
+  const removed = patch.removed.map((r) => r.h);
+  const added = patch.added.map((l) => l.h);
+  for (let i = 0; i < file.hunks.length; i++) {
+    const gotRemoved: string[] = [];
+    const gotAdded: AddedLine[] = [];
+    for (let j = i; j < file.hunks.length; j++) {
+      const hunk = file.hunks[j] as CommitFile['hunks'][number];
+      gotRemoved.push(...hunk.removed.map((r) => r.h));
+      gotAdded.push(...hunk.added);
+      if (!isPrefix(gotRemoved, removed) || !isPrefix(gotAdded.map((l) => l.h), added)) break;
+      if (gotRemoved.length === removed.length && gotAdded.length === added.length) {
+        gotAdded.forEach((target, k) => {
+          const list = out[k] as Anchor[];
+          if (!list.some((x) => x.commit === commit && x.path === file.path && x.n === target.n)) list.push({ commit, path: file.path, n: target.n, match: 'hunk' });
+        });
+        return;
+      }
+    }
+  }
+}
+
+function isPrefix(a: readonly string[], b: readonly string[]): boolean {
+  return a.length <= b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameSequence(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && isPrefix(a, b);
 }
 
 /** One patch line a formatter split over up to MAX_SPLIT consecutive lines of the commit. */

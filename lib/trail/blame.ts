@@ -1,6 +1,11 @@
 // `blame`: `git blame --porcelain` composed with the anchors. Per line, the commit and, when an
 // agent wrote it, the session, step, agent, model and the prompt that drove it.
 //
+// A line is the agent's when git blame gives it to a commit that carries the patch's line (an
+// anchor: the same line, or reformatted). A line git blame gives to a later commit that edited
+// an agent's line (walk.ts) is that commit author's, a person's: its session fields are null and
+// `origin` names the agent's step it was edited from.
+//
 // Scoped to what it prints: git blame runs at once, beside the catalog's refresh; then only the
 // sessions with a patch on the file (under any name it had) are read, from the catalog, and
 // only the commits that touched the file are looked at. The cost follows the file's history,
@@ -18,10 +23,23 @@ import { openTrail, prepare, scopeSession, sessionsOnPaths } from './scope.js';
 import { excerpt } from './steps.js';
 import { judge, type LineClaim } from './survival.js';
 
+/** The agent's line a person's line was edited from. */
+export interface LineOrigin {
+  readonly session: string;
+  readonly step: number;
+  readonly stepId: string;
+  readonly agent: AgentName | null;
+  readonly model: string | null;
+  /** The last prompt before that step, as a short excerpt. */
+  readonly prompt: string | null;
+}
+
 export interface BlamedLine {
   readonly line: number;
   readonly commit: string;
-  /** The session whose step wrote the line; null when no session did. */
+  /** Who wrote the line's text as it is: an agent's step, or a person (`author`). */
+  readonly by: 'agent' | 'human';
+  /** The session whose step wrote the line as it is; null when no session did (a person's line). */
   readonly session: string | null;
   readonly step: number | null;
   readonly stepId: string | null;
@@ -29,8 +47,10 @@ export interface BlamedLine {
   readonly model: string | null;
   /** The last prompt before that step, as a short excerpt. */
   readonly prompt: string | null;
-  /** The agent's line, edited by `commit` since. */
+  /** A person's edit (in `commit`) of an agent's line: `origin` names that line's step. */
   readonly edited: boolean;
+  /** The agent's line this person's line was edited from; null otherwise. */
+  readonly origin: LineOrigin | null;
   /** Every patch that claims the line (the first is the one shown). */
   readonly claims: readonly LineClaim[];
   readonly author: string;
@@ -81,19 +101,34 @@ export async function blameFile(repo: TraceRepo, file: string, options: BlameOpt
   const attributed = result.files.get(path);
   if (attributed === undefined || !attributed.exists) throw new UsageError(`no such path '${path}' in ${rev}`);
   const agents = new Map(scopes.map((s) => [s.evidence.meta.id, s.evidence.meta.agent]));
+  const stepOf = (claim: LineClaim): LineOrigin => {
+    const prompt = drivingPrompt(ctx.db, claim.session, claim.step);
+    return {
+      session: claim.session,
+      step: claim.step,
+      stepId: claim.stepId,
+      agent: agents.get(claim.session) ?? null,
+      model: stepModel(ctx.db, claim.session, claim.step),
+      prompt: prompt === null ? null : excerpt(prompt.text),
+    };
+  };
   const lines = attributed.lines.map((l): BlamedLine => {
+    // Claims come direct first: an edited claim leads only when no patch wrote the line as it is.
     const claim = l.claims[0];
-    const prompt = claim === undefined ? null : drivingPrompt(ctx.db, claim.session, claim.step);
+    const wrote = claim === undefined || claim.edited ? null : stepOf(claim);
+    const origin = claim !== undefined && claim.edited ? stepOf(claim) : null;
     return {
       line: l.line,
       commit: l.commit,
-      session: claim?.session ?? null,
-      step: claim?.step ?? null,
-      stepId: claim?.stepId ?? null,
-      agent: claim === undefined ? null : (agents.get(claim.session) ?? null),
-      model: claim === undefined ? null : stepModel(ctx.db, claim.session, claim.step),
-      prompt: prompt === null ? null : excerpt(prompt.text),
-      edited: claim?.edited ?? false,
+      by: wrote === null ? 'human' : 'agent',
+      session: wrote?.session ?? null,
+      step: wrote?.step ?? null,
+      stepId: wrote?.stepId ?? null,
+      agent: wrote?.agent ?? null,
+      model: wrote?.model ?? null,
+      prompt: wrote?.prompt ?? null,
+      edited: origin !== null,
+      origin,
       claims: l.claims,
       author: attributed.commits.get(l.commit)?.author ?? '',
       text: l.text,

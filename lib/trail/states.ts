@@ -1,7 +1,7 @@
 // From evidence lines' fates to a patch's state. The rules are in `stateOf`; a removal-only
 // patch has its own (`decideRemoval`).
 
-import type { Anchor } from './anchor.js';
+import { provesAlone, type Anchor } from './anchor.js';
 import type { AnchoredPatch, WalkFate } from './claims.js';
 import type { PatchEvidence } from './evidence.js';
 import type { TrailContext } from './scope.js';
@@ -17,7 +17,10 @@ export interface AnchorGroup {
   readonly path: string;
   /** Lines in that commit's version of the file. */
   readonly lines: readonly number[];
-  /** `exact` when every line matched exactly, else `similar` (reformatted) or `context`. */
+  /**
+   * `exact` when every line matched exactly, else `similar` (reformatted) or `hunk` (a small change
+   * matched by its whole hunk: anchor.ts, rule 4).
+   */
   readonly match: Anchor['match'];
   readonly onRef: boolean;
 }
@@ -56,6 +59,8 @@ export interface SeenAtRef {
   readonly alive: ReadonlyMap<number, ReadonlySet<string>>;
   /** Lines whose edited version is at the ref. */
   readonly edited: ReadonlySet<number>;
+  /** Lines a person edited before their commit: on the ref in that edited form (walk.ts). */
+  readonly editedBeforeCommit: ReadonlySet<number>;
   readonly walkFates: ReadonlyMap<string, WalkFate>;
   /** Lines a later step of the session removed before any commit. */
   readonly superseded: ReadonlySet<number>;
@@ -73,7 +78,7 @@ export function decide(a: AnchoredPatch, seen: SeenAtRef): PatchSurvival {
   let anchoredAnywhere = false;
   for (const line of a.patch.added) {
     // Common lines are evidence only where they stand beside the patch's surviving lines.
-    if (line.common && !alive.has(line.index) && !edited.has(line.index)) continue;
+    if (!provesAlone(a, line.index) && !alive.has(line.index) && !edited.has(line.index)) continue;
     if ((a.lines[line.index] ?? []).length > 0) anchoredAnywhere = true;
     const fate = lineFate(a, line.index, seen);
     fates[fate]++;
@@ -86,7 +91,7 @@ export function decide(a: AnchoredPatch, seen: SeenAtRef): PatchSurvival {
 function lineFate(a: AnchoredPatch, index: number, seen: SeenAtRef): LineFate {
   if (seen.alive.has(index)) return 'alive';
   if (seen.edited.has(index)) return 'edited';
-  if (!a.onRef.has(index)) return seen.superseded.has(index) ? 'superseded' : 'uncommitted';
+  if (!a.onRef.has(index) && !seen.editedBeforeCommit.has(index)) return seen.superseded.has(index) ? 'superseded' : 'uncommitted';
   const walked = seen.walkFates.get(`${a.patch.key}\u0000${index}`);
   if (walked === undefined) return 'missing';
   // Edited once, but the edited line is not at the ref either: it went later.
@@ -128,7 +133,7 @@ function stateOf(f: Readonly<Record<LineFate, number>>, facts: StateFacts): { st
   if (f.alive + f.edited > 0) {
     const gone = f.removed + f.reverted + f.missing + f.uncommitted;
     if (gone === 0 && f.edited === 0) return facts.moved ? { state: 'moved', reason: `every line alive ${at}, under another path` } : { state: 'alive', reason: `every line alive ${at}` };
-    if (gone === 0) return { state: 'transformed', reason: `${f.edited} of ${evidence} lines edited by later commits` };
+    if (gone === 0) return { state: 'transformed', reason: `${f.edited} of ${evidence} lines edited since the agent wrote them` };
     return { state: 'partial', reason: `${f.alive + f.edited} of ${evidence} lines remain ${at}` };
   }
   if (f.missing > 0) return { state: 'unknown', reason: `${f.missing} lines are neither ${at} nor removed by a commit seen` };
@@ -144,7 +149,7 @@ function anchorGroups(a: AnchoredPatch): AnchorGroup[] {
       const k = `${x.commit}\u0000${x.path}`;
       const g = groups.get(k) ?? { commit: x.commit, path: x.path, lines: new Set<number>(), match: 'exact' as Anchor['match'] };
       g.lines.add(x.n);
-      if (x.match === 'similar') g.match = 'similar';
+      if (x.match === 'similar' || x.match === 'hunk') g.match = x.match;
       groups.set(k, g);
     }
   });

@@ -5,8 +5,11 @@
 // Rules: deterministic, from the catalog, nothing decrypted. The default window is the 30 days
 // before HEAD's commit date, never before the time of the run, so the same history gives the
 // same bytes. A line is an agent's when a session's patch is anchored to it in the range's
-// commits (as in `blame pr`); every other added line is a person's. A session's tokens and cost
-// count whole, once per group it contributes to.
+// commits (as in `blame pr`); every other added line is a person's, a person's edit of an
+// agent's line included (it is the editing commit's, as in `blame`). At the head, an agent's
+// line a person edited since no longer counts as the agent's surviving line: it is counted
+// apart (`editedLines`). A session's tokens and cost count whole, once per group it contributes
+// to.
 
 import { runGit } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
@@ -14,7 +17,7 @@ import { aggregateCost, type CostSession } from '../analysis/cost.js';
 import { stepModel } from '../catalog/steps.js';
 import { usageSessions } from '../catalog/usage.js';
 import type { TraceRepo } from '../trace-repo.js';
-import { anchorPatch } from './anchor.js';
+import { anchorPatch, provesAlone, type PatchAnchors } from './anchor.js';
 import { addTo } from './claims.js';
 import { resolveRange } from './blame-pr.js';
 import type { PatchEvidence } from './evidence.js';
@@ -66,8 +69,10 @@ export interface StatsRow {
   readonly patches: Readonly<Record<Survival, number>>;
   /** Those patches' lines in the range, per their patch's state. */
   readonly lines: Readonly<Record<Survival, number>>;
-  /** Lines of those patches still at the head, as the agent wrote them or edited since. */
+  /** Lines of those patches still at the head as the agent wrote them (or only reformatted). */
   readonly survivingLines: number;
+  /** Lines of those patches at the head only as a later commit edited them: people's lines now. */
+  readonly editedLines: number;
   /** From the commit that carried a reverted patch to its revert, in seconds; null without any. */
   readonly medianRevertSeconds: number | null;
   readonly sessions: number;
@@ -187,13 +192,14 @@ async function logCommits(git: GitRepo, revs: readonly string[]): Promise<RangeC
 /** The patches with lines in the range, with their state at the head (one survival judgement for all). */
 async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], inRange: ReadonlySet<string>, head: string): Promise<RangePatch[]> {
   const lookup = new FileLookup(ctx, inRange);
-  const found = new Map<string, { patch: PatchEvidence; lines: Map<string, Set<string>> }>();
+  const found = new Map<string, { patch: PatchEvidence; anchors: PatchAnchors; lines: Map<string, Set<string>> }>();
   for (const scope of scopes) {
     const among = new Set([...inRange].filter((c) => scope.candidates.has(c)));
     for (const patch of scope.evidence.patches) {
       const lines = new Map<string, Set<string>>();
-      for (const list of anchorPatch(patch, lookup.recordsFor(patch.path, among)).lines) for (const a of list) addTo(lines, a.commit, `${a.path}\u0000${a.n}`);
-      if (lines.size > 0) found.set(patch.key, { patch, lines });
+      const anchors = anchorPatch(patch, lookup.recordsFor(patch.path, among));
+      for (const list of anchors.lines) for (const a of list) addTo(lines, a.commit, `${a.path}\u0000${a.n}`);
+      if (lines.size > 0) found.set(patch.key, { patch, anchors, lines });
     }
   }
   if (found.size === 0) return [];
@@ -210,7 +216,7 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
       model: stepModel(ctx.db, f.patch.session, f.patch.step) ?? 'unknown',
       lines: f.lines,
       survival,
-      revertSeconds: survival.state === 'reverted' ? revertSeconds(ctx, f.patch, [...f.lines.keys()], onHead) : null,
+      revertSeconds: survival.state === 'reverted' ? revertSeconds(ctx, f.anchors, [...f.lines.keys()], onHead) : null,
     });
   }
   return out.sort((a, b) => a.patch.key.localeCompare(b.patch.key));
@@ -218,12 +224,14 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
 
 /**
  * From the first commit carrying the patch to the first later commit on the head that removes one
- * of its distinctive lines from its file: the revert.
+ * of its lines that prove something alone (a small change's common line too) from its file: the
+ * revert.
  */
-function revertSeconds(ctx: TrailContext, patch: PatchEvidence, carriers: readonly string[], onHead: ReadonlySet<string>): number | null {
+function revertSeconds(ctx: TrailContext, anchors: PatchAnchors, carriers: readonly string[], onHead: ReadonlySet<string>): number | null {
   const first = ctx.graph.oldestFirst(carriers)[0];
   if (first === undefined) return null;
-  const wanted = new Set(patch.added.filter((l) => !l.common).map((l) => l.h));
+  const patch = anchors.patch;
+  const wanted = new Set(patch.added.filter((l) => provesAlone(anchors, l.index)).map((l) => l.h));
   for (const c of ctx.graph.oldestFirst(onHead)) {
     if (c.time < first.time || carriers.includes(c.id)) continue;
     const files = (ctx.cache.get(c.id)?.files ?? []).filter((f) => f.path === patch.path || f.oldPath === patch.path);
@@ -262,6 +270,7 @@ class Group {
   readonly patches = emptyCounts();
   readonly lines = emptyCounts();
   survivingLines = 0;
+  editedLines = 0;
   readonly reverts: number[] = [];
   readonly costs = new Map<string, Accumulated>();
 
@@ -272,7 +281,8 @@ class Group {
   addState(p: RangePatch): void {
     this.patches[p.survival.state]++;
     for (const lines of p.lines.values()) this.lines[p.survival.state] += lines.size;
-    this.survivingLines += p.survival.fates.alive + p.survival.fates.edited;
+    this.survivingLines += p.survival.fates.alive;
+    this.editedLines += p.survival.fates.edited;
     if (p.revertSeconds !== null) this.reverts.push(p.revertSeconds);
   }
 
@@ -293,6 +303,7 @@ class Group {
       patches: this.patches,
       lines: this.lines,
       survivingLines: this.survivingLines,
+      editedLines: this.editedLines,
       medianRevertSeconds: median(this.reverts),
       sessions,
       tokens,

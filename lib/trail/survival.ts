@@ -1,8 +1,9 @@
 // Survival of anchored patches at a ref, and line attribution, from one computation so that
 // `track` and `blame` can never disagree:
 //
-// 1. Walk the candidate commits on the ref, parents first, following each anchored line
-//    (walk.ts): reverted, edited (the edited line inherits the claim) or removed.
+// 1. Walk the candidate commits on the ref, parents first, following each anchored line, and
+//    each line a person edited before its commit (walk.ts): reverted, edited (the edited line
+//    inherits the claim, as an edit: the editing commit's line, the patch its origin) or removed.
 // 2. `git blame --porcelain` each file the lines may live in at the ref. A final line whose
 //    (commit, path, line) is an anchor is the patch's, alive; one that is a derived (edited)
 //    line is the patch's, edited.
@@ -10,12 +11,12 @@
 //
 // Blame is the ground truth for what is alive; the walk only explains what is not.
 import { mapLimit } from '../concurrency.js';
-import { anchorPatch } from './anchor.js';
+import { anchorPatch, provesAlone } from './anchor.js';
 import { blamePorcelain, type BlameCommitInfo, type BlameLine, type BlameOutput, type LineRange } from './blame-porcelain.js';
 import { addTo, lineKey, pushTo, type AnchoredPatch, type Claim } from './claims.js';
 import { FileLookup, type SessionScope, type TrailContext } from './scope.js';
 import { decide, decideRemoval, superseded, type PatchSurvival } from './states.js';
-import { walkHistory } from './walk.js';
+import { editsBeforeCommit, walkHistory } from './walk.js';
 
 export { LINE_FATES, SURVIVAL_STATES, type AnchorGroup, type LineFate, type PatchSurvival, type Survival } from './states.js';
 
@@ -83,7 +84,10 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
     });
   }
 
-  const walk = walkHistory(ctx, [...allCandidates].filter((c) => onRef.has(c)), anchorIndex);
+  const editedIndex = editsBeforeCommit(ctx, anchored, onRef, anchorIndex);
+  const enteredEdited = new Map<AnchoredPatch, Set<number>>();
+  for (const claims of editedIndex.values()) for (const c of claims) addTo(enteredEdited, c.anchored, c.index);
+  const walk = walkHistory(ctx, [...allCandidates].filter((c) => onRef.has(c)), anchorIndex, editedIndex);
 
   const judged = anchored.filter((a) => request.judge === undefined || request.judge.has(a.patch.session));
   const toBlame = new Map<string, LineRange | undefined>();
@@ -107,17 +111,17 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
       const derived = (walk.derived.get(k) ?? []).filter((c) => !direct.includes(c));
       for (const c of [...direct, ...derived]) {
         const evidence = c.anchored.patch.added[c.index];
-        if (evidence !== undefined && !evidence.common) addTo(liveRuns, c.anchored, evidence.run);
+        if (evidence !== undefined && provesAlone(c.anchored, c.index)) addTo(liveRuns, c.anchored, evidence.run);
       }
       return { direct, derived };
     });
     raw.push({ path, blamed, claims });
   }
-  // A common line (blank, brace) counts for its patch only beside a distinctive line of its run
-  // that is still there: a lone surviving brace proves nothing.
+  // A common line (blank, brace) counts for its patch only beside a line of its run that proves
+  // something alone (anchor.ts) and is still there: a lone surviving brace proves nothing.
   const counts = (c: Claim): boolean => {
     const evidence = c.anchored.patch.added[c.index];
-    return evidence !== undefined && (!evidence.common || (liveRuns.get(c.anchored)?.has(evidence.run) ?? false));
+    return evidence !== undefined && (provesAlone(c.anchored, c.index) || (liveRuns.get(c.anchored)?.has(evidence.run) ?? false));
   };
   const files = new Map<string, FileAttribution>();
   const aliveClaims = new Map<AnchoredPatch, Map<number, Set<string>>>();
@@ -148,8 +152,8 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
     const alive = aliveClaims.get(a) ?? new Map<number, Set<string>>();
     const edited = editedClaims.get(a) ?? new Set<number>();
     patches.push(
-      a.patch.added.some((l) => !l.common) || a.patch.removed.every((r) => r.common)
-        ? decide(a, { alive, edited, walkFates: walk.fates, superseded: superseded(a, anchored), refName: request.refName })
+      a.patch.added.some((l) => provesAlone(a, l.index)) || a.patch.removed.every((r) => r.common)
+        ? decide(a, { alive, edited, editedBeforeCommit: enteredEdited.get(a) ?? new Set(), walkFates: walk.fates, superseded: superseded(a, anchored), refName: request.refName })
         : await decideRemoval(a, ctx, { ref: request.ref, refName: request.refName, onRef }),
     );
   }

@@ -15,6 +15,9 @@ test('the demo plays a session through the hooks and shows what git-trace answer
   assert.match(text, /patch parse\.js \(observed\)/);
   assert.match(text, /^\w{8} 5f2c1e9a #2 2\)\s+return text\.split\(","\)\.map\(\(field\) => field\.trim\(\)\);$/m);
   assert.match(text, /^#2\s+parse\.js\s+alive/m);
+  // The sed bump is one common line replaced: path, hunk and order agree, so it is anchored.
+  assert.match(text, /^#3\s+VERSION\s+alive\s+[0-9a-f]{8}\s+every line alive at HEAD$/m);
+  assert.match(text, /^2 alive$/m);
   assert.match(text, /^ok\s+5f2c1e9a-d3m0/m);
   assert.doesNotMatch(text, /Found claude-code/, "the demo never looks at the user's agents");
 });

@@ -27,7 +27,7 @@ interface TraceRecord {
   files: { path: string; conversations: { url?: string; contributor: Contributor; ranges: { start_line: number; end_line: number; contributor?: Contributor }[]; related?: { type: string; url: string }[] }[] }[];
   metadata: { 'dev.git-trace': { sessions: { id: string; url: string; agent: string | null }[] } };
 }
-interface BlameLine { line: number; commit: string; session: string | null; step: number | null; model: string | null; edited: boolean }
+interface BlameLine { line: number; commit: string; session: string | null; step: number | null; model: string | null; edited: boolean; origin: { session: string; model: string | null } | null }
 
 describe('git trace export', () => {
   const run = new ScenarioRun({
@@ -117,10 +117,12 @@ describe('git trace export', () => {
       for (const path of changed) {
         for (const l of run.blame(path, commit) as unknown as BlameLine[]) {
           if (l.commit !== commit) continue;
-          const type = l.session === null ? 'human' : l.edited ? 'mixed' : 'ai';
+          // A person's edit of an agent's line is `mixed`, in the conversation it was edited from.
+          const step = l.session === null ? l.origin : { session: l.session, model: l.model };
+          const type = step === null ? 'human' : l.edited ? 'mixed' : 'ai';
           seen.add(type);
-          const model = l.model === null ? '-' : `anthropic/${l.model}`;
-          expected.set(`${path}:${l.line}`, l.session === null ? 'human - -' : `${type} git-trace://session/${l.session} ${model}`);
+          const model = step?.model == null ? '-' : `anthropic/${step.model}`;
+          expected.set(`${path}:${l.line}`, step === null ? 'human - -' : `${type} git-trace://session/${step.session} ${model}`);
         }
       }
       assert.deepEqual(new Map([...got].sort()), new Map([...expected].sort()), `lines of ${commit}`);

@@ -39,8 +39,8 @@ export interface Check {
   /** Every patch's state: `A1` (a label) or `A1:path` when the step changed several files. */
   readonly states: Readonly<Record<string, State>>;
   /**
-   * Per file, per line: '' when no session wrote it, a label when that patch did, '~label' when
-   * the agent's line was edited since.
+   * Per file, per line: '' when no session wrote it, a label when that patch did, '~label' when a
+   * person edited that patch's line since (the line is the person's, with the patch as origin).
    */
   readonly lines: Readonly<Record<string, readonly string[]>>;
 }
@@ -58,12 +58,16 @@ interface TrackJson {
   counts: Record<string, number>;
 }
 
-interface BlameJson {
+export interface BlameJson {
   line: number;
   commit: string;
+  by: 'agent' | 'human';
   session: string | null;
   step: number | null;
   edited: boolean;
+  origin: { session: string; step: number; stepId: string; agent: string | null; model: string | null; prompt: string | null } | null;
+  author: string;
+  text: string;
   claims: { session: string; step: number; path: string; edited: boolean }[];
 }
 
@@ -240,8 +244,15 @@ export class ScenarioRun {
     const labelOf = (session: string, step: number): string => labels.get(session)?.get(step) ?? `?${step}`;
     for (const [path, expected] of Object.entries(check.lines)) {
       const blamed = this.blame(path, at);
-      const got = blamed.map((l) => (l.session === null ? '' : `${l.edited ? '~' : ''}${labelOf(l.session, l.step ?? -1)}`));
+      const got = blamed.map((l) => (l.session !== null ? labelOf(l.session, l.step ?? -1) : l.origin !== null ? `~${labelOf(l.origin.session, l.origin.step)}` : ''));
       assert.deepEqual(got, [...expected], `attribution of ${path} at ${at}`);
+      // The fields say the same thing each their way: an agent's line has a session, a person's
+      // edit of one has an origin and no session.
+      for (const l of blamed) {
+        assert.equal(l.by, l.session === null ? 'human' : 'agent', `by of ${path}:${l.line}`);
+        assert.equal(l.edited, l.origin !== null, `edited of ${path}:${l.line}`);
+        if (l.origin !== null) assert.equal(l.session, null, `an edited line ${path}:${l.line} has no session`);
+      }
     }
 
     // Generic agreement: a patch is named by some line at the ref ⇔ its state says it is there.
