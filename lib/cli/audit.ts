@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import { auditSteps, rulesFor, type Finding } from '../insights/audit.js';
 import { AUDIT_RULES } from '../insights/audit-rules.js';
-import { listSessions, resolveSessionId } from '../store/queries.js';
+import { readSessions, selectSessions } from '../insights/sessions.js';
 import { parseCommand, parseSessionFilter } from './args.js';
 import type { CommandContext } from './commands.js';
 import { oneLine, plural, table } from './format.js';
@@ -44,13 +44,10 @@ export async function run(argv: readonly string[], context: CommandContext): Pro
     else out(table([['RULE', 'SEVERITY', 'WHAT', 'EXAMPLE'], ...rules.map((r) => [r.id, r.severity, r.summary, r.example])]));
     return 0;
   }
-  const ids = id !== undefined ? [await resolveSessionId(repo, id)] : (await listSessions(repo, filter)).sessions.map((s) => s.id);
+  const ids = await selectSessions(repo, id, filter);
   if (id === undefined) reportUnreadable(repo);
   const findings: Finding[] = [];
-  for (const sessionId of ids) {
-    const session = await repo.sessions.read(sessionId);
-    findings.push(...auditSteps(sessionId, session.steps, rules, repo.git.repo.workTree));
-  }
+  for await (const { id: sessionId, session } of readSessions(repo, ids)) findings.push(...auditSteps(sessionId, session.steps, rules, repo.git.repo.workTree));
   findings.sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.session.localeCompare(b.session) || a.step - b.step || a.rule.localeCompare(b.rule));
   const high = findings.some((f) => f.severity === 'high');
   if (args.values.json === true) outJson({ version: 1, sessions: ids.length, findings });
