@@ -112,16 +112,20 @@ export const SCORE_FORMULA = `100 - sum over kinds of min(${SCORE_CAP}, weights)
 /**
  * What makes two tool calls "the same kind", for a failure's outcome: for a shell command, its
  * principal command (the last part of a `&&` / `;` chain, so `cd x && npm test` is `npm test`)
- * cut to its program and first argument that is not a flag (`npm test -- -g x` is `npm test`);
- * for a tool with a file, the tool and the file; else the tool's name.
+ * cut to its program and first argument that is not a flag (`npm test -- -g x` is `npm test`),
+ * and the script a runner runs (`npm run lint`, `pnpm exec tsc` keep the script's name); for a tool
+ * with a file, the tool and the file; else the tool's name.
  */
+const RUNNER_VERBS: ReadonlySet<string> = new Set(['run', 'run-script', 'exec', 'x', 'dlx']);
+
 export function callKind(tool: string, command: string | null, path: string | null): string {
   if (command !== null) {
     const principal = command.split(/&&|;|\|\|/).map((part) => part.trim()).filter((part) => part !== '').pop() ?? command;
     const words = principal.split(/\s+/).filter((w) => w !== '' && !/^[A-Z_][A-Z0-9_]*=/.test(w));
     const [program = '', ...rest] = words;
-    const argument = rest.find((w) => !w.startsWith('-'));
-    return argument === undefined ? program : `${program} ${argument}`;
+    const args = rest.filter((w) => !w.startsWith('-'));
+    const kept = RUNNER_VERBS.has(args[0] ?? '') ? args.slice(0, 2) : args.slice(0, 1);
+    return [program, ...kept].join(' ');
   }
   return path === null ? tool : `${tool} ${path}`;
 }
