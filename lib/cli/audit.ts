@@ -1,11 +1,10 @@
 // git trace audit [ID | --since DATE]: risky actions agents took, by rule, with the step that
 // took each. Exit 1 when a high-severity rule fires, so that CI can gate on it.
 
-import { UsageError } from '../errors.js';
 import { auditSteps, rulesFor, type Finding } from '../insights/audit.js';
 import { AUDIT_RULES } from '../insights/audit-rules.js';
 import { readSessions, selectSessions } from '../insights/sessions.js';
-import { parseCommand, parseSessionFilter } from './args.js';
+import { parseCommand, parseSessionScope } from './args.js';
 import type { CommandContext } from './commands.js';
 import { oneLine, plural, table } from './format.js';
 import { info, out, outJson, reportUnreadable, warn } from './output.js';
@@ -32,10 +31,7 @@ const ORDER = { high: 0, medium: 1, low: 2 } as const;
 export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { since: { type: 'string' }, agent: { type: 'string' }, rules: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const [id, ...extra] = args.positionals;
-  if (extra.length > 0) throw new UsageError('audit takes at most one session ID', { hint: 'usage: git trace audit [--since DATE] [ID]' });
-  if (id !== undefined && (args.values.since !== undefined || args.values.agent !== undefined)) throw new UsageError('give a session ID or --since/--agent, not both');
-  const filter = parseSessionFilter(args.values);
+  const { id, filter } = parseSessionScope('audit', args.positionals, args.values);
   const repo = await context.repo();
   const { rules, problems } = await rulesFor(repo.git.repo);
   for (const problem of problems) warn(problem);

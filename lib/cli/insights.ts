@@ -2,11 +2,10 @@
 // deterministic signals with the steps that show them, and a scorecard; over many sessions, the
 // recurring problems ranked by how many sessions show them. Rules: lib/insights/insight-rules.ts.
 
-import { UsageError } from '../errors.js';
 import { SCORE_FORMULA } from '../insights/insight-rules.js';
 import { INSIGHTS_VERSION, sessionInsights, summarize, type SessionInsights, type InsightsSummary } from '../insights/insights.js';
 import { readSessions, selectSessions } from '../insights/sessions.js';
-import { parseCommand, parseSessionFilter } from './args.js';
+import { parseCommand, parseSessionScope } from './args.js';
 import type { CommandContext } from './commands.js';
 import { oneLine, plural, table } from './format.js';
 import { info, out, outJson, paint, reportUnreadable } from './output.js';
@@ -39,10 +38,7 @@ many sessions show them, with example steps, and each session's score.
 export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { since: { type: 'string' }, agent: { type: 'string' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const [id, ...extra] = args.positionals;
-  if (extra.length > 0) throw new UsageError('insights takes at most one session ID', { hint: 'usage: git trace insights [--since DATE] [ID]' });
-  if (id !== undefined && (args.values.since !== undefined || args.values.agent !== undefined)) throw new UsageError('give a session ID or --since/--agent, not both');
-  const filter = parseSessionFilter(args.values);
+  const { id, filter } = parseSessionScope('insights', args.positionals, args.values);
   const repo = await context.repo();
   const ids = await selectSessions(repo, id, filter);
   if (id === undefined) reportUnreadable(repo);
