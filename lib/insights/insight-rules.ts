@@ -33,7 +33,7 @@ export const LOOP_MIN_EDITS = 2;
 
 /**
  * re-steer: the person correcting the agent. Either a tool call the person interrupted (status
- * `interrupted`), or a prompt, after at least one tool call since the previous prompt, whose
+ * `interrupted`; a run of interrupted calls is one interruption: it stopped them all), or a prompt, after at least one tool call since the previous prompt, whose
  * text starts with one of these words (case-insensitive, after quotes and spaces; a whole word,
  * so "now" and "nothing" do not count).
  */
@@ -58,8 +58,9 @@ export const DISTINCTIVE_LINES_MAX = 400;
 
 /**
  * re-read: a file read (a read tool's path, or the files a tool reports it read) when the same
- * path, with the same range (offset and limit of the read, when given), was read before and no
- * step wrote it in between (a file-editing tool naming it, or a patch to it).
+ * path, with the same range (offset and limit of the read, when given; for a shell command that
+ * reads, such as `sed -n '1,260p' f`, the same command), was read before and no step wrote it in
+ * between (a file-editing tool naming it, or a patch to it).
  */
 export const READ_TOOLS: ReadonlySet<string> = new Set(['Read', 'NotebookRead', 'read_file', 'read', 'view']);
 

@@ -82,7 +82,7 @@ function toolCall(step: IndexedStep, roots: Roots): Call {
     kind: callKind(tool.tool.name, command, path),
     exact: command !== null ? command.replace(/\s+/g, ' ').trim() : `${tool.tool.name} ${JSON.stringify(tool.tool.input ?? null)}`,
     label,
-    reads: reads.map((p) => `${p}${rangeOf(tool.tool.input)}`),
+    reads: reads.map((p) => `${p}${command === null ? rangeOf(tool.tool.input) : ` (${command.replace(/\s+/g, ' ').trim()})`}`),
     written,
   };
 }
@@ -92,7 +92,7 @@ function relative(path: string, roots: Roots): string {
   return path;
 }
 
-/** A partial read's range (offset and limit), so reading two parts of a file is not a re-read. */
+/** A partial read's range (offset and limit), so reading two parts of a file is not a re-read. A shell read is keyed by its command (`sed -n '1,260p' f`) for the same reason. */
 function rangeOf(input: unknown): string {
   if (!isRecord(input)) return '';
   const parts = ['offset', 'limit', 'view_range'].filter((k) => input[k] !== undefined).map((k) => `${k}=${JSON.stringify(input[k])}`);
@@ -157,11 +157,25 @@ function editLoops(steps: readonly IndexedStep[]): Signal[] {
 function resteers(steps: readonly IndexedStep[]): Signal[] {
   const out: Signal[] = [];
   let lastTool: number | null = null;
+  // One interruption stops every call still running: a run of interrupted calls counts once.
+  let interrupted: IndexedStep[] = [];
+  const closeInterruption = (): void => {
+    const [first] = interrupted;
+    if (first === undefined) return;
+    const names = [...new Set(interrupted.map((s) => (s.kind === 'tool' ? s.tool.name : s.kind)))].join(', ');
+    const what = interrupted.length === 1 ? names : `${interrupted.length} calls (${names})`;
+    out.push({ kind: 're-steer', how: 'interrupt', step: first.index, steps: interrupted.map((s) => s.index), text: null, summary: `the person interrupted ${what}` });
+    interrupted = [];
+  };
   for (const step of steps) {
-    if (step.kind === 'tool') {
-      if (step.tool.status === 'interrupted') out.push({ kind: 're-steer', how: 'interrupt', step: step.index, steps: [step.index], text: null, summary: `the person interrupted ${step.tool.name}` });
+    if (step.kind === 'tool' && step.tool.status === 'interrupted') {
+      interrupted.push(step);
       lastTool = step.index;
-    } else if (step.kind === 'prompt' && step.sidechain === undefined) {
+      continue;
+    }
+    closeInterruption();
+    if (step.kind === 'tool') lastTool = step.index;
+    else if (step.kind === 'prompt' && step.sidechain === undefined) {
       if (lastTool !== null && RESTEER_OPENING.test(step.text)) {
         const text = (step.text.trim().split('\n')[0] ?? '').slice(0, 120);
         out.push({ kind: 're-steer', how: 'correction', step: step.index, steps: [lastTool, step.index], text, summary: `corrected after #${lastTool}: "${text}"` });
@@ -169,6 +183,7 @@ function resteers(steps: readonly IndexedStep[]): Signal[] {
       lastTool = null;
     }
   }
+  closeInterruption();
   return out;
 }
 
