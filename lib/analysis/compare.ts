@@ -18,7 +18,7 @@ import type { AgentName } from '../model/session.js';
 import type { IndexedStep } from '../model/step.js';
 import type { LoadedSession } from '../replay/load.js';
 import { effectivePatches, trailUpTo } from '../replay/trail.js';
-import { addDetachedWorktree, applyEpisode, hasCommit, removeWorktree, workTreeTree } from '../replay/worktree.js';
+import { addDetachedWorktree, applyEpisode, hasCommit, removeWorktree, scratchObjects, workTreeTree } from '../replay/worktree.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { trackSession } from '../trail/track.js';
 import { aggregateCost } from './cost.js';
@@ -124,19 +124,27 @@ async function survival(repo: TraceRepo, id: string): Promise<SessionSide['survi
 
 async function endStateDiff(repo: TraceRepo, a: LoadedSession, b: LoadedSession, withPatch: boolean): Promise<EndStateDiff> {
   const repoDir = repo.git.repo.workTree ?? repo.git.repo.gitDir;
-  const treeA = await endTree(repoDir, a);
-  const treeB = typeof treeA === 'string' ? await endTree(repoDir, b) : treeA;
-  if (typeof treeA === 'string' && typeof treeB === 'string') {
-    const numstat = await git(['diff-tree', '-r', '-z', '--numstat', '--no-renames', treeA, treeB], { cwd: repoDir });
-    const patch = withPatch ? await git(['diff-tree', '-r', '-p', '--no-renames', treeA, treeB], { cwd: repoDir }) : null;
-    return { method: 'trees', reason: null, trees: { a: treeA, b: treeB }, stat: parseNumstat(numstat), patch };
+  // The rebuilt trees' objects go to a scratch object directory, removed at the end: a read
+  // command leaves nothing in the repository's object store.
+  const objects = mkdtempSync(join(tmpdir(), 'git-trace-compare-objects-'));
+  const env = scratchObjects(objects, repo.git.repo.commonDir);
+  try {
+    const treeA = await endTree(repoDir, a, env);
+    const treeB = typeof treeA === 'string' ? await endTree(repoDir, b, env) : treeA;
+    if (typeof treeA === 'string' && typeof treeB === 'string') {
+      const numstat = await git(['diff-tree', '-r', '-z', '--numstat', '--no-renames', treeA, treeB], { cwd: repoDir, env });
+      const patch = withPatch ? await git(['diff-tree', '-r', '-p', '--no-renames', treeA, treeB], { cwd: repoDir, env }) : null;
+      return { method: 'trees', reason: null, trees: { a: treeA, b: treeB }, stat: parseNumstat(numstat), patch };
+    }
+    const why = typeof treeA === 'string' ? (treeB as { why: string }).why : treeA.why;
+    return { method: 'patches', reason: why, trees: null, ...patchUnionDiff(a.stored.steps, b.stored.steps, withPatch) };
+  } finally {
+    rmSync(objects, { recursive: true, force: true });
   }
-  const why = typeof treeA === 'string' ? (treeB as { why: string }).why : treeA.why;
-  return { method: 'patches', reason: why, trees: null, ...patchUnionDiff(a.stored.steps, b.stored.steps, withPatch) };
 }
 
-/** The session's end state as a tree id, or why it cannot be rebuilt. */
-async function endTree(repoDir: string, loaded: LoadedSession): Promise<string | { why: string }> {
+/** The session's end state as a tree id (its objects written where `env` says), or why it cannot be rebuilt. */
+async function endTree(repoDir: string, loaded: LoadedSession, env: Readonly<Record<string, string>>): Promise<string | { why: string }> {
   const base = loaded.stored.meta.session.baseCommit;
   if (base === undefined) return { why: `session '${loaded.id}' has no base commit` };
   if (!(await hasCommit(repoDir, base))) return { why: `the base commit ${base.slice(0, 12)} of session '${loaded.id}' is not in this repository` };
@@ -149,7 +157,7 @@ async function endTree(repoDir: string, loaded: LoadedSession): Promise<string |
     const report = await applyEpisode(dir, loaded.startState, trail);
     const failed = report.results.find((r) => r.outcome === 'failed');
     if (failed !== undefined) return { why: `session '${loaded.id}': ${failed.step === null ? 'the starting state' : `step ${failed.step}`}'s change to '${failed.path}' does not apply` };
-    return await workTreeTree(dir);
+    return await workTreeTree(dir, env);
   } finally {
     await removeWorktree(repoDir, dir);
     rmSync(scratch, { recursive: true, force: true });

@@ -110,8 +110,10 @@ describe('git trace compare', () => {
   });
 
   test('the end states: rebuilt trees diffed from A to B, stat and --patch', () => {
+    const objects = r.git('count-objects');
     const result = r.trace(['compare', '--json', '--patch', 'task-a', 'task-b']);
     assert.equal(result.status, 0, result.stderr);
+    assert.equal(r.git('count-objects'), objects, "nothing is written to the repository's object store");
     const e = (JSON.parse(result.stdout) as Compared).endState;
     assert.deepEqual([e.method, e.reason], ['trees', null]);
     assert.deepEqual(e.stat, [
@@ -121,6 +123,7 @@ describe('git trace compare', () => {
     assert.match(e.patch ?? '', /^-exports\.sum = \(xs\) => xs\.reduce\(\(a, b\) => a \+ b, 0\);$/m, "A's line leaves");
     assert.match(e.patch ?? '', /^\+  for \(const x of xs\) total \+= x;$/m, "B's loop comes in");
     assert.equal(r.git('status', '--porcelain'), '', 'the work tree is left as it was');
+    assert.equal(r.trace(['compare', '--json', '--patch', 'task-a', 'task-b']).stdout, result.stdout, 'the same answer twice');
     assert.equal(r.git('worktree', 'list').trim().split('\n').length, 1);
   });
 
