@@ -16,7 +16,7 @@ import { git } from '../../refs/git.js';
 import { isFailedTool } from '../ctx/tool-facts.js';
 import type { AgentName } from '../model/session.js';
 import type { IndexedStep } from '../model/step.js';
-import type { LoadedSession } from '../replay/load.js';
+import { loadSession, type LoadedSession } from '../replay/load.js';
 import { effectivePatches, trailUpTo } from '../replay/trail.js';
 import { addDetachedWorktree, applyEpisode, hasCommit, removeWorktree, scratchObjects, workTreeTree } from '../replay/worktree.js';
 import type { TraceRepo } from '../trace-repo.js';
@@ -72,7 +72,10 @@ export interface CompareResult {
   readonly endState: EndStateDiff;
 }
 
-export async function compareSessions(repo: TraceRepo, a: LoadedSession, b: LoadedSession, options: { readonly patch: boolean }): Promise<CompareResult> {
+/** Compare sessions `idA` and `idB` (ids or unique prefixes); `patch`: keep the whole end-state diff. */
+export async function compareSessions(repo: TraceRepo, idA: string, idB: string, options: { readonly patch: boolean }): Promise<CompareResult> {
+  const a = await loadSession(repo, idA);
+  const b = await loadSession(repo, idB);
   const sideA = await side(repo, a);
   const sideB = await side(repo, b);
   const inB = new Set(sideB.files);

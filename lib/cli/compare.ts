@@ -4,7 +4,6 @@
 
 import { UsageError } from '../errors.js';
 import { compareSessions, type CompareResult, type SessionSide } from '../analysis/compare.js';
-import { loadSession } from '../replay/load.js';
 import { parseCommand } from './args.js';
 import type { CommandContext } from './commands.js';
 import { formatDuration, oneLine, table } from './format.js';
@@ -31,10 +30,8 @@ export async function run(argv: readonly string[], context: CommandContext): Pro
   const [idA, idB, ...extra] = args.positionals;
   if (idA === undefined || idB === undefined || extra.length > 0) throw new UsageError('compare takes two session IDs', { hint: 'usage: git trace compare [--patch] [--json] A B' });
   const repo = await context.repo();
-  const a = await loadSession(repo, idA);
-  const b = await loadSession(repo, idB);
-  const result = await compareSessions(repo, a, b, { patch: args.values.patch === true });
-  await warnUntrusted(repo, [a.id, b.id]);
+  const result = await compareSessions(repo, idA, idB, { patch: args.values.patch === true });
+  await warnUntrusted(repo, [result.a.id, result.b.id]);
   if (args.values.json === true) outJson(result);
   else out(renderCompare(result));
   return 0;
