@@ -2,7 +2,7 @@
 // deterministic signals with the steps that show them, and a scorecard; over many sessions, the
 // recurring problems ranked by how many sessions show them. Rules: lib/insights/insight-rules.ts.
 
-import { SCORE_FORMULA } from '../insights/insight-rules.js';
+import { GRADES, SCORE_FORMULA } from '../insights/insight-rules.js';
 import { INSIGHTS_VERSION, sessionInsights, summarize, type SessionInsights, type InsightsSummary } from '../insights/insights.js';
 import { readSessions, selectSessions } from '../insights/sessions.js';
 import { parseCommand, parseSessionScope } from './args.js';
@@ -24,8 +24,8 @@ What went wrong in a session, each signal with the steps that show it:
     re-read        a file read again with no change to it in between
     compaction     the context was compacted (its cost: the tokens it replaced)
     patch-undone   a patch track finds reverted or lost at HEAD (one session only)
-and a scorecard: ${SCORE_FORMULA}.
-Grades: A from 90, B from 75, C from 60, D from 40, else F.
+and a score:
+${wrap(`${SCORE_FORMULA}. Grades: ${GRADES.map(([min, g]) => (min === 0 ? `else ${g}` : `${g} from ${min}`)).join(', ')}.`, 88, '    ')}
 
 Without ID, every session (since DATE, of AGENT): the recurring problems, ranked by how
 many sessions show them, with example steps, and each session's score.
@@ -34,6 +34,20 @@ many sessions show them, with example steps, and each session's score.
     --agent AGENT  only this agent's sessions
     --json         ID: print {version, session, signals, survival, scorecard};
                    else {version, sessions, problems, scores}`;
+
+/** Words to lines of at most `width` characters, each after `indent`. */
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(indent + line);
+  return lines.join('\n');
+}
 
 export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { since: { type: 'string' }, agent: { type: 'string' }, json: { type: 'boolean' } }, HELP);
