@@ -28,12 +28,13 @@ and a score:
 ${wrap(`${SCORE_FORMULA}. Grades: ${GRADES.map(([min, g]) => (min === 0 ? `else ${g}` : `${g} from ${min}`)).join(', ')}.`, 88, '    ')}
 
 Without ID, every session (since DATE, of AGENT): the recurring problems, ranked by how
-many sessions show them, with example steps, and each session's score.
+many sessions show them, with example steps; the calls that failed in more than one
+session; and each session's score.
 
     --since DATE   only sessions since DATE (2026-11-01, or an age: 7d, 12h, 2w)
     --agent AGENT  only this agent's sessions
     --json         ID: print {version, session, signals, survival, scorecard};
-                   else {version, sessions, problems, scores}`;
+                   else {version, sessions, problems, failingCalls, scores}`;
 
 /** Words to lines of at most `width` characters, each after `indent`. */
 function wrap(text: string, width: number, indent: string): string {
@@ -91,6 +92,10 @@ export function renderSummary(summary: InsightsSummary): string {
   else {
     const rows = summary.problems.map((p) => [p.problem, String(p.sessions), String(p.occurrences), p.examples.map((e) => `${e.session.slice(0, 8)}#${e.step}`).join(' ')]);
     lines.push(table([['PROBLEM', 'SESSIONS', 'TIMES', 'EXAMPLES'], ...rows]));
+  }
+  if (summary.failingCalls.length > 0) {
+    const rows = summary.failingCalls.map((c) => [c.call, String(c.sessions), `${c.outcomes.fixed}/${c.outcomes.retried}/${c.outcomes.abandoned}`, c.examples.map((e) => `${e.session.slice(0, 8)}#${e.step}`).join(' ')]);
+    lines.push('', paint('bold', 'calls failing in more than one session'), table([['CALL', 'SESSIONS', 'FIXED/RETRIED/ABANDONED', 'EXAMPLES'], ...rows]));
   }
   lines.push('', paint('bold', 'scores, lowest first'), table([['SESSION', 'SCORE', 'SIGNALS', 'TITLE'], ...summary.scores.map((s) => [s.session.slice(0, 8), `${s.score} ${s.grade}`, String(s.signals), oneLine(s.title ?? '', 50)])]));
   lines.push('', 'patch survival is judged per session: git trace insights ID');

@@ -86,9 +86,19 @@ export interface Problem {
   readonly examples: readonly { readonly session: string; readonly step: number; readonly summary: string }[];
 }
 
+/** A call (by its kind, see callKind) that failed in more than one session. */
+export interface RecurringFailure {
+  readonly call: string;
+  readonly sessions: number;
+  readonly outcomes: Readonly<Record<FailureOutcome, number>>;
+  readonly examples: readonly { readonly session: string; readonly step: number }[];
+}
+
 export interface InsightsSummary {
   readonly sessions: number;
   readonly problems: readonly Problem[];
+  /** Calls that failed in two sessions or more, most sessions first. */
+  readonly failingCalls: readonly RecurringFailure[];
   readonly scores: readonly { readonly session: string; readonly title: string | null; readonly score: number; readonly grade: string; readonly signals: number }[];
 }
 
@@ -127,8 +137,23 @@ export function summarize(all: readonly SessionInsights[]): InsightsSummary {
   const problems = [...byProblem.entries()]
     .map(([problem, e]): Problem => ({ problem, signal: e.signal, sessions: e.sessions.size, occurrences: e.occurrences, examples: e.examples }))
     .sort((a, b) => b.sessions - a.sessions || b.occurrences - a.occurrences || a.problem.localeCompare(b.problem));
+  const byCall = new Map<string, { sessions: Set<string>; outcomes: Record<FailureOutcome, number>; examples: { session: string; step: number }[] }>();
+  for (const insights of all) {
+    for (const signal of insights.signals) {
+      if (signal.kind !== 'failure') continue;
+      const entry = byCall.get(signal.call) ?? { sessions: new Set<string>(), outcomes: Object.fromEntries(FAILURE_OUTCOMES.map((o) => [o, 0])) as Record<FailureOutcome, number>, examples: [] };
+      if (!entry.sessions.has(insights.session.id) && entry.examples.length < EXAMPLES) entry.examples.push({ session: insights.session.id, step: signal.step });
+      entry.sessions.add(insights.session.id);
+      entry.outcomes[signal.outcome]++;
+      byCall.set(signal.call, entry);
+    }
+  }
+  const failingCalls = [...byCall.entries()]
+    .filter(([, e]) => e.sessions.size > 1)
+    .map(([call, e]): RecurringFailure => ({ call, sessions: e.sessions.size, outcomes: e.outcomes, examples: e.examples }))
+    .sort((a, b) => b.sessions - a.sessions || a.call.localeCompare(b.call));
   const scores = all
     .map((i) => ({ session: i.session.id, title: i.session.title, score: i.scorecard.score, grade: i.scorecard.grade, signals: i.signals.length }))
     .sort((a, b) => a.score - b.score || a.session.localeCompare(b.session));
-  return { sessions: all.length, problems, scores };
+  return { sessions: all.length, problems, failingCalls, scores };
 }

@@ -154,11 +154,12 @@ describe('git trace insights', () => {
   test('over many sessions: recurring problems ranked by sessions, with example steps', () => {
     const result = r.trace(['insights', '--json', '--since', '2020-01-01']);
     assert.equal(result.status, 0, result.stderr);
-    const json = JSON.parse(result.stdout) as { version: number; sessions: number; problems: { problem: string; sessions: number; occurrences: number; examples: { session: string; step: number }[] }[]; scores: { session: string; score: number }[] };
+    const json = JSON.parse(result.stdout) as { version: number; sessions: number; failingCalls: unknown[]; problems: { problem: string; sessions: number; occurrences: number; examples: { session: string; step: number }[] }[]; scores: { session: string; score: number }[] };
     assert.equal(json.version, 1);
     assert.equal(json.sessions, 2);
     assert.deepEqual(json.problems.find((p) => p.problem === 'loop (call)'), { problem: 'loop (call)', signal: 'loop', sessions: 1, occurrences: 1, examples: [{ session: 'messy', step: 2, summary: 'npm test run 3× with the same failing result' }] });
     assert.ok(!json.problems.some((p) => p.problem === 'patch-undone'), 'survival is not judged over many sessions');
+    assert.deepEqual(json.failingCalls, [], 'no call failed in both sessions');
     assert.deepEqual(json.scores.map((s) => s.session), ['messy', 'clean'], 'lowest score first');
     const text = r.trace(['insights']);
     assert.match(text.stdout, /recurring problems over 2 sessions/);
@@ -230,7 +231,8 @@ describe('insights over the shared real transcripts', { skip: skipWithoutShared 
     }
     const all = r.trace(['insights', '--json']);
     assert.equal(all.status, 0, all.stderr);
-    const summary = JSON.parse(all.stdout) as { sessions: number; problems: { problem: string }[]; scores: { session: string }[] };
+    const summary = JSON.parse(all.stdout) as { sessions: number; problems: { problem: string }[]; failingCalls: { call: string; sessions: number }[]; scores: { session: string }[] };
+    assert.ok(summary.failingCalls.some((c) => c.sessions >= 2), 'some call fails in several sessions');
     assert.ok(summary.sessions >= 20, `${summary.sessions} sessions`);
     // The transcripts were picked for their tool errors, interruptions and compactions.
     for (const problem of ['failure fixed', 'failure abandoned', 're-steer (interrupt)', 're-steer (correction)', 'compaction']) assert.ok(summary.problems.some((p) => p.problem === problem), problem);
