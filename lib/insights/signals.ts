@@ -46,16 +46,18 @@ export interface Roots {
   readonly cwd: string | null;
 }
 
+type ToolStep = Extract<IndexedStep, { readonly kind: 'tool' }>;
+
 /** Every signal the steps show, ordered by step, then kind. */
 export function stepSignals(steps: readonly IndexedStep[], roots: Roots): Signal[] {
-  const calls = steps.filter((s) => s.kind === 'tool').map((s) => toolCall(s, roots));
+  const calls = steps.filter((s): s is ToolStep => s.kind === 'tool').map((s) => toolCall(s, roots));
   const signals = [...failures(calls), ...loops(calls), ...editLoops(steps), ...resteers(steps), ...unusedOutputs(steps, calls), ...rereads(calls), ...compactions(steps)];
   return signals.sort((a, b) => a.step - b.step || a.kind.localeCompare(b.kind));
 }
 
 /** A tool step with what the signals need, worked out once. */
 interface Call {
-  readonly step: IndexedStep & { readonly kind: 'tool' };
+  readonly step: ToolStep;
   readonly failed: boolean;
   /** For a failure's outcome: see callKind. */
   readonly kind: string;
@@ -67,10 +69,9 @@ interface Call {
   readonly written: readonly string[];
 }
 
-function toolCall(step: IndexedStep, roots: Roots): Call {
-  const tool = step as IndexedStep & { kind: 'tool' };
-  const facts = stepFacts(step, roots.workTree);
-  const command = shellCommand(step);
+function toolCall(tool: ToolStep, roots: Roots): Call {
+  const facts = stepFacts(tool, roots.workTree);
+  const command = shellCommand(tool);
   const written = facts.written.map((p) => relative(p, roots));
   const read = READ_TOOLS.has(tool.tool.name) || (tool.tool.reads ?? []).length > 0;
   const reads = read ? facts.files.map((p) => relative(p, roots)).filter((p) => !written.includes(p)) : [];
@@ -78,7 +79,7 @@ function toolCall(step: IndexedStep, roots: Roots): Call {
   const label = command ?? (path === null ? tool.tool.name : `${tool.tool.name} ${path}`);
   return {
     step: tool,
-    failed: isFailedTool(step),
+    failed: isFailedTool(tool),
     kind: callKind(tool.tool.name, command, path),
     exact: command !== null ? command.replace(/\s+/g, ' ').trim() : `${tool.tool.name} ${JSON.stringify(tool.tool.input ?? null)}`,
     label,
@@ -248,7 +249,7 @@ function rereads(calls: readonly Call[]): Signal[] {
 
 function compactions(steps: readonly IndexedStep[]): Signal[] {
   return steps
-    .filter((s): s is IndexedStep & { kind: 'compaction' } => s.kind === 'compaction')
+    .filter((s): s is Extract<IndexedStep, { readonly kind: 'compaction' }> => s.kind === 'compaction')
     .map((s) => ({
       kind: 'compaction',
       step: s.index,
