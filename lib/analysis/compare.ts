@@ -9,6 +9,7 @@
 // lines each session's patches added and left, A's against B's. That is an approximation (it
 // knows nothing of the lines neither touched) and the result says which was used and why.
 
+import { TraceError } from '../errors.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +122,9 @@ async function survival(repo: TraceRepo, id: string): Promise<SessionSide['survi
     const tracked = await trackSession(repo, id);
     return { judged: true, at: tracked.at.ref, counts: tracked.counts };
   } catch (error) {
-    return { judged: false, reason: (error as Error).message };
+    // An unborn HEAD, a history git cannot walk: the rest of the comparison still stands.
+    if (!(error instanceof TraceError)) throw error;
+    return { judged: false, reason: error.message };
   }
 }
 

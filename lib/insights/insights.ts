@@ -3,6 +3,7 @@
 // by how many sessions show them. Survival is judged for one session only: over many it would
 // walk the history once per session, so it is left out and the result says so.
 
+import { TraceError } from '../errors.js';
 import type { AgentName } from '../model/session.js';
 import type { StoredSession } from '../store/session-store.js';
 import type { TraceRepo } from '../trace-repo.js';
@@ -55,8 +56,9 @@ async function undonePatches(repo: TraceRepo, id: string): Promise<{ survival: S
     const signals = undone.map((p): Signal => ({ kind: 'patch-undone', step: p.step, steps: [p.step], path: p.path, state: p.state, summary: `patch to ${p.path} ${p.state} at ${tracked.at.ref}: ${p.reason}` }));
     return { survival: { judged: true, at: tracked.at.ref, counts: tracked.counts }, signals };
   } catch (error) {
-    // An unborn HEAD, a session with no base: no survival to judge, the rest still stands.
-    return { survival: { judged: false, reason: (error as Error).message }, signals: [] };
+    // An unborn HEAD, a history git cannot walk: no survival to judge, the rest still stands.
+    if (!(error instanceof TraceError)) throw error;
+    return { survival: { judged: false, reason: error.message }, signals: [] };
   }
 }
 
