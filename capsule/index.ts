@@ -1,10 +1,11 @@
 // The capsule format's API: build a payload from a stored session, seal it, read and open a
-// capsule file, replay it. The CLI (lib/cli/capsule.ts) is a thin layer over these.
+// capsule file, replay it, bisect its trail. The CLI (lib/cli/capsule.ts) is a thin layer over these.
 
 export { buildCapsule, type BuildOptions, type BuiltCapsule } from './build.js';
 export { sealCapsule, packCapsule, payloadPlaintext, type Lock } from './seal.js';
 export { readCapsule, openCapsule, type Key, type OpenedCapsule, type SealedCapsule } from './open.js';
 export { replayCapsule, type ReplayOptions, type ReplayReport } from './replay.js';
+export { bisectCapsule, type CapsuleBisectOptions, type CapsuleBisect } from './bisect.js';
 export { judge, type Outcome, type Judgement } from './verdict.js';
 export { runCommand, type CommandRun, type CommandRequest } from '../lib/replay/run-command.js';
 export { isolation, type Isolation, type Network } from './sandbox.js';

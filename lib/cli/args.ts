@@ -44,3 +44,11 @@ export function parseSessionFilter(values: { readonly agent?: string | undefined
   if (agent !== undefined && !isAgentName(agent)) throw new UsageError(`unknown agent '${agent}'`, { hint: `agents: ${AGENTS.join(', ')}` });
   return { ...(agent === undefined ? {} : { agent }), ...(since === undefined ? {} : { since: parseSince(since) }) };
 }
+
+/** One session by ID, or every session of --since/--agent, never both: audit's and insights' scope. */
+export function parseSessionScope(command: string, positionals: readonly string[], values: { readonly agent?: string | undefined; readonly since?: string | undefined }): { readonly id: string | undefined; readonly filter: SessionFilter } {
+  const [id, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`${command} takes at most one session ID`, { hint: `usage: git trace ${command} [--since DATE] [ID]` });
+  if (id !== undefined && (values.since !== undefined || values.agent !== undefined)) throw new UsageError('give a session ID or --since/--agent, not both');
+  return { id, filter: parseSessionFilter(values) };
+}

@@ -1,11 +1,10 @@
 // git trace audit [ID | --since DATE]: risky actions agents took, by rule, with the step that
 // took each. Exit 1 when a high-severity rule fires, so that CI can gate on it.
 
-import { UsageError } from '../errors.js';
 import { auditSteps, rulesFor, type Finding } from '../insights/audit.js';
 import { AUDIT_RULES } from '../insights/audit-rules.js';
-import { listSessions, resolveSessionId } from '../store/queries.js';
-import { parseCommand, parseSessionFilter } from './args.js';
+import { readSessions, selectSessions } from '../insights/sessions.js';
+import { parseCommand, parseSessionScope } from './args.js';
 import type { CommandContext } from './commands.js';
 import { oneLine, plural, table } from './format.js';
 import { info, out, outJson, reportUnreadable, warn } from './output.js';
@@ -32,10 +31,7 @@ const ORDER = { high: 0, medium: 1, low: 2 } as const;
 export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const args = parseCommand(argv, { since: { type: 'string' }, agent: { type: 'string' }, rules: { type: 'boolean' }, json: { type: 'boolean' } }, HELP);
   if (args === null) return 0;
-  const [id, ...extra] = args.positionals;
-  if (extra.length > 0) throw new UsageError('audit takes at most one session ID', { hint: 'usage: git trace audit [--since DATE] [ID]' });
-  if (id !== undefined && (args.values.since !== undefined || args.values.agent !== undefined)) throw new UsageError('give a session ID or --since/--agent, not both');
-  const filter = parseSessionFilter(args.values);
+  const { id, filter } = parseSessionScope('audit', args.positionals, args.values);
   const repo = await context.repo();
   const { rules, problems } = await rulesFor(repo.git.repo);
   for (const problem of problems) warn(problem);
@@ -44,13 +40,10 @@ export async function run(argv: readonly string[], context: CommandContext): Pro
     else out(table([['RULE', 'SEVERITY', 'WHAT', 'EXAMPLE'], ...rules.map((r) => [r.id, r.severity, r.summary, r.example])]));
     return 0;
   }
-  const ids = id !== undefined ? [await resolveSessionId(repo, id)] : (await listSessions(repo, filter)).sessions.map((s) => s.id);
+  const ids = await selectSessions(repo, id, filter);
   if (id === undefined) reportUnreadable(repo);
   const findings: Finding[] = [];
-  for (const sessionId of ids) {
-    const session = await repo.sessions.read(sessionId);
-    findings.push(...auditSteps(sessionId, session.steps, rules, repo.git.repo.workTree));
-  }
+  for await (const { id: sessionId, session } of readSessions(repo, ids)) findings.push(...auditSteps(sessionId, session.steps, rules, repo.git.repo.workTree));
   findings.sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.session.localeCompare(b.session) || a.step - b.step || a.rule.localeCompare(b.rule));
   const high = findings.some((f) => f.severity === 'high');
   if (args.values.json === true) outJson({ version: 1, sessions: ids.length, findings });

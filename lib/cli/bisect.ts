@@ -55,7 +55,7 @@ export async function run(argv: readonly string[], context: CommandContext): Pro
   return result.found ? 0 : 1;
 }
 
-function describeRun(r: BisectRun, fixed: boolean): string {
+export function describeRun(r: BisectRun, fixed: boolean): string {
   const where = r.step < 0 ? 'at the start' : `after step #${r.step}`;
   const how = r.timedOut ? 'timed out' : r.exitCode === 0 ? 'passes' : `fails (exit ${r.exitCode ?? 'killed'})`;
   const doubt = r.unapplied > 0 ? ` (${plural(r.unapplied, 'patch')} did not apply)` : '';
@@ -63,7 +63,7 @@ function describeRun(r: BisectRun, fixed: boolean): string {
   return `${where}: ${how}, ${mark}${doubt}`;
 }
 
-function render(result: BisectResult, steps: readonly IndexedStep[], fixed: boolean): string {
+export function render(result: BisectResult, steps: readonly IndexedStep[], fixed: boolean): string {
   const runs = plural(result.runs.length, 'run');
   if (!result.found) {
     const why = {

@@ -1,16 +1,18 @@
-// git trace capsule seal|open|replay: bug capsules. Seal asks before anything leaves (or --yes;
+// git trace capsule seal|open|replay|bisect: bug capsules. Seal asks before anything leaves (or --yes;
 // with no terminal and no --yes it refuses) and signs with the user's signing key; replay asks
 // before running the capsule's command, which is someone else's code, showing who signed it and
 // the files that run code; --yes is refused unless the signer is a recipient of this repository
-// or named with --trust-signer. Passphrases come from the terminal or a file descriptor only.
+// or named with --trust-signer. Bisect runs the capsule's code too, and asks the same way.
+// Passphrases come from the terminal or a file descriptor only.
 
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { buildCapsule, type BuiltCapsule } from '../../capsule/build.js';
 import { openCapsule, readCapsule, type Key, type OpenedCapsule } from '../../capsule/open.js';
+import { bisectCapsule } from '../../capsule/bisect.js';
 import { replayCapsule, type ReplayReport } from '../../capsule/replay.js';
 import { episodePatches, runFiles, writtenPaths } from '../../capsule/run-files.js';
-import { isolation } from '../../capsule/sandbox.js';
+import { isolation, type Isolation } from '../../capsule/sandbox.js';
 import { sealCapsule, type Lock } from '../../capsule/seal.js';
 import { judgeSigner } from '../../capsule/signature.js';
 import { askHidden, askNewPassphrase, askYesNo, hasTerminal, readPassphraseFd } from '../../capsule/terminal.js';
@@ -20,6 +22,7 @@ import { loadIdentity, refuseSharedIdentity } from '../crypto/identity.js';
 import { isSigningPublicKey, keyFingerprint, loadSigningKeyIfAny } from '../crypto/signing.js';
 import { InputError, KeyError, RepoError, UsageError } from '../errors.js';
 import { readRedactionConfig } from '../repo-config.js';
+import type { BisectRun } from '../replay/bisect.js';
 import { loadSession } from '../replay/load.js';
 import { resolveCommit } from '../trail/revision.js';
 import { parseStepSpec } from '../replay/step-spec.js';
@@ -28,12 +31,15 @@ import { readSettings } from '../settings.js';
 import { readRecipients, type Recipient } from '../store/recipients.js';
 import { parseCommand } from './args.js';
 import { describeCapsule, describeConsent, describeReplay, describeSeal, replayQuestion, type CapsuleView } from './capsule-render.js';
-import { out, outJson, warn } from './output.js';
+import { describeRun, render as renderBisect } from './bisect.js';
+import { info, out, outJson, warn } from './output.js';
 import type { CommandContext } from './commands.js';
 
 const HELP = `usage: git trace capsule seal [options] ID[@A..B] -o FILE
    or: git trace capsule open [--json] [KEY OPTIONS] FILE
    or: git trace capsule replay [--against REV] [--keep DIR] [--timeout SECONDS] [--yes] [--trust-signer KEY]
+                                [--network] [--json] [KEY OPTIONS] FILE
+   or: git trace capsule bisect [--test CMD] [--fixed] [--timeout SECONDS] [--yes] [--trust-signer KEY]
                                 [--network] [--json] [KEY OPTIONS] FILE
 
 A capsule is a sealed, encrypted file holding an episode of a session: a slice of its
@@ -81,7 +87,18 @@ replay
                           signer is a recipient of this repository or --trust-signer names it
     --trust-signer KEY    trust this signer: its fingerprint (SHA256:…) or 'ssh-ed25519 AAAA…'
     --network             let the command reach the network (default: isolated where possible)
-    --json                print the result as JSON (at least 'verdict', 'signer', 'network')`;
+    --json                print the result as JSON (at least 'verdict', 'signer', 'network')
+
+bisect
+    The search of 'git trace bisect', over the capsule's trail: the first step after which
+    the test fails (with --fixed: passes), each probe rebuilt from the capsule in a scratch
+    work tree and run as replay runs its command. Consent and trust as for replay.
+    --test CMD            the command that tells (default: the capsule's verdict command)
+    --fixed               find the step after which CMD starts passing instead
+    --timeout SECONDS     time limit per run (default 300; a run past it counts as failing)
+    --yes, --trust-signer, --network   as for replay
+    --json                print {capsule, session, found, step, runs, candidates, reason, signer}
+    Exit status: 0 when a step is found, 1 when none is.`;
 
 export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const [sub, ...rest] = argv;
@@ -92,12 +109,14 @@ export async function run(argv: readonly string[], context: CommandContext): Pro
       return open(rest);
     case 'replay':
       return replay(rest);
+    case 'bisect':
+      return bisect(rest);
     case '--help':
     case '-h':
       out(HELP);
       return 0;
     default:
-      throw new UsageError(sub === undefined ? 'capsule needs a subcommand' : `'${sub}' is not a capsule subcommand`, { hint: 'use: git trace capsule seal|open|replay (see --help)' });
+      throw new UsageError(sub === undefined ? 'capsule needs a subcommand' : `'${sub}' is not a capsule subcommand`, { hint: 'use: git trace capsule seal|open|replay|bisect (see --help)' });
   }
 }
 
@@ -219,45 +238,99 @@ async function recipientsOf(repo: GitRepo | null): Promise<Recipient[]> {
   }
 }
 
-async function replay(argv: readonly string[]): Promise<number> {
-  const args = parseCommand(
-    argv,
-    { ...KEY_OPTIONS, against: { type: 'string' }, keep: { type: 'string' }, timeout: { type: 'string' }, yes: { type: 'boolean' }, 'trust-signer': { type: 'string', multiple: true }, network: { type: 'boolean' }, json: { type: 'boolean' } },
-    HELP,
-  );
-  if (args === null) return 0;
-  const file = oneFile(args.positionals, 'replay');
-  const timeout = args.values.timeout === undefined ? 120 : wholeNumber(args.values.timeout, '--timeout');
-  if (timeout < 1) throw new UsageError('--timeout needs at least 1 second');
-  if (args.values.yes !== true && !hasTerminal()) {
-    throw new UsageError("refusing to run the capsule's command without consent: there is no terminal to ask on", { hint: `read what it runs with 'git trace capsule open ${file}', then replay with --yes` });
+const RUN_OPTIONS = { ...KEY_OPTIONS, timeout: { type: 'string' }, yes: { type: 'boolean' }, 'trust-signer': { type: 'string', multiple: true }, network: { type: 'boolean' }, json: { type: 'boolean' } } as const;
+
+interface RunValues {
+  readonly identity?: string | undefined;
+  readonly passphrase?: boolean | undefined;
+  readonly 'passphrase-fd'?: string | undefined;
+  readonly yes?: boolean | undefined;
+  readonly 'trust-signer'?: string[] | undefined;
+  readonly network?: boolean | undefined;
+}
+
+/**
+ * Open the capsule and get consent to run its code, by replay's rules: without --yes, a terminal
+ * to ask on; with --yes, a signer that is a recipient here or named by --trust-signer. `command`
+ * is what will run when it is not the capsule's own verdict command (bisect --test).
+ */
+async function consentToRun(file: string, values: RunValues, sub: string, command?: string): Promise<{ view: CapsuleView; sandbox: Isolation }> {
+  if (values.yes !== true && !hasTerminal()) {
+    throw new UsageError("refusing to run the capsule's command without consent: there is no terminal to ask on", { hint: `read what it runs with 'git trace capsule open ${file}', then ${sub} with --yes` });
   }
-  const trusted = (args.values['trust-signer'] ?? []).map(trustedKey);
-  const view = await viewOf(await unlock(file, args.values), trusted);
+  const trusted = (values['trust-signer'] ?? []).map(trustedKey);
+  const view = await viewOf(await unlock(file, values), trusted);
   const signer = view.signer;
-  if (args.values.yes === true && !signer.trusted) {
-    if (signer.fingerprint === null) throw new KeyError("refusing to run an unsigned capsule's command with --yes", { hint: `replay it on a terminal to be asked, or ask the sender to seal it again with a signing key ('git trace init' makes one)` });
+  if (values.yes === true && !signer.trusted) {
+    if (signer.fingerprint === null) throw new KeyError("refusing to run an unsigned capsule's command with --yes", { hint: `${sub} it on a terminal to be asked, or ask the sender to seal it again with a signing key ('git trace init' makes one)` });
     throw new KeyError(`refusing to run with --yes a capsule signed by an unknown key ${signer.fingerprint}`, { hint: `if you know this key is the sender's, run again with: --trust-signer ${signer.fingerprint}` });
   }
-  const sandbox = isolation(args.values.network === true);
-  if (sandbox.network === 'not-isolated' && args.values.network !== true) warn(`network is not isolated: ${sandbox.how}`);
-  if (args.values.yes !== true) {
-    process.stderr.write(`${describeConsent(view, file, sandbox)}\n`);
-    if (!(await askYesNo(replayQuestion(signer)))) throw new UsageError('not replayed: nothing was run');
+  const sandbox = isolation(values.network === true);
+  if (sandbox.network === 'not-isolated' && values.network !== true) warn(`network is not isolated: ${sandbox.how}`);
+  if (values.yes !== true) {
+    const p = view.capsule.payload;
+    const shown = command === undefined ? view : { ...view, capsule: { ...view.capsule, payload: { ...p, verdict: { ...p.verdict, command } } } };
+    process.stderr.write(`${describeConsent(shown, file, sandbox)}\n`);
+    if (!(await askYesNo(replayQuestion(signer)))) throw new UsageError(`not ${sub === 'bisect' ? 'bisected' : 'replayed'}: nothing was run`);
   }
+  return { view, sandbox };
+}
+
+function timeoutOf(text: string | undefined, fallback: number): number {
+  const timeout = text === undefined ? fallback : wholeNumber(text, '--timeout');
+  if (timeout < 1) throw new UsageError('--timeout needs at least 1 second');
+  return timeout;
+}
+
+/** Progress on a terminal only: a pipe gets the result alone. */
+function progress(message: string): void {
+  if (process.stderr.isTTY === true) process.stderr.write(`${message}\n`);
+}
+
+async function replay(argv: readonly string[]): Promise<number> {
+  const args = parseCommand(argv, { ...RUN_OPTIONS, against: { type: 'string' }, keep: { type: 'string' } }, HELP);
+  if (args === null) return 0;
+  const file = oneFile(args.positionals, 'replay');
+  const timeout = timeoutOf(args.values.timeout, 120);
+  const { view, sandbox } = await consentToRun(file, args.values, 'replay');
+  const signer = view.signer;
   const report: ReplayReport = await replayCapsule(view.capsule, {
     local: await localRepo(),
     ...(args.values.against === undefined ? {} : { against: args.values.against }),
     ...(args.values.keep === undefined ? {} : { keep: args.values.keep }),
     timeoutMs: timeout * 1000,
     isolation: sandbox,
-    progress: (message) => {
-      if (process.stderr.isTTY === true) process.stderr.write(`${message}\n`);
-    },
+    progress,
   });
   if (args.values.json === true) outJson({ ...report, signer });
   else out(describeReplay(report, signer));
   return report.verdict === 'inconclusive' ? 1 : 0;
+}
+
+async function bisect(argv: readonly string[]): Promise<number> {
+  const args = parseCommand(argv, { ...RUN_OPTIONS, test: { type: 'string' }, fixed: { type: 'boolean' } }, HELP);
+  if (args === null) return 0;
+  const file = oneFile(args.positionals, 'bisect');
+  if (args.values.test !== undefined && args.values.test.trim() === '') throw new UsageError('--test needs a command');
+  const timeout = timeoutOf(args.values.timeout, 300);
+  const fixed = args.values.fixed === true;
+  const { view, sandbox } = await consentToRun(file, args.values, 'bisect', args.values.test);
+  const payload = view.capsule.payload;
+  const test = args.values.test ?? payload.verdict.command;
+  const json = args.values.json === true;
+  const { result, source } = await bisectCapsule(view.capsule, {
+    local: await localRepo(),
+    test,
+    fixed,
+    timeoutMs: timeout * 1000,
+    isolation: sandbox,
+    progress,
+    ...(json ? {} : { onRun: (r: BisectRun) => info(describeRun(r, fixed)) }),
+  });
+  if (json) {
+    outJson({ version: 1, capsule: view.capsule.header.id, session: payload.session.id, base: { commit: payload.repository.baseCommit, source }, test, fixed, network: sandbox.network, signer: view.signer, ...result, ...(result.found ? {} : { step: null }) });
+  } else out(renderBisect(result, payload.slice.steps, fixed));
+  return result.found ? 0 : 1;
 }
 
 async function unlock(file: string, values: { identity?: string | undefined; passphrase?: boolean | undefined; 'passphrase-fd'?: string | undefined }): Promise<OpenedCapsule> {

@@ -38,11 +38,15 @@ export async function resolveCommit(repoDir: string, rev: string): Promise<strin
   return result.exitCode === 0 ? result.stdout.toString('utf8').trim() : null;
 }
 
-/** The tree of everything in a work tree (`add -A`, ignored files left out), via a throw-away index. */
-export async function workTreeTree(workTree: string): Promise<string> {
+/**
+ * The tree of everything in a work tree (`add -A`, ignored files left out), via a throw-away
+ * index. `objectEnv` (see scratchObjects) writes its blobs and trees elsewhere than the
+ * repository's object store.
+ */
+export async function workTreeTree(workTree: string, objectEnv: Readonly<Record<string, string>> = {}): Promise<string> {
   const scratch = mkdtempSync(join(tmpdir(), 'git-trace-index-'));
   try {
-    const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+    const env = { ...objectEnv, GIT_INDEX_FILE: join(scratch, 'index') };
     await runGit(['read-tree', 'HEAD'], { cwd: workTree, env });
     await runGit(['add', '-A', '--', '.'], { cwd: workTree, env });
     return await git(['write-tree'], { cwd: workTree, env });
@@ -58,4 +62,9 @@ export async function applyEpisode(workTree: string, startState: readonly Patch[
     ...trail.flatMap((entry) => entry.patches.map((patch) => ({ step: entry.step, patch }))),
   ];
   return applyPatches(workTree, items);
+}
+
+/** Git's environment for an object directory of its own that reads the repository's objects too. */
+export function scratchObjects(dir: string, commonDir: string): Record<string, string> {
+  return { GIT_OBJECT_DIRECTORY: dir, GIT_ALTERNATE_OBJECT_DIRECTORIES: join(commonDir, 'objects') };
 }

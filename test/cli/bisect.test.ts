@@ -7,26 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tempRepo, type TempRepo } from '../helpers/repo.js';
 import { testIdentityFile } from '../helpers/store.js';
+import { BREAKING, LIB, TEST, twelveStepSession } from '../helpers/bisect-session.js';
 
-const LIB = 'exports.ok = () => true;\n';
-const TEST = "const { ok } = require('./lib.js');\nif (!ok()) { console.error('broken'); process.exit(1); }\n";
 const SESSION = 'bisect-12';
-const BREAKING = 7;
-
-/** A prompt, then 12 tool steps each adding a file; the 7th also breaks lib.js. */
-function stepsFile(base: string): string {
-  const at = (n: number): string => `2026-11-01T10:${String(n).padStart(2, '0')}:00Z`;
-  const lines: object[] = [
-    { type: 'session', id: SESSION, agent: 'claude-code', startedAt: at(0), baseCommit: base },
-    { type: 'step', v: 1, id: 'p', kind: 'prompt', timestamp: at(0), text: 'add the twelve notes' },
-  ];
-  for (let n = 1; n <= 12; n++) {
-    const patches: object[] = [{ path: `notes/${n}.txt`, origin: 'reported', op: 'add', diff: `--- /dev/null\n+++ b/notes/${n}.txt\n@@ -0,0 +1 @@\n+note ${n}\n` }];
-    if (n === BREAKING) patches.push({ path: 'lib.js', origin: 'reported', op: 'modify', diff: '--- a/lib.js\n+++ b/lib.js\n@@ -1 +1 @@\n-exports.ok = () => true;\n+exports.ok = () => false;\n' });
-    lines.push({ type: 'step', v: 1, id: `t${n}`, kind: 'tool', timestamp: at(n), tool: { name: 'Write', callId: `t${n}`, input: { file_path: `notes/${n}.txt` }, output: 'ok', status: 'ok' }, patches });
-  }
-  return lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
-}
 
 describe('git trace bisect', () => {
   let r: TempRepo;
@@ -35,7 +18,7 @@ describe('git trace bisect', () => {
     r = tempRepo({ 'lib.js': LIB, 'test.js': TEST });
     assert.equal(r.trace(['init']).status, 0);
     const file = join(r.dir, '.git', 'steps.jsonl');
-    writeFileSync(file, stepsFile(r.git('rev-parse', 'HEAD').trim()));
+    writeFileSync(file, twelveStepSession(SESSION, r.git('rev-parse', 'HEAD').trim()));
     const imported = r.trace(['import', '--format', 'steps', file]);
     assert.equal(imported.status, 0, imported.stderr);
   });
