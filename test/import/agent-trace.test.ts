@@ -53,6 +53,7 @@ describe('import --format agent-trace', () => {
       { s: 'B', prompt: 'now multiply' },
       { s: 'B', edit: 'B1', files: { 'src/math.ts': MATH + SUBTRACT + MULTIPLY } },
       { commit: 'Add multiply and a hand-written README', files: { 'README.md': 'Math helpers, written by hand.\n' } },
+      { commit: 'Check the product by hand', files: { 'src/math.ts': MATH + SUBTRACT + MULTIPLY.replace('return a * b;', 'return a * b; // checked') } },
     ],
     checks: [],
   });
@@ -86,7 +87,7 @@ describe('import --format agent-trace', () => {
     assert.equal(status, 0, stderr);
     assert.equal(stderr, '');
     assert.equal(summary.version, 1);
-    assert.equal(summary.records, 2);
+    assert.equal(summary.records, 3);
     assert.equal(summary.badRecords, 0);
     assert.equal(summary.sessions, 2);
     const who = (l: BlameLine): string => `${l.line} ${l.commit} ${l.session ?? '-'} ${l.agent ?? '-'} ${l.model ?? '-'} ${l.text}`;
@@ -100,7 +101,10 @@ describe('import --format agent-trace', () => {
     assert.ok(text.stdout.includes(run.sessionId('B').slice(0, 8)));
   });
 
-  test('export from the clone gives back the same ranges, conversations and models', () => {
+  // A `mixed` range (the agent's line, edited by the commit) holds only the text after the edit:
+  // the agent's own text is not in the record, so the clone's session has the edited text as
+  // its line, blame there says `edited: false`, and its export says `ai` where A's says `mixed`.
+  test('export from the clone gives back the same ranges, conversations and models (mixed comes back as ai)', () => {
     const again = b().trace(['export', '--format', 'agent-trace', `${root}..HEAD`]);
     assert.equal(again.status, 0, again.stderr);
     const strip = (text: string): unknown[] =>
@@ -109,14 +113,15 @@ describe('import --format agent-trace', () => {
         // Step numbers differ (the clone's sessions hold one step per record), so `related` does.
         return r.files.map((f) => ({ ...f, conversations: f.conversations.map(({ related: _related, ...c }) => c) }));
       });
-    assert.deepEqual(strip(again.stdout), strip(exported));
+    assert.ok(exported.includes('"type":"mixed"'), 'A exports a mixed range');
+    assert.deepEqual(strip(again.stdout), strip(exported.replaceAll('"type":"mixed"', '"type":"ai"')));
   });
 
   test('importing the same file again stores nothing new, from a file or from standard input', () => {
     for (const args of [[traceFile()], ['-']]) {
       const { summary, stderr, status } = importJson(b(), args, args[0] === '-' ? exported : undefined);
       assert.equal(status, 0, stderr);
-      assert.deepEqual([summary.added, summary.updated, summary.unchanged], [0, 0, 2], args.join(' '));
+      assert.deepEqual([summary.added, summary.updated, summary.unchanged], [0, 0, 3], args.join(' '));
     }
   });
 
