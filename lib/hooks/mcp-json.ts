@@ -8,7 +8,9 @@
 // - An entry is "ours" when it runs `git trace mcp` in any form (command and args, one command
 //   string, a command array). Exactly our entry is `installed`; another git-trace form, or
 //   something else under our name, is `foreign` and never touched by install.
-// - Removal takes out our entry and the containers that became empty because of it.
+// - Removal takes out our entry and the containers that became empty because of it. A file
+//   that cannot be read as JSON holds nothing removal can recognise: it is left as it is, so a
+//   broken config of an agent (Claude Code's own state file, say) never blocks `uninstall`.
 
 import { applyEdits, modify } from 'jsonc-parser';
 import { InputError } from '../errors.js';
@@ -105,7 +107,9 @@ export function jsonMcpEditor(layout: JsonMcpLayout, scope: HookScope, path: str
       return { bytes: Buffer.from(out, 'utf8'), events: [mcpEvent(keyPath)], foreign: [] };
     },
     remove(current: Buffer) {
-      let { text, config } = read(current);
+      const parsed = tryRead(current);
+      if (parsed === undefined) return { bytes: current, events: [] };
+      let { text, config } = parsed;
       const events: string[] = [];
       for (const keyPath of layout.keyPaths(config)) {
         if (!runsGitTraceMcp(at(config, keyPath)) && !sameJson(at(config, keyPath), layout.entry as JsonObject)) continue;
@@ -138,8 +142,13 @@ export function jsonMcpEditor(layout: JsonMcpLayout, scope: HookScope, path: str
 }
 
 function tryParse(path: string, bytes: Buffer): JsonObject | undefined {
+  return tryRead(bytes, path)?.config;
+}
+
+function tryRead(bytes: Buffer, path = ''): { text: string; config: JsonObject } | undefined {
+  const text = bytes.toString('utf8');
   try {
-    return parseConfig(path, bytes.toString('utf8'));
+    return { text, config: parseConfig(path, text) };
   } catch {
     return undefined;
   }

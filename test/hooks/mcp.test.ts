@@ -168,6 +168,17 @@ describe('git trace hooks install --mcp', () => {
     assert.equal(existsSync(file), false);
   });
 
+  test("a config that is not JSON (Claude Code's own state file, mid-write) never blocks uninstall", () => {
+    const claude = files()['claude-code']?.path ?? '';
+    writeFileSync(claude, '{"numStartups": 1,');
+    ok(['hooks', 'install', '--agent', 'codex']);
+    const result = r.trace(['hooks', 'uninstall'], { env });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(readFileSync(claude, 'utf8'), '{"numStartups": 1,');
+    assert.deepEqual(mcpRows().map((h) => [h.target, h.state]), [['claude-code', 'invalid']]);
+    writeFileSync(claude, CLAUDE_STATE);
+  });
+
   test('opencode has MCP but no hooks: --mcp registers it, without --mcp it is a usage error', () => {
     const plain = r.trace(['hooks', 'install', '--agent', 'opencode'], { env });
     assert.equal(plain.status, 2);

@@ -150,6 +150,11 @@ describe('import --format agent-trace', () => {
     assert.equal(none.status, 1);
     assert.equal(none.stderr.trim().split('\n').length, 1, none.stderr);
     assert.equal(b().git('for-each-ref', 'refs/opentraces/'), refsBefore, 'nothing stored');
+    // MAJOR.MINOR, as the spec's later text and its reference writer ("1.0") put it, is read too.
+    writeFileSync(file, `${JSON.stringify({ ...(JSON.parse(good[1] ?? '{}') as object), version: '1.0' })}\n`);
+    const twoParts = importJson(b(), [file]);
+    assert.equal(twoParts.status, 0, twoParts.stderr);
+    assert.equal(twoParts.summary.records, 1);
     const unknownRevision = JSON.stringify({ ...(JSON.parse(good[0] ?? '{}') as object), vcs: { type: 'git', revision: 'f'.repeat(40) } });
     writeFileSync(file, `${unknownRevision}\n`);
     const missing = b().trace(['import', '--format', 'agent-trace', file]);
