@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import type { RedactionCounts } from '../crypto/redact.js';
-import { importAgentTrace, type TraceInput } from '../import/agent-trace-import.js';
+import { importAgentTrace, type AgentTraceImportResult, type TraceInput } from '../import/agent-trace-import.js';
 import { importStepsFiles } from '../import/steps-import.js';
 import { importTranscripts, type TranscriptImportResult } from '../import/transcripts.js';
 import { readRedactionConfig } from '../repo-config.js';
@@ -96,24 +96,11 @@ async function importSteps(files: readonly string[], flags: { readonly json: boo
   return validLines === 0 ? 1 : 0;
 }
 
-/** The `--json` result of `import --format agent-trace`. */
-export interface AgentTraceImportSummary {
-  readonly version: 1;
-  readonly sessions: number;
-  readonly added: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  /** Records imported (valid, with a revision of this repository). */
-  readonly records: number;
-  /** Records skipped, each with a warning. */
-  readonly badRecords: number;
-  /** Lines attributed to sessions. */
-  readonly lines: number;
-  readonly redactions: RedactionCounts;
+/** The `--json` result of `import --format agent-trace`: the counts, and the lists only when not empty. */
+export type AgentTraceImportSummary = { readonly version: 1 } & Omit<AgentTraceImportResult, 'forgotten' | 'recorded'> & {
   readonly forgotten?: readonly string[];
-  /** Sessions recorded here already (not imported), left as they are. */
   readonly recorded?: readonly string[];
-}
+};
 
 async function importTraceRecords(files: readonly string[], flags: { readonly json: boolean; readonly quiet: boolean; readonly agent?: AgentName }, context: CommandContext): Promise<number> {
   const inputs = await Promise.all(files.map(readInput));
