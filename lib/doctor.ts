@@ -94,11 +94,11 @@ async function signing(repo: TraceRepo, mine: Recipient | undefined): Promise<Ch
 async function hooks(repo: TraceRepo, env: Env, dir: string): Promise<Check[]> {
   const statuses: HookStatus[] = [];
   for (const scope of ['user', 'project'] as const) {
-    statuses.push(...(await hookStatus({ scope, workTree: repo.git.repo.workTree, env, stateDir: dir })));
+    statuses.push(...(await hookStatus({ scope, workTree: repo.git.repo.workTree, env, stateDir: dir, mcp: true })));
   }
   const checks: Check[] = [];
   for (const adapter of ADAPTERS) {
-    const mine = statuses.filter((s) => s.target === adapter.agent);
+    const mine = statuses.filter((s) => s.target === adapter.agent && s.mcp !== true);
     const installed = mine.filter((s) => s.state === 'installed');
     const partial = mine.filter((s) => s.state === 'partial' || s.state === 'outdated' || s.state === 'foreign');
     if (installed.length > 0) checks.push(ok(`hooks ${adapter.agent}`, `wired in ${installed.map((s) => s.path).join(', ')}`));
@@ -106,7 +106,17 @@ async function hooks(repo: TraceRepo, env: Env, dir: string): Promise<Check[]> {
       checks.push(warn(`hooks ${adapter.agent}`, `${partial[0]?.state} in ${partial[0]?.path}${partial[0]?.missing.length ? ` (missing ${partial[0]?.missing.join(', ')})` : ''}`, `run 'git trace hooks install --agent ${adapter.agent}'`));
     } else checks.push(warn(`hooks ${adapter.agent}`, 'not wired: sessions are captured only by import', `run 'git trace hooks install --agent ${adapter.agent}'`));
   }
+  checks.push(mcpCheck(statuses.filter((s) => s.mcp === true)));
   return checks;
+}
+
+/** Where `git trace mcp` is registered as an MCP server (opt-in, so none is fine). */
+function mcpCheck(rows: readonly HookStatus[]): Check {
+  const other = rows.find((s) => s.state === 'foreign' || s.state === 'invalid');
+  if (other !== undefined) return warn('mcp server', `${other.target}: ${other.state === 'invalid' ? (other.error ?? 'unreadable config') : `another 'git-trace' entry in ${other.path}`}`, `see 'git trace hooks status --mcp'`);
+  const registered = rows.filter((s) => s.state === 'installed');
+  if (registered.length === 0) return ok('mcp server', "not registered with any agent (optional: 'git trace hooks install --mcp')");
+  return ok('mcp server', `registered with ${registered.map((s) => `${s.target} (${s.path})`).join(', ')}`);
 }
 
 async function transcripts(repo: TraceRepo, env: Env): Promise<Check[]> {

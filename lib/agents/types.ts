@@ -1,7 +1,7 @@
 // The faces every agent adapter shows. One folder per agent under lib/agents/<agent>/, each
 // exporting one `AgentAdapter`; lib/agents/index.ts lists them in one explicit array.
 
-import type { AgentHooks } from '../hooks/types.js';
+import type { AgentHooks, AgentMcp } from '../hooks/types.js';
 import type { LineWarning, ReadFrom } from './lines.js';
 import type { AgentName, SessionInfo } from '../model/session.js';
 import type { Step } from '../model/step.js';
@@ -82,6 +82,8 @@ export interface AgentAdapter {
   readonly agent: AgentName;
   /** How live capture's hooks go into the agent's own config; absent: no live hooks (its sessions come in by import). */
   readonly hooks?: AgentHooks;
+  /** How `git trace mcp` is registered as an MCP server in the agent's config; absent: the agent takes no MCP servers. */
+  readonly mcp?: AgentMcp;
   /** Directories holding this agent's transcripts, honouring its overrides (e.g. CLAUDE_CONFIG_DIR). */
   transcriptRoots(env: Env): readonly string[];
   /** Transcript files whose session ran in `workTree` or below it. Missing roots give an empty list. */

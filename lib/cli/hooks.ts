@@ -1,16 +1,16 @@
 // git trace hooks install|uninstall|status: git-trace's hooks in each coding agent's own config.
 
 import { RepoError, UsageError } from '../errors.js';
-import { HOOKED_AGENTS, hookStatus, installHooks, uninstallHooks, type HookChange, type HookOptions, type HookScope, type HookStatus } from '../hooks/index.js';
+import { HOOKED_AGENTS, MCP_AGENTS, hookStatus, installHooks, uninstallHooks, type HookChange, type HookOptions, type HookScope, type HookStatus } from '../hooks/index.js';
 import { isAgentName, type AgentName } from '../model/session.js';
 import { findRepo, stateDir } from '../../refs/repo.js';
 import { parseCommand } from './args.js';
 import { plural, table } from './format.js';
 import { out, outJson, warn } from './output.js';
 
-const HELP = `usage: git trace hooks install [--agent AGENT]... [--scope user|project] [--git-hook] [--json]
+const HELP = `usage: git trace hooks install [--agent AGENT]... [--scope user|project] [--git-hook] [--mcp] [--json]
    or: git trace hooks uninstall [--agent AGENT]... [--scope user|project] [--git-hook] [--json]
-   or: git trace hooks status [--agent AGENT]... [--scope user|project] [--json]
+   or: git trace hooks status [--agent AGENT]... [--scope user|project] [--mcp] [--json]
 
 Install git-trace's live-capture hooks into each coding agent's own config, merged with what
 is already there; remove them again; or show where they stand. Every hook runs
@@ -22,6 +22,9 @@ is already there; remove them again; or show where they stand. Every hook runs
                     then runs for everyone who clones it, hence not the default
     --git-hook      also install (or uninstall) git's post-commit hook, which runs
                     'git trace flush' in the background after each commit
+    --mcp           install: also register 'git trace mcp' (read-only) as an MCP server
+                    named git-trace with each agent that takes MCP servers: ${MCP_AGENTS.join(', ')};
+                    status: show every agent's registration, not only those made
     --json          print the result as JSON
 
 Without --agent, install takes the agents whose config folder exists: ~/.claude (or
@@ -35,6 +38,13 @@ Files (user scope, project scope):
     gemini        ~/.gemini/settings.json                 .gemini/settings.json
     pi            ~/.pi/agent/extensions/git-trace.ts     .pi/extensions/git-trace.ts
     git hook      post-commit in 'git rev-parse --git-path hooks' (honours core.hooksPath)
+
+MCP server registration (--mcp; user scope, project scope):
+    claude-code   ~/.claude.json mcpServers               .mcp.json mcpServers
+    codex         ~/.codex/config.toml [mcp_servers.git-trace]  .codex/config.toml
+    gemini        ~/.gemini/settings.json mcpServers      .gemini/settings.json
+    opencode      ~/.config/opencode/opencode.json mcp    opencode.json mcp
+Uninstall always takes a registration out again, with the hooks.
 
 Installing twice changes nothing. Uninstall gives a file back byte for byte as it was before
 install when nobody changed it since; otherwise it takes out only git-trace's entries. A file
@@ -54,6 +64,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     agent: { type: 'string', multiple: true },
     scope: { type: 'string' },
     'git-hook': { type: 'boolean' },
+    mcp: { type: 'boolean' },
     json: { type: 'boolean' },
   } as const;
   const args = parseCommand(argv, options, HELP);
@@ -66,16 +77,18 @@ export async function run(argv: readonly string[]): Promise<number> {
   const scope = parseScope(args.values.scope);
   const gitHook = args.values['git-hook'] === true;
   if (command === 'status' && gitHook) throw new UsageError("'--git-hook' is for install and uninstall; status always shows the git hook", synopsis);
+  const mcp = args.values.mcp === true;
   const json = args.values.json === true;
   const { workTree, state } = await locate();
 
   if (command === 'status') {
-    const statuses = await hookStatus({ ...(agents === undefined ? {} : { agents }), ...(scope === undefined ? {} : { scope }), workTree, env: process.env });
+    const statuses = await hookStatus({ ...(agents === undefined ? {} : { agents }), ...(scope === undefined ? {} : { scope }), workTree, env: process.env, mcp });
     if (json) outJson({ version: 1, hooks: statuses });
     else out(renderStatus(statuses));
     return 0;
   }
-  const hookOptions: HookOptions = { ...(agents === undefined ? {} : { agents }), scope: scope ?? 'user', workTree, env: process.env, stateDir: state, gitHook };
+  if (command === 'install' && mcp) for (const agent of agents ?? []) if (!MCP_AGENTS.includes(agent)) warn(`${agent} takes no MCP servers: its hooks only`);
+  const hookOptions: HookOptions = { ...(agents === undefined ? {} : { agents }), scope: scope ?? 'user', workTree, env: process.env, stateDir: state, gitHook, mcp };
   const changes = command === 'install' ? await installHooks(hookOptions) : await uninstallHooks(hookOptions);
   for (const c of changes) for (const f of c.foreign) warn(`'${c.path}' has a git-trace hook in another form, left as it is: '${f}'`);
   if (json) outJson({ version: 1, changes });
@@ -86,7 +99,7 @@ export async function run(argv: readonly string[]): Promise<number> {
 function parseAgents(values: readonly string[] | undefined): AgentName[] | undefined {
   if (values === undefined) return undefined;
   const names = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
-  for (const name of names) if (!isAgentName(name)) throw new UsageError(`unknown agent '${name}'`, { hint: `agents: ${HOOKED_AGENTS.join(', ')}` });
+  for (const name of names) if (!isAgentName(name)) throw new UsageError(`unknown agent '${name}'`, { hint: `agents: ${[...new Set([...HOOKED_AGENTS, ...MCP_AGENTS])].join(', ')}` });
   return names.filter(isAgentName);
 }
 
@@ -106,17 +119,22 @@ async function locate(): Promise<{ readonly workTree: string | null; readonly st
   }
 }
 
-function targetName(target: HookChange['target']): string {
-  return target === 'git-post-commit' ? 'git post-commit' : target;
+function targetName(row: { readonly target: HookChange['target']; readonly mcp?: true }): string {
+  if (row.target === 'git-post-commit') return 'git post-commit';
+  return row.mcp === true ? `${row.target} mcp` : row.target;
+}
+
+/** What a change did: its hook events, and the MCP server when it was one of them. */
+function changeDetail(c: HookChange): string {
+  if (c.action === 'unchanged' || c.action === 'absent' || c.mcp === true) return '';
+  const hooks = c.events.filter((e) => !e.startsWith('mcp:')).length;
+  const server = c.events.length > hooks;
+  return [hooks > 0 ? plural(hooks, 'event') : '', server ? 'mcp server' : ''].filter((p) => p !== '').join(' + ');
 }
 
 function renderChanges(changes: readonly HookChange[]): string {
   if (changes.length === 0) return 'nothing to do';
-  const rows = changes.map((c) => {
-    const detail = c.events.length > 0 && c.action !== 'unchanged' && c.action !== 'absent' ? plural(c.events.length, 'event') : '';
-    return [targetName(c.target), c.scope ?? '', c.action, c.path, detail];
-  });
-  return table(rows);
+  return table(changes.map((c) => [targetName(c), c.scope ?? '', c.action, c.path, changeDetail(c)]));
 }
 
 function stateText(s: HookStatus): string {
@@ -142,6 +160,6 @@ function statusDetail(s: HookStatus): string {
 }
 
 function renderStatus(statuses: readonly HookStatus[]): string {
-  const rows = statuses.map((s) => [targetName(s.target), s.scope ?? '', stateText(s), s.path, statusDetail(s)]);
+  const rows = statuses.map((s) => [targetName(s), s.scope ?? '', stateText(s), s.path, statusDetail(s)]);
   return table(rows);
 }

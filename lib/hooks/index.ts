@@ -4,17 +4,21 @@
 //   const changes = await installHooks({ scope: 'user', workTree, env: process.env, stateDir });
 //
 // Every file is planned before any is written: one refused file (not JSON, a husky hook)
-// leaves all of them as they were.
+// leaves all of them as they were. With `mcp`, install also registers `git trace mcp` as an
+// MCP server with each agent that takes one (lib/agents/<agent>/mcp.ts); when that is the
+// file the hooks are in (Gemini CLI's settings.json), one combined editor does both, so the
+// file has one backup and uninstall gives it back byte for byte.
 
 import { InputError, RepoError, TraceError, UsageError } from '../errors.js';
 import { AGENTS, type AgentName } from '../model/session.js';
 import { ADAPTERS } from '../agents/index.js';
 import { gitHookEditor, gitHooksDir } from './git-hook.js';
 import { inspectFile, planInstall, planUninstall, type Planned } from './lifecycle.js';
+import { combineEditors } from './combined.js';
 import { backupDir, projectRoot } from './paths.js';
-import { HOOK_SCOPES, type AgentHooks, type HookChange, type HookFileEditor, type HookOptions, type HookScope, type HookStatus, type HookStatusOptions, type Place } from './types.js';
+import { HOOK_SCOPES, type AgentHooks, type AgentMcp, type HookChange, type HookFileEditor, type HookOptions, type HookScope, type HookStatus, type HookStatusOptions, type Place } from './types.js';
 
-export type { AgentHooks, Env, HookAction, HookChange, HookOptions, HookScope, HookState, HookStatus, HookStatusOptions, HookTarget, Place } from './types.js';
+export type { AgentHooks, AgentMcp, Env, HookAction, HookChange, HookOptions, HookScope, HookState, HookStatus, HookStatusOptions, HookTarget, Place } from './types.js';
 export { HOOK_SCOPES } from './types.js';
 export { CLAUDE_CODE_LAYOUT } from '../agents/claude-code/hooks.js';
 export { CODEX_LAYOUT } from '../agents/codex/hooks.js';
@@ -29,12 +33,25 @@ export const AGENT_HOOKS: readonly AgentHooks[] = ADAPTERS.flatMap((a) => (a.hoo
 /** The agents that have live hooks, in AGENTS order. */
 export const HOOKED_AGENTS: readonly AgentName[] = AGENT_HOOKS.map((a) => a.agent);
 
+/** One entry per agent that takes MCP servers, in AGENTS order (pi takes none). */
+export const AGENT_MCP: readonly AgentMcp[] = ADAPTERS.flatMap((a) => (a.mcp === undefined ? [] : [a.mcp]));
+
+/** The agents `git trace mcp` can be registered with. */
+export const MCP_AGENTS: readonly AgentName[] = AGENT_MCP.map((a) => a.agent);
+
+function agentMcp(agent: AgentName): AgentMcp | undefined {
+  return AGENT_MCP.find((a) => a.agent === agent);
+}
+
 export function agentHooks(agent: AgentName): AgentHooks {
   const found = AGENT_HOOKS.find((a) => a.agent === agent);
-  if (found === undefined) {
-    throw new UsageError(`'${agent}' has no live hooks in git-trace yet`, { hint: `import its sessions with 'git trace import'; agents with hooks: ${HOOKED_AGENTS.join(', ')}` });
-  }
+  if (found === undefined) throw noLiveHooks(agent);
   return found;
+}
+
+function noLiveHooks(agent: AgentName): UsageError {
+  const mcp = MCP_AGENTS.includes(agent) ? `, or register git-trace's MCP server with it: 'git trace hooks install --mcp --agent ${agent}'` : '';
+  return new UsageError(`'${agent}' has no live hooks in git-trace yet`, { hint: `import its sessions with 'git trace import'${mcp}; agents with hooks: ${HOOKED_AGENTS.join(', ')}` });
 }
 
 /**
@@ -42,8 +59,10 @@ export function agentHooks(agent: AgentName): AgentHooks {
  * user's home (user scope), or in the home or the work tree (project scope). An agent nobody
  * uses here gets no config written.
  */
-export function defaultAgents(scope: HookScope, place: Place): AgentName[] {
-  return AGENT_HOOKS.filter((a) => a.isPresent('user', place) || (scope === 'project' && a.isPresent('project', place))).map((a) => a.agent);
+export function defaultAgents(scope: HookScope, place: Place, mcp = false): AgentName[] {
+  const present = (a: AgentHooks | AgentMcp): boolean => a.isPresent('user', place) || (scope === 'project' && a.isPresent('project', place));
+  const agents = AGENT_HOOKS.filter(present).map((a) => a.agent);
+  return mcp ? unique([...agents, ...AGENT_MCP.filter(present).map((a) => a.agent)]) : agents;
 }
 
 function unique(agents: readonly AgentName[]): AgentName[] {
@@ -55,15 +74,25 @@ interface Job {
   readonly backupDir: string;
 }
 
-async function jobs(options: HookOptions, agents: readonly AgentName[]): Promise<Job[]> {
+/**
+ * The files to edit: each agent's hooks (an agent without hooks is an error unless `mcp` is
+ * set and it takes MCP servers), with `mcp` its MCP registration too, and the git hook.
+ * Editors of one file are combined into one.
+ */
+async function jobs(options: HookOptions, agents: readonly AgentName[], mcp: boolean): Promise<Job[]> {
   const place: Place = { env: options.env, workTree: options.workTree };
+  const editors: HookFileEditor[] = [];
+  for (const agent of agents) {
+    const hooks = AGENT_HOOKS.find((a) => a.agent === agent);
+    const server = mcp ? agentMcp(agent) : undefined;
+    if (hooks === undefined && server === undefined) throw noLiveHooks(agent);
+    if (hooks !== undefined) editors.push(hooks.editor(options.scope, hooks.configPath(options.scope, place)));
+    if (server !== undefined) editors.push(server.editor(options.scope, server.configPath(options.scope, place)));
+  }
   const out: Job[] = [];
-  if (agents.length > 0) {
+  if (editors.length > 0) {
     const dir = backupDir(options.scope, options.env, options.stateDir);
-    for (const agent of agents) {
-      const hooks = agentHooks(agent);
-      out.push({ editor: hooks.editor(options.scope, hooks.configPath(options.scope, place)), backupDir: dir });
-    }
+    for (const editor of combineEditors(editors)) out.push({ editor, backupDir: dir });
   }
   if (options.gitHook === true) {
     const workTree = projectRoot(place);
@@ -92,18 +121,24 @@ async function fileErrors<T>(path: string, work: () => Promise<T>): Promise<T> {
 
 /** Add our hooks. Throws (and writes nothing) when a file cannot be edited, or when no agent is found and none was named. */
 export async function installHooks(options: HookOptions): Promise<HookChange[]> {
-  const agents = unique(options.agents ?? defaultAgents(options.scope, { env: options.env, workTree: options.workTree }));
+  const mcp = options.mcp === true;
+  const agents = unique(options.agents ?? defaultAgents(options.scope, { env: options.env, workTree: options.workTree }, mcp));
   if (agents.length === 0 && options.gitHook !== true) {
     throw new TraceError(`no coding agent found for ${options.scope} scope`, {
       hint: `name one with --agent (${HOOKED_AGENTS.join(', ')}); it is found by its config folder (~/.claude, ~/.codex, ~/.gemini, ~/.pi/agent)`,
     });
   }
-  return run(await jobs(options, agents), planInstall);
+  return run(await jobs(options, agents, mcp), planInstall);
 }
 
-/** Take our hooks out again: the original bytes when nobody changed the file since, else only our entries. Default: every agent. */
+/**
+ * Take our hooks and MCP registrations out again: the original bytes when nobody changed the
+ * file since, else only our entries. Default: every agent. An MCP file that held nothing of
+ * ours is not reported (it was never in play unless `install --mcp` ran).
+ */
 export async function uninstallHooks(options: HookOptions): Promise<HookChange[]> {
-  return run(await jobs(options, unique(options.agents ?? HOOKED_AGENTS)), planUninstall);
+  const changes = await run(await jobs(options, unique(options.agents ?? [...HOOKED_AGENTS, ...MCP_AGENTS]), true), planUninstall);
+  return changes.filter((c) => !(c.mcp === true && c.action === 'absent'));
 }
 
 /**
@@ -115,10 +150,14 @@ export async function hookStatus(options: HookStatusOptions): Promise<HookStatus
   const place: Place = { env: options.env, workTree: options.workTree };
   const scopes = (options.scope === undefined ? HOOK_SCOPES : [options.scope]).filter((s) => s === 'user' || options.workTree !== null);
   const editors: HookFileEditor[] = [];
+  const mcpEditors: HookFileEditor[] = [];
   for (const scope of scopes) {
-    for (const agent of unique(options.agents ?? HOOKED_AGENTS)) {
-      const hooks = agentHooks(agent);
-      editors.push(hooks.editor(scope, hooks.configPath(scope, place)));
+    for (const agent of unique(options.agents ?? [...HOOKED_AGENTS, ...MCP_AGENTS])) {
+      const hooks = AGENT_HOOKS.find((a) => a.agent === agent);
+      const server = agentMcp(agent);
+      if (hooks === undefined && server === undefined) throw noLiveHooks(agent);
+      if (hooks !== undefined) editors.push(hooks.editor(scope, hooks.configPath(scope, place)));
+      if (server !== undefined) mcpEditors.push(server.editor(scope, server.configPath(scope, place)));
     }
   }
   if (options.workTree !== null && scopes.includes('project')) {
@@ -130,8 +169,8 @@ export async function hookStatus(options: HookStatusOptions): Promise<HookStatus
     if (hooksDir !== null) editors.push(gitHookEditor(hooksDir));
   }
   const out: HookStatus[] = [];
-  for (const editor of editors) {
-    const base = { target: editor.target, scope: editor.scope, path: editor.path };
+  for (const editor of [...editors, ...mcpEditors]) {
+    const base = { target: editor.target, ...(editor.mcp === true ? { mcp: true as const } : {}), scope: editor.scope, path: editor.path };
     try {
       out.push({ ...base, ...(await inspectFile(editor)) });
     } catch (error) {
@@ -139,5 +178,6 @@ export async function hookStatus(options: HookStatusOptions): Promise<HookStatus
       out.push({ ...base, state: 'invalid', missing: [], foreign: [], error: error.message });
     }
   }
-  return out;
+  // MCP registration is opt-in: its rows show when asked for, or when there is something to see.
+  return out.filter((s) => s.mcp !== true || options.mcp === true || s.state !== 'not-installed');
 }

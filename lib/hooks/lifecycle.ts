@@ -18,7 +18,7 @@ export interface Planned {
 }
 
 function change(editor: HookFileEditor, action: HookAction, events: readonly string[], foreign: readonly string[] = []): HookChange {
-  return { target: editor.target, scope: editor.scope, path: editor.path, action, events, foreign };
+  return { target: editor.target, ...(editor.mcp === true ? { mcp: true as const } : {}), scope: editor.scope, path: editor.path, action, events, foreign };
 }
 
 /** Refuse to write when the file changed between plan and apply (another process at work). */

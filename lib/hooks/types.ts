@@ -37,6 +37,8 @@ export type HookAction = 'created' | 'updated' | 'unchanged' | 'restored' | 'del
 
 export interface HookChange {
   readonly target: HookTarget;
+  /** Set when the file is where `git trace mcp` is registered as an MCP server (not hooks). */
+  readonly mcp?: true;
   /** Null for the git hook, which belongs to the repository whatever the scope. */
   readonly scope: HookScope | null;
   readonly path: string;
@@ -49,6 +51,8 @@ export interface HookChange {
 
 export interface HookStatus {
   readonly target: HookTarget;
+  /** Set on the row of the MCP server registration (`hooks install --mcp`). */
+  readonly mcp?: true;
   readonly scope: HookScope | null;
   readonly path: string;
   readonly state: HookState;
@@ -72,6 +76,11 @@ export interface HookOptions {
   readonly stateDir: string | null;
   /** Also install or remove git's post-commit hook (`git trace flush` after each commit). */
   readonly gitHook?: boolean;
+  /**
+   * Install: also register `git trace mcp` as an MCP server with each agent that takes one
+   * (opt-in). Uninstall always takes a registration out again, with or without it.
+   */
+  readonly mcp?: boolean;
 }
 
 export interface HookStatusOptions {
@@ -84,6 +93,8 @@ export interface HookStatusOptions {
   readonly env: Env;
   /** Accepted for symmetry with HookOptions; status reads no backups. */
   readonly stateDir?: string | null;
+  /** Show every agent's MCP registration row; without it, only those registered (in any form). */
+  readonly mcp?: boolean;
 }
 
 /** What an editor found in a hook file. */
@@ -109,6 +120,8 @@ export interface Edit {
  */
 export interface HookFileEditor {
   readonly target: HookTarget;
+  /** Set by the editors of MCP server registrations. */
+  readonly mcp?: true;
   readonly scope: HookScope | null;
   readonly path: string;
   /** Mode of a file we create. */
@@ -136,6 +149,20 @@ export interface AgentHooks {
   /** The file we manage in this scope. Throws RepoError for project scope without a work tree. */
   configPath(scope: HookScope, place: Place): string;
   /** Whether the agent's config folder exists in this scope (the agent is used here). */
+  isPresent(scope: HookScope, place: Place): boolean;
+  editor(scope: HookScope, path: string): HookFileEditor;
+}
+
+/**
+ * One agent's registration of `git trace mcp` as an MCP server in its own config, added by
+ * `hooks install --mcp`. The agent's folder says where and in which form (with the agent's
+ * documentation cited); lib/hooks/mcp-json.ts and mcp-toml.ts edit the files.
+ */
+export interface AgentMcp {
+  readonly agent: AgentName;
+  /** The file the server is registered in, in this scope. Throws RepoError for project scope without a work tree. */
+  configPath(scope: HookScope, place: Place): string;
+  /** Whether the agent is used here in this scope (its config folder exists). */
   isPresent(scope: HookScope, place: Place): boolean;
   editor(scope: HookScope, path: string): HookFileEditor;
 }

@@ -90,7 +90,7 @@ describe('git trace hooks', () => {
     { args: ['hooks'], error: /^error: say what to do: install, uninstall or status$/m, hint: synopsis },
     { args: ['hooks', 'frobnicate'], error: /^error: unknown hooks command 'frobnicate'$/m, hint: synopsis },
     { args: ['hooks', 'install', '--scope', 'team'], error: /^error: unknown scope 'team'$/m, hint: /^hint: scopes: user \(your home\), project/m },
-    { args: ['hooks', 'install', '--agent', 'cursor'], error: /^error: unknown agent 'cursor'$/m, hint: /^hint: agents: claude-code, codex, gemini, pi$/m },
+    { args: ['hooks', 'install', '--agent', 'cursor'], error: /^error: unknown agent 'cursor'$/m, hint: /^hint: agents: claude-code, codex, gemini, pi, opencode$/m },
     { args: ['hooks', 'status', '--git-hook'], error: /^error: '--git-hook' is for install and uninstall/m, hint: synopsis },
     { args: ['hooks', 'install', '--force'], error: /^error: unknown option '--force'$/m, hint: synopsis },
   ];

@@ -2,6 +2,7 @@
 // Format reference: shared docs, transcript-formats.md section 1 (Claude Code 2.0.28 to 2.1.41).
 
 import { basename } from 'node:path';
+import { claudeCodeMcp } from './mcp.js';
 import type { AgentAdapter } from '../types.js';
 import { claudeCodeHooks } from './hooks.js';
 import { findTranscripts, transcriptRoots } from './locate.js';
@@ -11,6 +12,7 @@ import { mapStateContent } from './state.js';
 export const claudeCodeAdapter: AgentAdapter = {
   agent: 'claude-code',
   hooks: claudeCodeHooks,
+  mcp: claudeCodeMcp,
   transcriptRoots,
   findTranscripts,
   parse: parseTranscript,

@@ -2,6 +2,7 @@
 // JSON form or the newer JSONL form, parsed into normalized steps.
 
 import { isRecord } from '../../model/json.js';
+import { geminiMcp } from './mcp.js';
 import type { AgentAdapter, ParseOptions, ParseResult } from '../types.js';
 import { geminiHooks } from './hooks.js';
 import { parseJsonl } from './jsonl.js';
@@ -19,6 +20,7 @@ async function parse(file: string, options: ParseOptions): Promise<ParseResult> 
 export const geminiAdapter: AgentAdapter = {
   agent: 'gemini',
   hooks: geminiHooks,
+  mcp: geminiMcp,
   transcriptRoots,
   findTranscripts,
   parse,

@@ -3,12 +3,14 @@
 // session's "file" is `<database>#<session id>`. The tables are described in db.ts, the rows
 // in steps.ts; fixtures/opencode/ holds two real sessions.
 
+import { openCodeMcp } from './mcp.js';
 import type { AgentAdapter } from '../types.js';
 import { findTranscripts, sessionsIn, statSession, transcriptRoots } from './locate.js';
 import { parseOpenCodeSession } from './parse.js';
 
 export const openCodeAdapter: AgentAdapter = {
   agent: 'opencode',
+  mcp: openCodeMcp,
   transcriptRoots,
   findTranscripts,
   parse: parseOpenCodeSession,
