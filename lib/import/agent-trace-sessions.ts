@@ -5,8 +5,10 @@
 //   gives back ID itself; any other URL gives `at-` and a hash of the URL, the same each time.
 //   A conversation without a URL is a session of its record alone (`at-` and a hash of the
 //   record's id).
-// - Only lines an agent wrote come in: ranges whose contributor is `ai` or `mixed`. `human`
-//   lines are no session's, and `unknown` ones are left out rather than guessed.
+// - Only lines an agent wrote as they stand come in: ranges whose contributor is `ai`. A
+//   `mixed` line (an agent's line a person then edited) is the editor's, as blame has it, since
+//   the record holds only the edited text; `human` lines are no session's, and `unknown` ones
+//   are left out rather than guessed.
 // - Per record, session and model, one step: a `tool` step named `agent-trace` whose reported
 //   patches add the record's lines of each file (their text read at the record's revision), so
 //   blame anchors them as it anchors any patch: to the commits that added those lines.
@@ -56,7 +58,7 @@ export function claimsOf(records: readonly LocatedRecord[], options: ClaimOption
         const session = sessionIdFor(url, record);
         for (const range of conversation.ranges) {
           const who = range.contributor ?? conversation.contributor;
-          if (who === undefined || (who.type !== 'ai' && who.type !== 'mixed')) continue;
+          if (who === undefined || who.type !== 'ai') continue;
           let claim = bySession.get(session);
           if (claim === undefined) {
             const agent = agentOf(record, url) ?? options.agent;
