@@ -45,6 +45,21 @@ export type Scan = 'watcher' | 'walk' | 'file';
 
 type Taken = Snapshot & { readonly scan: Scan };
 
+/**
+ * Milliseconds spent in each phase of this process's event (watcher, snapshot, diff), logged
+ * beside the total in hook-times.log: what a slow hook is made of.
+ */
+export const hookPhases: Record<string, number> = {};
+
+async function timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    hookPhases[phase] = Math.round((hookPhases[phase] ?? 0) + performance.now() - start);
+  }
+}
+
 /** Handle one event for the repository found at the event's cwd (found once, by the caller). */
 export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: HookOptions): Promise<void> {
   if (repo.workTree === null) return;
@@ -127,7 +142,7 @@ async function recordToolCall(
   const before = pendingTree || readText(join(paths.dir, 'last-tree'));
   const after = started ?? (await snap(repo, paths, options, before === undefined ? undefined : editedFile(repo, event)));
   rmSync(pendingFile, { force: true });
-  const patches = before === undefined ? [] : await diffTrees(repo, before, after.tree, snapshotObjects(repo, paths.objects));
+  const patches = before === undefined ? [] : await timed('diff', () => diffTrees(repo, before, after.tree, snapshotObjects(repo, paths.objects)));
   const record = {
     t: 'tool' as const,
     ts: event.timestamp,
@@ -163,13 +178,13 @@ async function snap(repo: GitRepo, paths: SessionPaths, options: HookOptions, on
   return withLock(join(paths.dir, 'snapshot.lock'), SNAPSHOT_LOCK_MS, async () => {
     const last = readText(join(paths.dir, 'last-tree'));
     const base = { indexFile: paths.index, objectsDir: paths.objects, ...(last === undefined ? {} : { base: last }) };
-    if (only !== undefined) return remember(paths, { ...(await snapshotWorkTree(repo, { ...base, only: [only] })), scan: 'file' });
+    if (only !== undefined) return remember(paths, { ...(await timed('snapshot', () => snapshotWorkTree(repo, { ...base, only: [only] }))), scan: 'file' });
     const markFile = join(paths.dir, 'watch-mark');
     const idleMs = options.watchIdleMs ?? null;
-    const plan: ScanPlan = idleMs === null ? { kind: 'walk', reason: 'watcher off' } : await changesSince(repo, readMark(markFile), { idleMs });
+    const plan: ScanPlan = idleMs === null ? { kind: 'walk', reason: 'watcher off' } : await timed('watcher', () => changesSince(repo, readMark(markFile), { idleMs }));
     // Nothing changed since the last snapshot: its tree stands, with no git to run.
     const unchanged = plan.kind === 'watcher' && plan.paths.length === 0 ? last : undefined;
-    const snapshot: Snapshot = unchanged !== undefined ? { tree: unchanged } : await snapshotWorkTree(repo, plan.kind === 'watcher' ? { ...base, only: plan.paths } : base);
+    const snapshot: Snapshot = unchanged !== undefined ? { tree: unchanged } : await timed('snapshot', () => snapshotWorkTree(repo, plan.kind === 'watcher' ? { ...base, only: plan.paths } : base));
     // The mark after last-tree: a hook that reads this mark finds the tree that goes with it.
     const taken = remember(paths, { ...snapshot, scan: plan.kind });
     writeMark(markFile, snapshot.truncated === true ? null : (plan.mark ?? null));

@@ -59,9 +59,9 @@ export function hookLogPath(repo: GitRepo): string {
   return join(stateDir(repo), 'logs', 'hook.log');
 }
 
-/** A call id as a file name. */
+/** A call id as a file name: itself when it is a safe one (no hashing, so no crypto to load), else a hash. */
 export function pendingName(key: string): string {
-  return nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 24);
+  return /^[A-Za-z0-9_-]{1,100}$/.test(key) ? `id-${key}` : nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 24);
 }
 
 /**

@@ -5,7 +5,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { JsonBytes } from '../agents/json-bytes.js';
-import { handleHookEvent } from '../capture/hook.js';
+import { handleHookEvent, hookPhases } from '../capture/hook.js';
 import { hookLogPath } from '../capture/paths.js';
 import { parseHookPayload } from '../capture/payload.js';
 import { AGENTS, isAgentName } from '../model/session.js';
@@ -43,7 +43,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     const { backgroundFlush, watchIdleMs } = readSettings();
     await handleHookEvent(repo, event, { backgroundFlush, watchIdleMs });
     if (event.kind === 'session-start') await injectPriorContext(repo, event);
-    appendLog(logs, 'hook-times.log', `${new Date().toISOString()}\t${agent}\t${eventName}\t${Math.round(performance.now() - started)}`);
+    const phases = Object.entries(hookPhases).map(([phase, ms]) => `${phase}=${ms}`).join(' ');
+    appendLog(logs, 'hook-times.log', `${new Date().toISOString()}\t${agent}\t${eventName}\t${Math.round(performance.now() - started)}\t${phases}`);
   } catch (error) {
     appendLog(logs, 'hook.log', `${new Date().toISOString()} ${agent} ${eventName}: ${(error as Error).message}`);
   }
