@@ -14,9 +14,9 @@ describe('agent lists', () => {
     assert.deepEqual([...AGENTS], ['claude-code', 'codex', 'gemini', 'pi', 'opencode']);
   });
 
-  it('give each hook writer to its own agent; opencode has none', () => {
+  it('give each hook writer to its own agent', () => {
     for (const adapter of ADAPTERS) assert.equal(adapter.hooks?.agent ?? adapter.agent, adapter.agent);
-    assert.deepEqual(AGENT_HOOKS.map((h) => h.agent), ['claude-code', 'codex', 'gemini', 'pi']);
+    assert.deepEqual(AGENT_HOOKS.map((h) => h.agent), ['claude-code', 'codex', 'gemini', 'pi', 'opencode']);
   });
 
   it('claim no transcript record for two agents', () => {

@@ -43,13 +43,15 @@ describe('git trace hooks', () => {
       ['codex', 'user', 'not-installed'],
       ['gemini', 'user', 'not-installed'],
       ['pi', 'user', 'not-installed'],
+      ['opencode', 'user', 'not-installed'],
       ['claude-code', 'project', 'not-installed'],
       ['codex', 'project', 'not-installed'],
       ['gemini', 'project', 'not-installed'],
       ['pi', 'project', 'not-installed'],
+      ['opencode', 'project', 'not-installed'],
       ['git-post-commit', null, 'not-installed'],
     ]);
-    assert.equal(realpathSync(join(hooks[4]?.path ?? '', '..', '..')), realpathSync(r.dir));
+    assert.equal(realpathSync(join(hooks[5]?.path ?? '', '..', '..')), realpathSync(r.dir));
 
     const text = r.trace(['hooks', 'status', '--scope', 'user'], { env });
     assert.match(text.stdout, /^claude-code\s+user\s+installed\s+\S+settings\.json$/m);

@@ -385,7 +385,7 @@ describe('file handling', () => {
     const changes = await installHooks(options);
     assert.deepEqual(changes.map((c) => [c.target, c.action]), [['codex', 'created'], ['pi', 'created']]);
     const removed = await uninstallHooks(options);
-    assert.deepEqual(removed.map((c) => [c.target, c.action]), [['claude-code', 'absent'], ['codex', 'deleted'], ['gemini', 'absent'], ['pi', 'deleted']]);
+    assert.deepEqual(removed.map((c) => [c.target, c.action]), [['claude-code', 'absent'], ['codex', 'deleted'], ['gemini', 'absent'], ['pi', 'deleted'], ['opencode', 'absent']]);
     assert.equal(existsSync(join(box.home, '.codex')), true, 'a folder that existed before stays');
     assert.equal(existsSync(join(box.home, '.pi', 'agent', 'extensions')), false);
   });

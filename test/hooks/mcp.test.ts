@@ -119,7 +119,7 @@ describe('git trace hooks install --mcp', () => {
     const mcp = checks.find((c) => c.name === 'mcp server');
     assert.equal(mcp?.status, 'ok');
     assert.match(mcp?.detail ?? '', /^registered with claude-code \(.*\.claude\.json\), codex .*gemini .*opencode /);
-    assert.equal(checks.find((c) => c.name === 'hooks opencode')?.status, 'warn', 'an MCP registration is no hook');
+    assert.equal(checks.find((c) => c.name === 'hooks opencode')?.status, 'ok', 'install --mcp installed its plugin as well');
   });
 
   test('uninstall gives every file back byte for byte (JSONC with comments, TOML with other content)', () => {
@@ -179,10 +179,11 @@ describe('git trace hooks install --mcp', () => {
     writeFileSync(claude, CLAUDE_STATE);
   });
 
-  test('opencode has MCP but no hooks: --mcp registers it, without --mcp it is a usage error', () => {
+  test('opencode: without --mcp only its plugin (its config untouched); pi takes no MCP servers', () => {
+    ok(['hooks', 'uninstall', '--agent', 'opencode']);
     const plain = r.trace(['hooks', 'install', '--agent', 'opencode'], { env });
-    assert.equal(plain.status, 2);
-    assert.match(plain.stderr, /^hint: .*'git trace hooks install --mcp --agent opencode'/m);
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal(readFileSync(files()['opencode']?.path ?? '', 'utf8'), OPENCODE_JSONC, 'no MCP entry without --mcp');
     const pi = r.trace(['hooks', 'install', '--mcp', '--agent', 'pi', '--agent', 'opencode'], { env });
     assert.equal(pi.status, 0, pi.stderr);
     assert.match(pi.stderr, /^warning: pi takes no MCP servers: its hooks only$/m);

@@ -1,6 +1,5 @@
-// OpenCode's facts: tool tables, where its data lives, how its database file starts. Loaded on
-// the hook's hot path: imports nothing heavy. OpenCode has no command hooks (it runs plugins),
-// so it has no hook events yet; its sessions come in by import.
+// OpenCode's facts: hook events (as our plugin forwards them, hooks.ts), tool tables, where its
+// data lives, how its database file starts. Loaded on the hook's hot path: imports nothing heavy.
 
 import { join } from 'node:path';
 import type { AgentFacts, Env } from '../agent-facts.js';
@@ -16,7 +15,7 @@ export const SQLITE_HEADER = 'SQLite format 3\u0000';
 
 export const openCodeFacts = {
   name: 'opencode',
-  hookEvents: {},
+  hookEvents: { 'session.created': 'session-start', 'chat.message': 'prompt', 'tool.execute.before': 'pre-tool', 'tool.execute.after': 'post-tool', 'session.idle': 'stop', 'session.deleted': 'session-end' },
   readOnlyTools: ['read', 'glob', 'grep', 'list', 'webfetch', 'websearch', 'codesearch', 'todoread', 'todowrite', 'question', 'skill'],
   fileTools: ['edit', 'write'],
   // 1.x tools name the file `filePath`, 2.x tools `path`.

@@ -3,6 +3,7 @@
 // session's "file" is `<database>#<session id>`. The tables are described in db.ts, the rows
 // in steps.ts; fixtures/opencode/ holds two real sessions.
 
+import { openCodeHooks } from './hooks.js';
 import { openCodeMcp } from './mcp.js';
 import type { AgentAdapter } from '../types.js';
 import { findTranscripts, sessionsIn, statSession, transcriptRoots } from './locate.js';
@@ -10,6 +11,7 @@ import { parseOpenCodeSession } from './parse.js';
 
 export const openCodeAdapter: AgentAdapter = {
   agent: 'opencode',
+  hooks: openCodeHooks,
   mcp: openCodeMcp,
   transcriptRoots,
   findTranscripts,

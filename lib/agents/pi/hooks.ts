@@ -1,20 +1,19 @@
 // Pi: hooks are TypeScript extensions, auto-discovered in `<agent dir>/extensions/*.ts` (agent
 // dir: $PI_CODING_AGENT_DIR or ~/.pi/agent) and `<work tree>/.pi/extensions/*.ts` (loaded once
-// the project is trusted). Our extension is one file that is entirely ours: install writes it,
-// uninstall deletes it, and its first line is a marker with the format version, so a file of the
-// same name that we did not write is never overwritten or deleted.
+// the project is trusted). Our extension is one file that is entirely ours (hooks/owned-file.ts).
 //
 // The extension is written in plain JavaScript syntax (valid TypeScript): pi loads it through
 // jiti without type-checking, and our tests import the very same text as an ES module.
 
 import { join } from 'node:path';
-import { InputError } from '../../errors.js';
 import { isDirectory, projectRoot } from '../../hooks/paths.js';
-import type { AgentHooks, Edit, HookFileEditor, HookScope, Inspection, Place } from '../../hooks/types.js';
+import { forwarderSource } from '../../hooks/forwarder-source.js';
+import { ownedFileEditor, ownedFormat } from '../../hooks/owned-file.js';
+import type { AgentHooks, HookFileEditor, HookScope, Place } from '../../hooks/types.js';
 import { piAgentDir } from './facts.js';
 
 /** Bump when the text below changes: `status` then says `outdated` and `install` rewrites it. */
-export const PI_EXTENSION_FORMAT = 1;
+export const PI_EXTENSION_FORMAT = 2;
 
 export const PI_EXTENSION_FILE = 'git-trace.ts';
 
@@ -44,16 +43,7 @@ import { spawn } from "node:child_process";
 const WAIT_MS = ${PI_HOOK_WAIT_MS};
 const EVENTS = ${JSON.stringify(PI_EVENTS)};
 
-function attempt(read) {
-  try {
-    const value = read();
-    return value === null ? undefined : value;
-  } catch {
-    return undefined;
-  }
-}
-
-function payload(name, event, ctx) {
+${forwarderSource('pi')}function payload(name, event, ctx) {
   const sessions = attempt(() => ctx.sessionManager);
   const isTool = name === "tool_call" || name === "tool_result";
   return {
@@ -67,34 +57,6 @@ function payload(name, event, ctx) {
     tool_input: isTool ? attempt(() => event.input) : undefined,
     tool_response: name === "tool_result" ? attempt(() => ({ content: event.content, details: event.details, isError: event.isError })) : undefined,
   };
-}
-
-function serialize(data) {
-  return attempt(() => JSON.stringify(data)) ?? attempt(() => JSON.stringify({ ...data, tool_input: undefined, tool_response: undefined }));
-}
-
-function runHook(body, cwd) {
-  return new Promise((resolve) => {
-    let child;
-    const timer = setTimeout(() => {
-      attempt(() => child.unref());
-      resolve();
-    }, WAIT_MS);
-    attempt(() => timer.unref());
-    const finish = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    try {
-      child = spawn("git", ["trace", "hook", "pi"], { cwd, detached: true, stdio: ["pipe", "ignore", "ignore"] });
-      child.on("error", finish);
-      child.on("exit", finish);
-      child.stdin.on("error", () => undefined);
-      child.stdin.end(body);
-    } catch {
-      finish();
-    }
-  });
 }
 
 export default function gitTrace(pi) {
@@ -116,37 +78,11 @@ export default function gitTrace(pi) {
 
 /** The format version on the file's first line, or null when the file is not ours. */
 export function piExtensionFormat(bytes: Buffer): number | null {
-  const match = MARKER.exec(bytes.subarray(0, 200).toString('utf8'));
-  return match === null ? null : Number(match[1]);
+  return ownedFormat(bytes, MARKER);
 }
 
 function piEditor(scope: HookScope, path: string): HookFileEditor {
-  const source = Buffer.from(piExtensionSource(), 'utf8');
-  const notOurs = (): InputError =>
-    new InputError(`'${path}' exists and was not written by git-trace; not overwriting it`, { hint: 'rename or remove that extension, then install again' });
-  return {
-    target: 'pi',
-    scope,
-    path,
-    newFileMode: 0o644,
-    install(current: Buffer | null): Edit {
-      if (current !== null && piExtensionFormat(current) === null) throw notOurs();
-      if (current !== null && current.equals(source)) return { bytes: current, events: [], foreign: [] };
-      return { bytes: source, events: [...PI_EVENTS], foreign: [] };
-    },
-    remove(current: Buffer) {
-      if (piExtensionFormat(current) === null) return { bytes: current, events: [] };
-      return { bytes: null, events: [...PI_EVENTS] };
-    },
-    inspect(current: Buffer | null): Inspection {
-      if (current === null) return { state: 'not-installed', missing: [], foreign: [] };
-      const format = piExtensionFormat(current);
-      if (format === null) return { state: 'foreign', missing: [], foreign: [path] };
-      return { state: current.equals(source) ? 'installed' : 'outdated', missing: [], foreign: [] };
-    },
-    hasOurs: (current) => piExtensionFormat(current) !== null,
-    isBlank: () => false,
-  };
+  return ownedFileEditor({ target: 'pi', scope, path, source: piExtensionSource(), marker: MARKER, events: PI_EVENTS, hint: 'rename or remove that extension, then install again' });
 }
 
 function agentDir(scope: HookScope, place: Place): string {
