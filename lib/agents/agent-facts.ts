@@ -19,6 +19,8 @@ export interface AgentFacts<N extends string = string> {
   readonly fileTools: readonly string[];
   /** The input fields naming that file, first present wins. */
   readonly fileInputFields: readonly string[];
+  /** True when a session-start hook may answer `{hookSpecificOutput: {additionalContext}}` (prior-session context). */
+  readonly takesStartContext?: boolean;
   /** True when one record (a JSONL line) of a transcript is this agent's. Must not claim another agent's records. */
   isTranscriptRecord(record: JsonRecord): boolean;
   /** True when a transcript's first bytes are this agent's whole-document form (checked before line sniffing). */

@@ -5,6 +5,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { JsonBytes } from '../agents/json-bytes.js';
+import { factsOf } from '../agents/facts.js';
 import { handleHookEvent, hookPhases } from '../capture/hook.js';
 import { hookLogPath } from '../capture/paths.js';
 import { parseHookPayload } from '../capture/payload.js';
@@ -60,7 +61,7 @@ const CONTEXT_MAX_BYTES = 4000;
  * Bounded in size and time; prints nothing when nothing is relevant.
  */
 async function injectPriorContext(repo: GitRepo, event: HookEvent): Promise<void> {
-  if (event.agent !== 'claude-code' && event.agent !== 'gemini') return;
+  if (factsOf(event.agent).takesStartContext !== true) return;
   const { readRepoConfig } = await import('../repo-config.js');
   if (!(await readRepoConfig(repo)).injectContext) return;
   const { openRepo } = await import('../trace-repo.js');

@@ -42,6 +42,7 @@ export const claudeCodeFacts = {
   readOnlyTools: ['Read', 'Grep', 'Glob', 'LS', 'WebFetch', 'WebSearch', 'TodoWrite', 'NotebookRead', 'BashOutput', 'ExitPlanMode', 'AskUserQuestion'],
   fileTools: ['Edit', 'Write', 'MultiEdit', 'NotebookEdit'],
   fileInputFields: ['file_path', 'notebook_path'],
+  takesStartContext: true,
   isTranscriptRecord: (record) => {
     const type = record['type'];
     // Gemini's records carry sessionId too, always with projectHash.

@@ -23,6 +23,7 @@ export const geminiFacts = {
   readOnlyTools: ['read_file', 'read_many_files', 'glob', 'search_file_content', 'list_directory', 'web_fetch', 'google_web_search'],
   fileTools: ['write_file', 'replace'],
   fileInputFields: ['file_path'],
+  takesStartContext: true,
   isTranscriptRecord: (record) => 'projectHash' in record && 'sessionId' in record,
   // The legacy form is one JSON document: {"sessionId", "projectHash", "messages": [...]}.
   isTranscriptHead: (head) => head.trimStart().startsWith('{') && /"projectHash"\s*:/.test(head.slice(0, 4096)) && /"messages"\s*:/.test(head),
