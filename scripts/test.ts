@@ -18,6 +18,29 @@ import { parseArgs } from 'node:util';
 /** Suites that take long or start real servers: `npm run test:all` (CI) runs them too. */
 const SLOW = ['dist/test/stress/', 'dist/test/sync/ssh.test.js'];
 
+/**
+ * The files that take longest (measured, about 1 min of wall time or more on 2 cores), started
+ * first: the run ends when its last file does, and a long file started last is the tail that
+ * bounds it (in alphabetical order, sync/ and trail/ came last). The rest follow alphabetically.
+ */
+const LONGEST_FIRST = [
+  'dist/test/trail/scenarios-',
+  'dist/test/sync/trust',
+  'dist/test/sync/sync.test.js',
+  'dist/test/sync/forget.test.js',
+  'dist/test/capsule/integrity.test.js',
+  'dist/test/cli/store-commands.test.js',
+  'dist/test/capture/hook-robustness.test.js',
+  'dist/test/export/export.test.js',
+  'dist/test/capsule/trust.test.js',
+  'dist/test/trail/blame-pr.test.js',
+];
+
+function rank(file: string): number {
+  const i = LONGEST_FIRST.findIndex((prefix) => file.startsWith(prefix));
+  return i === -1 ? LONGEST_FIRST.length : i;
+}
+
 interface TestEvent {
   readonly type: string;
   readonly data: {
@@ -43,7 +66,7 @@ function testFiles(root: string, only: readonly string[], all: boolean): string[
   walk(join(root, 'dist', 'test'));
   return files
     .filter((f) => (only.length > 0 ? only.some((o) => f.startsWith(`dist/test/${o}`)) : all || !SLOW.some((s) => f.startsWith(s))))
-    .sort();
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 function seconds(ms: number | undefined): string {

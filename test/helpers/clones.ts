@@ -102,3 +102,8 @@ export function adaAndBob(shared: SharedRemote): { ada: User; bob: User } {
   ok(ada, 'fetch');
   return { ada, bob };
 }
+
+/** Git in `u`'s clone, with input and extra environment (for plumbing that forges objects). */
+export function execGit(u: User, args: readonly string[], input?: Buffer, env: Record<string, string> = {}): string {
+  return execFileSync('git', args, { cwd: u.dir, input, encoding: 'utf8', env: { ...process.env, ...env } }).trim();
+}

@@ -80,6 +80,7 @@ export class ScenarioRun {
   private readonly labels: { session: string; label: string; call: string }[] = [];
   private readonly transcripts: string;
   private uuid = 0;
+  private labelsOnce: Map<string, Map<number, string>> | undefined;
 
   constructor(readonly scenario: Scenario) {
     testIdentityFile();
@@ -223,7 +224,18 @@ export class ScenarioRun {
   /** Check one expectation: states, lines, and that blame and track agree. */
   verify(check: Check): void {
     const at = check.at ?? 'HEAD';
-    const labels = this.stepLabels();
+    // The store no longer changes once played: the labels are read once per scenario.
+    this.labelsOnce ??= this.stepLabels();
+    const labels = this.labelsOnce;
+    // One `blame` per file at this ref: the attribution and the agreement below read the same output.
+    const blamed = new Map<string, BlameJson[]>();
+    const blameOnce = (path: string): BlameJson[] => {
+      const known = blamed.get(path);
+      if (known !== undefined) return known;
+      const result = this.blame(path, at);
+      blamed.set(path, result);
+      return result;
+    };
     const states: Record<string, State> = {};
     const tracked: { session: string; step: number; path: string; state: State; name: string; evidence: string }[] = [];
     for (const name of this.sessions.keys()) {
@@ -243,7 +255,7 @@ export class ScenarioRun {
 
     const labelOf = (session: string, step: number): string => labels.get(session)?.get(step) ?? `?${step}`;
     for (const [path, expected] of Object.entries(check.lines)) {
-      const blamed = this.blame(path, at);
+      const blamed = blameOnce(path);
       const got = blamed.map((l) => (l.session !== null ? labelOf(l.session, l.step ?? -1) : l.origin !== null ? `~${labelOf(l.origin.session, l.origin.step)}` : ''));
       assert.deepEqual(got, [...expected], `attribution of ${path} at ${at}`);
       // The fields say the same thing each their way: an agent's line has a session, a person's
@@ -258,7 +270,7 @@ export class ScenarioRun {
     // Generic agreement: a patch is named by some line at the ref ⇔ its state says it is there.
     const files = this.repo.git('ls-tree', '-r', '--name-only', at).split('\n').filter((f) => f !== '');
     const named = new Set<string>();
-    for (const file of files) for (const l of this.blame(file, at)) for (const c of l.claims) named.add(`${c.session}#${c.step}:${c.path}`);
+    for (const file of files) for (const l of blameOnce(file)) for (const c of l.claims) named.add(`${c.session}#${c.step}:${c.path}`);
     // A removal-only patch has no line to blame: its state rests on lines that are gone.
     for (const p of tracked.filter((x) => x.evidence === 'added-lines')) {
       assert.equal(named.has(`${p.session}#${p.step}:${p.path}`), LIVE_STATES.has(p.state), `blame and track agree on ${p.name} (${p.state}) at ${at}`);
