@@ -13,7 +13,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { run } from 'node:test';
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 
 /** Suites that take long or start real servers: `npm run test:all` (CI) runs them too. */
 const SLOW = ['dist/test/stress/', 'dist/test/sync/ssh.test.js'];
@@ -77,6 +77,16 @@ function errorText(error: unknown): string {
   const cause = (error as { cause?: unknown } | null)?.cause ?? error;
   if (cause instanceof Error) return cause.stack ?? cause.message;
   return String(cause);
+}
+
+/** The error's message in one line (an assertion's diff is the full text's job). */
+function firstLine(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+  const text = cause instanceof Error ? `${cause.name === 'Error' ? '' : `${cause.name}: `}${cause.message}` : String(cause);
+  let line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  const assertion = cause as { generatedMessage?: boolean; actual?: unknown; expected?: unknown };
+  if (assertion.generatedMessage === true) line += ` ${inspect(assertion.actual, { breakLength: Infinity })} vs ${inspect(assertion.expected, { breakLength: Infinity })}`;
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
 async function main(): Promise<number> {
@@ -149,6 +159,8 @@ async function main(): Promise<number> {
     const printed = f.file === undefined ? '' : (stderr.get(resolve(root, f.file)) ?? '').trim();
     process.stdout.write(`\n✗ ${f.where}: ${f.name}\n${errorText(f.error).replace(/^/gm, '    ')}\n${printed === '' ? '' : `    stderr:\n${printed.replace(/^/gm, '      ')}\n`}`);
   }
+  // The tail of a long log is often all a CI page shows: each failure again, in one line.
+  if (failures.length > 0) process.stdout.write(`\nfailures:\n${failures.map((f) => `  ${f.where}: ${f.name}: ${firstLine(f.error)}\n`).join('')}`);
   for (const [reason, count] of skips) process.stdout.write(`skipped ${count} test${count === 1 ? '' : 's'}: ${reason}\n`);
   process.stdout.write(`${failed === 0 ? 'ok' : 'FAILED'}: ${passed} passed, ${failed} failed, ${[...skips.values()].reduce((a, b) => a + b, 0)} skipped, ${files.length} files in ${seconds(Date.now() - started)}\n`);
   return failed === 0 ? 0 : 1;

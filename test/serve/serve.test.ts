@@ -19,10 +19,14 @@ interface Answer {
   readonly body: string;
 }
 
-/** One request with exactly these headers (fetch would not let a test set Host). */
+/**
+ * One request with exactly these headers (fetch would not let a test set Host), on a connection
+ * of its own: node's global agent keeps sockets alive, and one reused just as the server's
+ * keep-alive timeout (5 s) closes it hangs up, which a busy machine hits between two requests.
+ */
 function ask(served: Served, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: served.host, port: served.port, path, method: options.method ?? 'GET', headers: { Host: `${served.host}:${served.port}`, ...options.headers } }, (res) => {
+    const req = request({ agent: false, host: served.host, port: served.port, path, method: options.method ?? 'GET', headers: { Host: `${served.host}:${served.port}`, ...options.headers } }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
