@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// git-trace's entry (package.json "bin"): CommonJS, so that `git trace hook`, run on every tool
-// call an agent makes, takes the bundled hook (scripts/bundle-hook.ts) without ever starting
-// node's ES module loader. Every other command goes on in the ES module entry, git-trace.js.
+// git-trace's entry (package.json "bin"): CommonJS, so that a command never starts node's ES
+// module loader over the ~300 modules tsc wrote. `git trace hook`, run on every tool call an
+// agent makes, takes the hook's own bundle; every other command the CLI's (scripts/bundle.ts).
+// Without a fresh bundle (tsc ran alone), the ES module entry, git-trace.js.
 
 import fs = require('node:fs');
 import path = require('node:path');
@@ -11,11 +12,13 @@ interface HookModule {
 }
 
 const argv = process.argv.slice(2);
-const bundle = path.join(__dirname, '..', 'lib', 'cli', 'hook-bundle.cjs');
+const cliDir = path.join(__dirname, '..', 'lib', 'cli');
+const hookBundle = path.join(cliDir, 'hook-bundle.cjs');
+const cliBundle = path.join(cliDir, 'cli-bundle.cjs');
 
-if (argv[0] === 'hook' && isFresh(bundle, path.join(__dirname, '..', 'lib', 'cli', 'hook.js'))) {
+if (argv[0] === 'hook' && isFresh(hookBundle, path.join(cliDir, 'hook.js'))) {
   // The hook never fails the agent: it catches what it can itself, and anything else is exit 0.
-  (require(bundle) as HookModule).run(argv.slice(1)).then(
+  (require(hookBundle) as HookModule).run(argv.slice(1)).then(
     (code) => {
       process.exitCode = code;
     },
@@ -23,6 +26,9 @@ if (argv[0] === 'hook' && isFresh(bundle, path.join(__dirname, '..', 'lib', 'cli
       process.exitCode = 0;
     },
   );
+} else if (isFresh(cliBundle, path.join(__dirname, 'git-trace.js'))) {
+  // The bundled git-trace.js: it reads process.argv and runs, as the ES module would.
+  require(cliBundle);
 } else {
   void import('./git-trace.js');
 }

@@ -254,7 +254,7 @@ function readText(path: string): string | undefined {
   }
 }
 
-const CLI = fileURLToPath(new URL('../../bin/git-trace.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/git-trace.cjs', import.meta.url));
 
 /** Flush in a detached process, so the agent never waits for encryption and ref writes. */
 function startBackgroundFlush(repo: GitRepo, sessionId: string): void {

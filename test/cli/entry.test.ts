@@ -1,0 +1,62 @@
+// The package's entry (bin/git-trace.cts): a command runs from the CLI's CommonJS bundle, the
+// hook from its own, never through node's ES module loader over the tsc output; and the bundle
+// answers as the ES module entry does, finding the files beside each module as that one would.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CLI, PROJECT_ROOT } from '../helpers/paths.js';
+import { pinEnvironment, tempRepo, type TempRepo } from '../helpers/repo.js';
+
+const ESM_ENTRY = join(PROJECT_ROOT, 'dist', 'bin', 'git-trace.js');
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The CommonJS files the process required, relative to dist/. */
+  readonly required: readonly string[];
+}
+
+describe('the package entry', () => {
+  let repo: TempRepo;
+  let preload: string;
+
+  before(() => {
+    const home = pinEnvironment();
+    repo = tempRepo();
+    // Names what the process required from dist/, on stderr's last line, as it exits.
+    preload = join(home, 'required.cjs');
+    writeFileSync(preload, `process.on('exit', () => process.stderr.write('\\nrequired: ' + JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/dist/')).map((f) => f.slice(f.indexOf('/dist/') + 6)))));\n`);
+  });
+  after(() => repo.cleanup());
+
+  function run(entry: string, args: readonly string[], input = ''): Run {
+    // No file watcher left behind by the hook: this test is about which code runs.
+    const result = spawnSync(process.execPath, ['--require', preload, entry, ...args], { cwd: repo.dir, encoding: 'utf8', input, env: { ...process.env, GIT_TRACE_WATCH: '0' } });
+    const cut = result.stderr.lastIndexOf('\nrequired: ');
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr.slice(0, cut), required: JSON.parse(result.stderr.slice(cut + '\nrequired: '.length)) as string[] };
+  }
+
+  test('a command runs from the CLI bundle alone, and answers as the ES module entry does', () => {
+    for (const args of [['--version'], ['help'], ['list', '--json'], ['frobnicate'], ['show', 'no-such-session']]) {
+      const bundled = run(CLI, args);
+      assert.deepEqual(bundled.required, ['bin/git-trace.cjs', 'lib/cli/cli-bundle.cjs'], `${args.join(' ')}: only the entry and the bundle`);
+      const plain = run(ESM_ENTRY, args);
+      assert.deepEqual({ status: bundled.status, stdout: bundled.stdout, stderr: bundled.stderr }, { status: plain.status, stdout: plain.stdout, stderr: plain.stderr }, args.join(' '));
+    }
+  });
+
+  test('the bundle finds the files beside each module: the version in package.json', () => {
+    const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(run(CLI, ['--version']).stdout, `git-trace ${version}\n`);
+  });
+
+  test('the hook runs from its own bundle, never the CLI bundle', () => {
+    const hook = run(CLI, ['hook', 'claude-code'], JSON.stringify({ hook_event_name: 'SessionStart', session_id: 'entry-test', cwd: repo.dir }));
+    assert.equal(hook.status, 0);
+    assert.deepEqual(hook.required, ['bin/git-trace.cjs', 'lib/cli/hook-bundle.cjs']);
+  });
+});
