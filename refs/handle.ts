@@ -3,7 +3,7 @@
 
 import { ObjectReader } from './object-reader.js';
 import { ObjectWriter } from './object-writer.js';
-import { findRepo, type GitRepo } from './repo.js';
+import { findRepoQuickly, type GitRepo } from './repo.js';
 
 export interface GitHandle {
   readonly repo: GitRepo;
@@ -12,8 +12,9 @@ export interface GitHandle {
   close(): void;
 }
 
+/** The repository at `cwd` (found without a git process where its layout is plain: findRepoQuickly). */
 export async function openGit(cwd: string): Promise<GitHandle> {
-  return handleFor(await findRepo(cwd));
+  return handleFor(await findRepoQuickly(cwd));
 }
 
 export function handleFor(repo: GitRepo): GitHandle {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TraceError } from '../lib/errors.js';
 import { GitError, git, runGit } from './git.js';
+import { readOwnRefFile } from './ref-files.js';
 import { zeroOid, type GitRepo } from './repo.js';
 
 export interface RefTip {
@@ -29,6 +30,8 @@ export async function listRefs(repo: GitRepo, prefix: string): Promise<RefTip[]>
 
 /** The object a ref points at, or null when the ref does not exist. */
 export async function readRef(repo: GitRepo, ref: string): Promise<string | null> {
+  const fromFiles = readOwnRefFile(repo, ref);
+  if (fromFiles !== undefined) return fromFiles;
   const result = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{}`], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] });
   const oid = result.stdout.toString('utf8').trim();
   return result.exitCode === 0 && oid !== '' ? oid : null;
