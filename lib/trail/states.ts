@@ -40,13 +40,30 @@ export interface PatchSurvival {
 }
 
 
-/** Lines a later step of the same session removed again before anything was committed. */
-export function superseded(a: AnchoredPatch, all: readonly AnchoredPatch[]): Set<number> {
-  const later = all.filter((o) => o.scope === a.scope && o.patch.step > a.patch.step && (o.patch.path === a.patch.path || o.patch.oldPath === a.patch.path));
-  const removedLater = new Set(later.flatMap((o) => o.patch.removed.map((r) => r.h)));
-  const out = new Set<number>();
-  for (const line of a.patch.added) if (!a.onRef.has(line.index) && removedLater.has(line.h)) out.add(line.index);
-  return out;
+/**
+ * For each patch of `all`: its lines that a later step of the same session removed again before
+ * anything was committed. The patches are grouped by session and path once; a filter of `all`
+ * per patch was quadratic (10,000 patches: 11 s of `stats`).
+ */
+export function supersededLines(all: readonly AnchoredPatch[]): (a: AnchoredPatch) => Set<number> {
+  const bySession = new Map<AnchoredPatch['scope'], Map<string, AnchoredPatch[]>>();
+  for (const o of all) {
+    let byPath = bySession.get(o.scope);
+    if (byPath === undefined) bySession.set(o.scope, (byPath = new Map()));
+    for (const path of new Set([o.patch.path, o.patch.oldPath])) {
+      if (path === undefined) continue;
+      const list = byPath.get(path);
+      if (list === undefined) byPath.set(path, [o]);
+      else list.push(o);
+    }
+  }
+  return (a) => {
+    const later = (bySession.get(a.scope)?.get(a.patch.path) ?? []).filter((o) => o.patch.step > a.patch.step);
+    const removedLater = new Set(later.flatMap((o) => o.patch.removed.map((r) => r.h)));
+    const out = new Set<number>();
+    for (const line of a.patch.added) if (!a.onRef.has(line.index) && removedLater.has(line.h)) out.add(line.index);
+    return out;
+  };
 }
 
 function emptyFates(): Record<LineFate, number> {

@@ -15,7 +15,7 @@ import { anchorPatch, provesAlone } from './anchor.js';
 import { blamePorcelain, type BlameCommitInfo, type BlameLine, type BlameOutput, type LineRange } from './blame-porcelain.js';
 import { addTo, lineKey, pushTo, type AnchoredPatch, type Claim } from './claims.js';
 import { FileLookup, type SessionScope, type TrailContext } from './scope.js';
-import { decide, decideRemoval, superseded, type PatchSurvival } from './states.js';
+import { decide, decideRemoval, supersededLines, type PatchSurvival } from './states.js';
 import { editsBeforeCommit, walkHistory } from './walk.js';
 
 export { LINE_FATES, SURVIVAL_STATES, type AnchorGroup, type LineFate, type PatchSurvival, type Survival } from './states.js';
@@ -148,12 +148,13 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
   }
 
   const patches: PatchSurvival[] = [];
+  const superseded = supersededLines(anchored);
   for (const a of judged) {
     const alive = aliveClaims.get(a) ?? new Map<number, Set<string>>();
     const edited = editedClaims.get(a) ?? new Set<number>();
     patches.push(
       a.patch.added.some((l) => provesAlone(a, l.index)) || a.patch.removed.every((r) => r.common)
-        ? decide(a, { alive, edited, editedBeforeCommit: enteredEdited.get(a) ?? new Set(), walkFates: walk.fates, superseded: superseded(a, anchored), refName: request.refName })
+        ? decide(a, { alive, edited, editedBeforeCommit: enteredEdited.get(a) ?? new Set(), walkFates: walk.fates, superseded: superseded(a), refName: request.refName })
         : await decideRemoval(a, ctx, { ref: request.ref, refName: request.refName, onRef }),
     );
   }

@@ -23,9 +23,10 @@ export interface Served {
 
 export const ADDRESS_LINE = /^git-trace dashboard: (http:\/\/([0-9.]+):(\d+)\/\?token=([A-Za-z0-9_-]{43}))\n$/;
 
-export function serve(dir: string, args: readonly string[] = []): Promise<Served> {
+/** Started in `dir` (the bench passes its own environment; the tests, theirs). */
+export function serve(dir: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Served> {
   const started = Date.now();
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-open', ...args], { cwd: dir, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-open', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
