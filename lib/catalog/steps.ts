@@ -22,8 +22,9 @@ export function drivingPrompt(db: CatalogDb, session: string, index: number): Pr
 
 /** The step's model, or the nearest earlier one's in the same thread (the reply that made the call). */
 export function stepModel(db: CatalogDb, session: string, index: number): string | null {
-  // Its own statement: an iteration holds it until done.
-  const rows = db.prepare('SELECT idx, kind, model, thread FROM steps WHERE session_id = ? AND idx <= ? ORDER BY idx DESC').iterate(session, index) as Iterable<{ idx: number; kind: string; model: string | null; thread: string | null }>;
+  // The cached statement is free again when this returns: the loop runs to its end or leaves
+  // it (which resets the iteration), and nothing in it reads the catalog.
+  const rows = statement(db, 'SELECT idx, kind, model, thread FROM steps WHERE session_id = ? AND idx <= ? ORDER BY idx DESC').iterate(session, index) as Iterable<{ idx: number; kind: string; model: string | null; thread: string | null }>;
   let thread: string | null | undefined;
   for (const row of rows) {
     if (thread === undefined) {
