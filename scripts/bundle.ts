@@ -9,8 +9,10 @@
 // module keeps its own import.meta.url (the file tsc wrote), so the files it finds beside itself
 // (the dashboard's client, the watcher's daemon, package.json, the CLI to start in the
 // background) are the same as unbundled. npm packages stay external. The entry takes a bundle
-// only when it is newer than the tsc output it was made from; a tsc run without this step leaves
-// stale bundles, which are then ignored.
+// only when it is newer than the tsc output it was made from (the hook's hook.js, the CLI's
+// bin/git-trace.js): a full `tsc -p .` without this step rewrites those files and so leaves stale
+// bundles, which are then ignored. `tsc --watch` re-emits only what changed: run this step after
+// it, or delete the bundles.
 // Run by `npm run build` (and test, bench): node dist/scripts/bundle.js
 
 import { build, type Plugin } from 'esbuild';
@@ -52,7 +54,9 @@ async function bundle(entry: string, outfile: string, external: readonly string[
     packages: 'external',
     external: [...external],
     plugins: [ownUrls(outfile)],
-    banner: { js: 'const __moduleUrl = (from) => require("node:url").pathToFileURL(require("node:path").join(__dirname, from)).href;' },
+    // The directive first: after any other statement it is not one, and the bundle would run in
+    // sloppy mode where the ES modules it came from were strict.
+    banner: { js: '"use strict";\nconst __moduleUrl = (from) => require("node:url").pathToFileURL(require("node:path").join(__dirname, from)).href;' },
     logLevel: 'warning',
   });
 }

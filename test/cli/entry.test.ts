@@ -49,6 +49,13 @@ describe('the package entry', () => {
     }
   });
 
+  test('the bundles are strict code, as the ES modules they came from', () => {
+    for (const bundle of ['cli-bundle.cjs', 'hook-bundle.cjs']) {
+      const text = readFileSync(join(PROJECT_ROOT, 'dist', 'lib', 'cli', bundle), 'utf8').replace(/^#!.*\n/, '');
+      assert.ok(text.startsWith('"use strict";'), `${bundle} starts with the directive`);
+    }
+  });
+
   test('the bundle finds the files beside each module: the version in package.json', () => {
     const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
     assert.equal(run(CLI, ['--version']).stdout, `git-trace ${version}\n`);
