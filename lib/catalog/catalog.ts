@@ -44,15 +44,20 @@ export class Catalog implements StoreCache {
 
   known(id: string, tip: string): KnownSession | null {
     try {
-      const row = statement(this.db, 'SELECT tip, record, chunks FROM sessions WHERE id = ?').get(id) as { tip: string; record: string; chunks: string } | undefined;
-      if (row === undefined || row.tip !== tip) return null;
-      const digests = new Map<string, string>();
-      const redacted = new Map<string, Record<string, number>>();
-      for (const step of statement(this.db, 'SELECT step_id, digest, redacted FROM steps WHERE session_id = ?').iterate(id) as Iterable<{ step_id: string; digest: string; redacted: string | null }>) {
-        digests.set(step.step_id, step.digest);
-        if (step.redacted !== null) redacted.set(step.step_id, JSON.parse(step.redacted) as Record<string, number>);
-      }
-      return { record: JSON.parse(row.record) as KnownSession['record'], digests, redacted, chunks: JSON.parse(row.chunks) as KnownSession['chunks'] };
+      // One read transaction, so the row and its steps are of one moment: between two reads
+      // another process may apply a write (a whole rewrite from an older tip among them), and a
+      // writer that took the row's tip with other steps' digests would store a wrong meta.
+      return this.db.transaction((): KnownSession | null => {
+        const row = statement(this.db, 'SELECT tip, record, chunks FROM sessions WHERE id = ?').get(id) as { tip: string; record: string; chunks: string } | undefined;
+        if (row === undefined || row.tip !== tip) return null;
+        const digests = new Map<string, string>();
+        const redacted = new Map<string, Record<string, number>>();
+        for (const step of statement(this.db, 'SELECT step_id, digest, redacted FROM steps WHERE session_id = ?').iterate(id) as Iterable<{ step_id: string; digest: string; redacted: string | null }>) {
+          digests.set(step.step_id, step.digest);
+          if (step.redacted !== null) redacted.set(step.step_id, JSON.parse(step.redacted) as Record<string, number>);
+        }
+        return { record: JSON.parse(row.record) as KnownSession['record'], digests, redacted, chunks: JSON.parse(row.chunks) as KnownSession['chunks'] };
+      })();
     } catch {
       // The catalog is a cache: when it cannot answer, the store decrypts.
       return null;
@@ -67,12 +72,16 @@ export class Catalog implements StoreCache {
     }
   }
 
-  /** Apply session writes in one transaction. */
-  apply(writes: readonly SessionWrite[]): void {
-    if (writes.length === 0) return;
-    this.db.transaction(() => {
-      for (const write of writes) applySession(this.db, this.hasher, write);
-    }).immediate();
+  /** Apply session writes in one transaction; returns how many were not applied (their sessions forgotten: applySession). */
+  apply(writes: readonly SessionWrite[]): number {
+    if (writes.length === 0) return 0;
+    return this.db
+      .transaction(() => {
+        let dropped = 0;
+        for (const write of writes) if (!applySession(this.db, this.hasher, write)) dropped++;
+        return dropped;
+      })
+      .immediate();
   }
 }
 

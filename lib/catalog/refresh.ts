@@ -15,7 +15,7 @@ import { isForgotten } from '../store/tombstone.js';
 import type { TraceRepo } from '../trace-repo.js';
 import type { Catalog } from './catalog.js';
 import { dropSession, removeSessionRows } from './session-rows.js';
-import { SESSION_TABLES } from './schema.js';
+import { REFS_FINGERPRINT_KEY, SESSION_TABLES } from './schema.js';
 import type { ChunkIds } from '../store/cache.js';
 import { mapLimit } from '../concurrency.js';
 
@@ -40,7 +40,6 @@ export interface RefreshResult {
   readonly total: number;
 }
 
-const FINGERPRINT_KEY = 'refs-fingerprint';
 /** Sessions read at once: git reads and decryption overlap. */
 const READ_CONCURRENCY = 8;
 /** Sessions applied per transaction. */
@@ -51,12 +50,12 @@ export async function refreshCatalog(catalog: Catalog, repo: TraceRepo, warn: (m
   if (options.rebuild === true) {
     db.transaction(() => {
       for (const table of SESSION_TABLES) db.exec(`DELETE FROM ${table}`);
-      catalog.setMeta(FINGERPRINT_KEY, null);
+      catalog.setMeta(REFS_FINGERPRINT_KEY, null);
     })();
   }
   // Taken before listing: a change after it shows as a different fingerprint next time.
   const fingerprint = refsFingerprint(repo.git.repo, SESSIONS_PREFIX);
-  if (fingerprint !== null && catalog.getMeta(FINGERPRINT_KEY) === fingerprint) return snapshotOf(catalog);
+  if (fingerprint !== null && catalog.getMeta(REFS_FINGERPRINT_KEY) === fingerprint) return snapshotOf(catalog);
 
   const refs = await repo.sessions.refs();
   const rows = new Map((db.prepare('SELECT id, tip, chunks FROM sessions').all() as { id: string; tip: string; chunks: string }[]).map((r) => [r.id, r]));
@@ -76,8 +75,9 @@ export async function refreshCatalog(catalog: Catalog, repo: TraceRepo, warn: (m
   let done = 0;
   const pending: Parameters<Catalog['apply']>[0][number][] = [];
   const unreadableNow: { id: string; tip: string; kind: string; message: string }[] = [];
+  let dropped = 0;
   const flush = (): void => {
-    catalog.apply(pending.splice(0));
+    dropped += catalog.apply(pending.splice(0));
     if (unreadableNow.length > 0) {
       const put = db.prepare('INSERT INTO unreadable (id, tip, keys, kind, message) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET tip = excluded.tip, keys = excluded.keys, kind = excluded.kind, message = excluded.message');
       db.transaction(() => {
@@ -93,7 +93,7 @@ export async function refreshCatalog(catalog: Catalog, repo: TraceRepo, warn: (m
       const previous = rows.get(ref.id);
       const chunks: readonly ChunkIds[] = previous === undefined ? [] : (JSON.parse(previous.chunks) as ChunkIds[]);
       const read = await repo.sessions.readChunks(ref.id, ref.tip, chunks);
-      pending.push({ id: ref.id, tip: ref.tip, record: read.record, chunks: read.chunks, steps: read.steps, whole: read.whole || previous === undefined });
+      pending.push({ id: ref.id, tip: ref.tip, record: read.record, chunks: read.chunks, steps: read.steps, whole: read.whole || previous === undefined, base: previous?.tip ?? null });
       indexed++;
     } catch (error) {
       if (!(error instanceof TraceError)) throw error;
@@ -120,8 +120,9 @@ export async function refreshCatalog(catalog: Catalog, repo: TraceRepo, warn: (m
     })();
   }
   for (const id of restored) warn(`session '${id}' had been deleted from refs/opentraces (by 'git fetch --prune'?); restored it`);
-  // A restored ref moved the refs again: list them next time.
-  catalog.setMeta(FINGERPRINT_KEY, restored.length > 0 ? null : fingerprint);
+  // A restored ref moved the refs again, and a session another writer changed under this refresh
+  // was forgotten rather than completed: list the refs next time.
+  catalog.setMeta(REFS_FINGERPRINT_KEY, restored.length > 0 || dropped > 0 ? null : fingerprint);
   const result = snapshotOf(catalog);
   return { ...result, indexed, removed: gone.length, restored };
 }

@@ -128,4 +128,7 @@ CREATE TABLE IF NOT EXISTS session_trust (
 `;
 
 /** Tables emptied by a rebuild of what comes from the session refs. */
+/** catalog_meta's key for the refs' stat fingerprint (lib/catalog/refresh.ts); null: list the refs next time. */
+export const REFS_FINGERPRINT_KEY = 'refs-fingerprint';
+
 export const SESSION_TABLES = ['sessions', 'unreadable', 'steps', 'step_paths', 'step_text', 'usage', 'patches', 'session_trust'] as const;

@@ -10,13 +10,28 @@ import { toolCommand } from '../ctx/tool-facts.js';
 import { effectivePatches, patchEvidence } from '../trail/evidence.js';
 import type { LineHasher } from '../trail/lines.js';
 import { statement, type CatalogDb } from './db.js';
+import { REFS_FINGERPRINT_KEY } from './schema.js';
 import { encodeEvidence } from './evidence-codec.js';
 
 // Tool output can be megabytes; its head is what people search for.
 const MAX_OUTPUT_INDEXED = 8 * 1024;
 
 /** Apply one session's write. Call inside a transaction (applySessions does). */
-export function applySession(db: CatalogDb, hasher: LineHasher, write: SessionWrite): void {
+/**
+ * Store a session write. A write that completes the rows of its base tip finds other rows when
+ * another process applied its own write in between (writes land in any order after their refs
+ * moved): its steps would then complete the wrong ones, so the session is forgotten instead (and
+ * the refs fingerprint with it), to be read whole from its ref by the next refresh. False then.
+ */
+export function applySession(db: CatalogDb, hasher: LineHasher, write: SessionWrite): boolean {
+  if (!write.whole && write.base !== undefined) {
+    const row = statement(db, 'SELECT tip FROM sessions WHERE id = ?').get(write.id) as { tip: string } | undefined;
+    if ((row?.tip ?? null) !== write.base) {
+      removeSessionRows(db, write.id);
+      statement(db, 'UPDATE catalog_meta SET value = NULL WHERE key = ?').run(REFS_FINGERPRINT_KEY);
+      return false;
+    }
+  }
   const meta = write.record.session;
   if (write.whole && known(db, write.id)) removeSessionRows(db, write.id);
   statement(
@@ -54,6 +69,7 @@ export function applySession(db: CatalogDb, hasher: LineHasher, write: SessionWr
     const rowid = inserter.insert(write.id, { ...step, index }, write.digests?.get(step.id));
     positions.set(step.id, { step_id: step.id, idx: index, id: rowid });
   }
+  return true;
 }
 
 function known(db: CatalogDb, id: string): boolean {

@@ -234,7 +234,7 @@ async function planGroup(ctx: PlanContext, group: Group, tip: string | null): Pr
   const write: SessionWrite =
     base?.all !== null && base?.all !== undefined
       ? wholeWrite(group.id, next, { ...base.known, record, chunks, digests }, base.all, freshSteps)
-      : { id: group.id, tip: next, record, chunks, steps: freshSteps, whole: tip === null, digests };
+      : { id: group.id, tip: next, record, chunks, steps: freshSteps, whole: tip === null, base: tip, digests };
   return { group, tip, next, counts, write };
 }
 

@@ -29,6 +29,12 @@ export interface SessionWrite {
   readonly steps: readonly Step[];
   /** `steps` are the whole session: what was known of it before is dropped. */
   readonly whole: boolean;
+  /**
+   * For a write that is not whole: the tip whose known steps these complete (null: none). Rows
+   * that another writer changed meanwhile are not completed by them; the cache then forgets
+   * the session, to be read whole from its ref.
+   */
+  readonly base?: string | null;
   /** Digests of `steps` by id, when the writer has them already (saves hashing them again). */
   readonly digests?: ReadonlyMap<string, string>;
 }
