@@ -137,7 +137,8 @@ async function main(): Promise<number> {
         continue;
       }
       if (data.skip !== undefined && data.skip !== false) {
-        const reason = typeof data.skip === 'string' ? data.skip : 'no reason given';
+        // Without a reason, the test's name: so that it can be found and given one.
+        const reason = typeof data.skip === 'string' ? data.skip : `no reason given (${where}: ${data.name})`;
         skips.set(reason, (skips.get(reason) ?? 0) + 1);
         continue;
       }
