@@ -69,6 +69,15 @@ export async function measureScale(ctx: BenchContext): Promise<MeasureResult> {
     }
     return { command, small: median(a), large: median(b) };
   });
+  // stats computes once per state of the history and the sessions, then gives its stored answer.
+  ctx.log('H: stats, computed and then stored');
+  const statsAt = (scale: Scale): { computed: number; stored: number } => {
+    const run = (): number => traceCli(['stats', '--json'], { cwd: scale.history.dir, env: ctx.env }).ms;
+    const computed = run();
+    return { computed, stored: median(Array.from({ length: repeats }, run)) };
+  };
+  const statsSmall = statsAt(small);
+  const statsLarge = statsAt(big);
   ctx.log(`H: blame at ${large} sessions against node -e 0 + git blame --porcelain`);
   const nodeStart = (): number => runProc(process.execPath, ['-e', '0'], { cwd: big.history.dir, env: ctx.env }).ms;
   const gitBlame = (): number => git(['blame', '--porcelain', big.history.hotFile], { cwd: big.history.dir, env: ctx.env }).ms;
@@ -89,6 +98,10 @@ export async function measureScale(ctx: BenchContext): Promise<MeasureResult> {
 
   const rows: Row[] = timings.map((t) =>
     goalRow({ id: 'H', what: `${t.command.name}, ${large} sessions ÷ 100`, value: { value: t.large, unit: 'ms' }, baseline: { value: t.small, unit: 'ms' }, ratio: t.large / t.small, goal: SCALE_GOAL }),
+  );
+  rows.push(
+    goalRow({ id: 'H', what: `stats computed (nothing stored), ${large} sessions ÷ 100`, value: { value: statsLarge.computed, unit: 'ms' }, baseline: { value: statsSmall.computed, unit: 'ms' }, ratio: statsLarge.computed / statsSmall.computed, goal: SCALE_GOAL, note: 'the first `stats --json` after the import, once at each scale' }),
+    goalRow({ id: 'H', what: `stats, its stored answer, ${large} sessions ÷ 100`, value: { value: statsLarge.stored, unit: 'ms' }, baseline: { value: statsSmall.stored, unit: 'ms' }, ratio: statsLarge.stored / statsSmall.stored, goal: SCALE_GOAL }),
   );
   const blameMs = median(blameLarge);
   const blameBaseMs = median(blameBase);
@@ -156,6 +169,11 @@ export async function measureScale(ctx: BenchContext): Promise<MeasureResult> {
       label: 'H dashboard',
       text: `start ${ms(dashboard.startMs)}; first answer (catalog opened) ${ms(dashboard.firstMs)}; ${dashboard.pages.map((p) => `${p.name} ${ms(p.ms)}${p.status === 200 ? '' : ` (status ${p.status})`}`).join('; ')}`,
       data: dashboard,
+    },
+    {
+      label: 'H stats',
+      text: `computed ${ms(statsSmall.computed)} → ${ms(statsLarge.computed)}; stored answer ${ms(statsSmall.stored)} → ${ms(statsLarge.stored)}; blame pr at ${large} ${ms(timings.find((t) => t.command.name.startsWith('blame pr'))?.large ?? NaN)}`,
+      data: { small: statsSmall, large: statsLarge },
     },
     { label: 'H blame baseline', text: `blame ${ms(blameMs)}; node -e 0 + git blame --porcelain ${ms(blameBaseMs)}`, data: { blameMs: blameLarge, baselineMs: blameBase } },
   ];

@@ -24,7 +24,28 @@ export function drivingPrompt(db: CatalogDb, session: string, index: number): Pr
 export function stepModel(db: CatalogDb, session: string, index: number): string | null {
   // The cached statement is free again when this returns: the loop runs to its end or leaves
   // it (which resets the iteration), and nothing in it reads the catalog.
-  const rows = statement(db, 'SELECT idx, kind, model, thread FROM steps WHERE session_id = ? AND idx <= ? ORDER BY idx DESC').iterate(session, index) as Iterable<{ idx: number; kind: string; model: string | null; thread: string | null }>;
+  const rows = statement(db, 'SELECT idx, kind, model, thread FROM steps WHERE session_id = ? AND idx <= ? ORDER BY idx DESC').iterate(session, index) as Iterable<ModelRow>;
+  return modelAmong(rows, index);
+}
+
+/** `stepModel` for many steps of one session: its steps read once. */
+export function stepModels(db: CatalogDb, session: string): (index: number) => string | null {
+  const rows = statement(db, 'SELECT idx, kind, model, thread FROM steps WHERE session_id = ? ORDER BY idx DESC').all(session) as ModelRow[];
+  return (index) => {
+    const from = rows.findIndex((r) => r.idx <= index);
+    return from === -1 ? null : modelAmong(rows.slice(from), index);
+  };
+}
+
+interface ModelRow {
+  readonly idx: number;
+  readonly kind: string;
+  readonly model: string | null;
+  readonly thread: string | null;
+}
+
+/** The rule over a session's steps from `index` down (newest first). */
+function modelAmong(rows: Iterable<ModelRow>, index: number): string | null {
   let thread: string | null | undefined;
   for (const row of rows) {
     if (thread === undefined) {

@@ -4,6 +4,7 @@
 // Every answer passes the MCP server's egress (secrets redacted again, paths and names scrubbed)
 // and long strings are cut, saying which command shows them whole.
 
+import { Worker } from 'node:worker_threads';
 import { runGit } from '../../refs/git.js';
 import { aggregateCost } from '../analysis/cost.js';
 import type { ReadQueue } from '../catalog/read-queue.js';
@@ -14,7 +15,8 @@ import { blameAnswer, contextAnswer, listAnswer, readSession, searchAnswer, trac
 import { readRedactionConfig } from '../repo-config.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { resolveCommit } from '../trail/revision.js';
-import { computeStats, STATS_GROUPINGS, type StatsGrouping } from '../trail/stats.js';
+import { cachedStats, computeStats, STATS_GROUPINGS, type StatsGrouping } from '../trail/stats.js';
+import type { StatsWork } from './stats-worker.js';
 
 /** The most steps one timeline answer holds; `from` pages on. */
 export const TIMELINE_PAGE = 200;
@@ -45,8 +47,11 @@ const ROUTES: Readonly<Record<string, Route>> = {
   track: (ctx, p) => trackAnswer(ctx.repo, required(p, 'id'), undefined),
   files: (ctx, p) => files(ctx.repo, p.get('rev') ?? 'HEAD'),
   blame: (ctx, p) => blameAnswer(ctx.repo, { file: required(p, 'file'), rev: p.get('rev') ?? 'HEAD', warn: ctx.warn }),
-  stats: (ctx, p) => stats(ctx.repo, p),
+  stats: (ctx, p) => stats(ctx, p),
 };
+
+// Routes that manage the read queue themselves (a long computation runs outside it).
+const OWN_QUEUE: ReadonlySet<string> = new Set(['stats']);
 
 export function isApiRoute(name: string): boolean {
   return Object.hasOwn(ROUTES, name);
@@ -57,13 +62,11 @@ export async function answerApi(ctx: ApiContext, name: string, params: Params): 
   const route = ROUTES[name];
   if (route === undefined) throw new NotFoundError(`no such answer '${name}'`);
   const scrubber = await ctx.scrubber;
-  return ctx.serial(async () => {
-    // The MCP answers' `next` names MCP tools: not for this page.
-    const { next: _next, ...body } = await route(ctx, params);
-    const egress = new AnswerEgress(await readRedactionConfig(ctx.repo.git.repo), scrubber);
-    const clean = cutStrings(egress.value(body), MAX_FIELD, (path) => cutHint(body, path));
-    return JSON.stringify({ ...clean, egress: { secrets: egress.secrets, scrubbed: egress.scrubbed } });
-  });
+  // The MCP answers' `next` names MCP tools: not for this page.
+  const { next: _next, ...body } = OWN_QUEUE.has(name) ? await route(ctx, params) : await ctx.serial(() => route(ctx, params));
+  const egress = new AnswerEgress(await readRedactionConfig(ctx.repo.git.repo), scrubber);
+  const clean = cutStrings(egress.value(body), MAX_FIELD, (path) => cutHint(body, path));
+  return JSON.stringify({ ...clean, egress: { secrets: egress.secrets, scrubbed: egress.scrubbed } });
 }
 
 /** An error answer: the user's kind with its message and hint (through the same egress), anything else a bug. */
@@ -134,11 +137,42 @@ async function files(repo: TraceRepo, rev: string): Promise<Json> {
   return { version: 1, rev, commit, files: all.slice(0, FILE_LIMIT), total: all.length };
 }
 
-/** `stats --by KEY` (default day) over the default window, or the `days` before HEAD's commit date. */
-async function stats(repo: TraceRepo, params: Params): Promise<Json> {
+/**
+ * `stats --by KEY` (default day) over the default window, or the `days` before HEAD's commit
+ * date. An answer stored for this state is read in the queue; otherwise it is computed in a
+ * worker thread (every grouping at once) while the queue goes on with the other pages.
+ */
+async function stats(ctx: ApiContext, params: Params): Promise<Json> {
   const by = (params.get('by') ?? 'day') as StatsGrouping;
   if (!STATS_GROUPINGS.includes(by)) throw new UsageError(`cannot group by '${by}'`, { hint: `use one of: ${STATS_GROUPINGS.join(', ')}` });
   const days = count(params, 'days');
-  const report = await computeStats(repo, { by, ...(days === undefined ? {} : { since: (head: Date) => new Date(head.getTime() - days * 86_400_000) }) });
-  return { ...report };
+  const options = { by, ...(days === undefined ? {} : { since: (head: Date) => new Date(head.getTime() - days * 86_400_000) }) };
+  const stored = await ctx.serial(() => cachedStats(ctx.repo, options));
+  if (stored !== null) return { ...stored };
+  await statsApart(ctx, days).catch(() => undefined); // a worker that failed: computed in the queue below
+  // Stored by the worker (unless a session arrived meanwhile: then computed here, exact).
+  return { ...(await ctx.serial(() => computeStats(ctx.repo, options))) };
 }
+
+const statsRuns = new WeakMap<ApiContext, Map<string, Promise<void>>>();
+
+/** Compute `stats` for a window in a worker thread, once at a time per window; resolves when its answer is stored. */
+export function statsApart(ctx: ApiContext, days: number | undefined): Promise<void> {
+  const runs = statsRuns.get(ctx) ?? new Map<string, Promise<void>>();
+  statsRuns.set(ctx, runs);
+  const key = String(days ?? '');
+  const running = runs.get(key);
+  if (running !== undefined) return running;
+  const work: StatsWork = { cwd: ctx.repo.git.repo.workTree ?? ctx.repo.git.repo.gitDir, ...(days === undefined ? {} : { days }) };
+  const run = new Promise<void>((resolve, reject) => {
+    const worker = new Worker(STATS_WORKER, { workerData: work });
+    // It never keeps the process alive: a server that stops does not wait for it.
+    worker.unref();
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`stats worker exited with ${code}`))));
+  }).finally(() => runs.delete(key));
+  runs.set(key, run);
+  return run;
+}
+
+const STATS_WORKER = new URL('./stats-worker.js', import.meta.url);

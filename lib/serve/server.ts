@@ -12,7 +12,7 @@ import { readQueue } from '../catalog/read-queue.js';
 import { scrubberForRepo } from '../egress/scrub.js';
 import { UsageError } from '../errors.js';
 import type { TraceRepo } from '../trace-repo.js';
-import { answerApi, errorAnswer, isApiRoute, type ApiContext } from './api.js';
+import { answerApi, errorAnswer, isApiRoute, statsApart, type ApiContext } from './api.js';
 import { asset, INDEX_HTML } from './assets.js';
 import { checkRequest, cookieName, newToken } from './guard.js';
 
@@ -55,8 +55,9 @@ export async function startDashboard(repo: TraceRepo, options: DashboardOptions)
   const port = await listen(server, options.host, options.port);
   hosts = allowedHosts(options.host, port);
   cookie = cookieName(port);
-  // Open the catalog while the browser starts, not on its first request.
-  ctx.serial(async () => undefined).catch(() => undefined);
+  // Open the catalog while the browser starts, not on its first request; then compute the
+  // survival page's `stats` apart (unless stored already), the one answer that takes long.
+  ctx.serial(async () => undefined).then(() => statsApart(ctx, undefined)).catch(() => undefined);
   return {
     url: `http://${urlHost(options.host)}:${port}/?token=${token}`,
     port,

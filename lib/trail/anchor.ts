@@ -95,6 +95,44 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
+/**
+ * The keys by which `patch` can anchor in a commit's file (see fileKeys): its distinctive lines
+ * exactly, loosely, split over lines, and joined with their neighbours, and its distinctive
+ * removed lines. A file offering none of them gives the patch nothing (no anchor, no removal),
+ * so it need not be looked at. Null for a small change, whose rule looks at every file's hunks.
+ */
+export function anchorKeys(patch: PatchEvidence): string[] | null {
+  if (isSmallChange(patch)) return null;
+  const keys: string[] = [];
+  const distinctive = patch.added.filter((l) => !l.common);
+  for (const [i, line] of distinctive.entries()) {
+    keys.push(`h${line.h}`, `l${line.l}`);
+    if (line.t.length >= 16) keys.push(`s${line.t}`);
+    let joined = line.t;
+    for (let j = i + 1; j < distinctive.length && j < i + MAX_SPLIT; j++) {
+      const next = distinctive[j] as EvidenceLine;
+      const previous = distinctive[j - 1] as EvidenceLine;
+      if (next.run !== previous.run || next.pos !== previous.pos + 1) break;
+      joined += next.t;
+      if (joined.length >= 16) keys.push(`t${joined}`);
+    }
+  }
+  for (const r of patch.removed) if (!r.common) keys.push(`r${r.h}`);
+  return keys;
+}
+
+/** The keys a commit's change to a file offers to anchoring (anchorKeys). */
+export function fileKeys(file: CommitFile): string[] {
+  const index = fileIndex(file);
+  const keys: string[] = [];
+  for (const h of index.byH.keys()) keys.push(`h${h}`);
+  for (const l of index.byL.keys()) keys.push(`l${l}`);
+  for (const t of index.byT.keys()) if (t.length >= 16) keys.push(`t${t}`);
+  for (const joined of splitIndex(index).keys()) keys.push(`s${joined}`);
+  for (const h of index.removedH) keys.push(`r${h}`);
+  return keys;
+}
+
 export function anchorPatch(patch: PatchEvidence, candidates: readonly CommitRecord[]): PatchAnchors {
   const lines: Anchor[][] = patch.added.map(() => []);
   const removals: RemovalAnchor[] = [];
@@ -184,19 +222,31 @@ function sameSequence(a: readonly string[], b: readonly string[]): boolean {
 /** One patch line a formatter split over up to MAX_SPLIT consecutive lines of the commit. */
 function matchSplit(line: EvidenceLine, index: FileIndex, add: (l: EvidenceLine, t: AddedLine, m: MatchKind) => void): void {
   if (line.t.length < 16) return;
+  for (const target of splitIndex(index).get(line.t) ?? []) add(line, target, 'similar');
+}
+
+const splits = new WeakMap<FileIndex, Map<string, readonly AddedLine[]>>();
+
+/**
+ * Every run of 2 to MAX_SPLIT consecutive added lines of the file by the text their tokens make
+ * joined, the first such run (in the file's order) for each text: one lookup per patch line,
+ * where scanning the file's lines for each line of each patch grew with both.
+ */
+function splitIndex(index: FileIndex): Map<string, readonly AddedLine[]> {
+  const known = splits.get(index);
+  if (known !== undefined) return known;
+  const map = new Map<string, readonly AddedLine[]>();
   for (const run of index.runs) {
     for (let i = 0; i < run.length; i++) {
-      let joined = '';
-      for (let j = i; j < run.length && j < i + MAX_SPLIT; j++) {
+      let joined = (run[i] as AddedLine).t;
+      for (let j = i + 1; j < run.length && j < i + MAX_SPLIT; j++) {
         joined += (run[j] as AddedLine).t;
-        if (!line.t.startsWith(joined)) break;
-        if (joined === line.t && j > i) {
-          for (let k = i; k <= j; k++) add(line, run[k] as AddedLine, 'similar');
-          return;
-        }
+        if (joined.length >= 16 && !map.has(joined)) map.set(joined, run.slice(i, j + 1));
       }
     }
   }
+  splits.set(index, map);
+  return map;
 }
 
 /** Consecutive patch lines a formatter joined into one line of the commit. */

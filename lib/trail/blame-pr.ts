@@ -115,7 +115,7 @@ export async function blamePr(repo: TraceRepo, options: PrOptions = {}): Promise
     const among = new Set([...inRange].filter((c) => scope.candidates.has(c)));
     const lineage: PrPatch[] = [];
     for (const patch of scope.evidence.patches) {
-      const anchors = anchorPatch(patch, lookup.recordsFor(patch.path, among));
+      const anchors = anchorPatch(patch, lookup.recordsToAnchor(patch, [patch.path], among));
       const lines = anchors.lines.filter((l) => l.length > 0).length;
       if (lines === 0) continue;
       const touched = new Set<string>();

@@ -10,6 +10,7 @@ import { decodeEvidence, type PatchRow } from '../catalog/evidence-codec.js';
 import { requireReadable, sessionMeta } from '../catalog/sessions.js';
 import type { SessionMeta } from '../model/session.js';
 import type { TraceRepo } from '../trace-repo.js';
+import { anchorKeys, fileKeys } from './anchor.js';
 import { CommitCache } from './commit-cache.js';
 import type { CommitFile, CommitRecord } from './commit-diff.js';
 import type { PatchEvidence } from './evidence.js';
@@ -29,6 +30,8 @@ export interface TrailContext {
   readonly cache: CommitCache;
   /** Commits that joined the graph when it was opened (new since the last command). */
   readonly added: readonly string[];
+  /** The tips the graph was extended to: branches, remote-tracking branches, HEAD, and what the caller included. */
+  readonly tips: readonly string[];
 }
 
 /** A session's patches as evidence, with what attribution needs of its metadata. */
@@ -80,7 +83,7 @@ export async function openTrail(repo: TraceRepo, options: TrailOptions = {}): Pr
     // Saved once the paths are indexed: a command killed in between extends again next time.
     catalog.setMeta(GRAPH_KEY, encodeGraph(data, git.oidLength));
   }
-  return { repo, git, db: catalog.db, graph: new CommitGraph(data), cache: new CommitCache(catalog.db, git, catalog.hasher), added: extension.added };
+  return { repo, git, db: catalog.db, graph: new CommitGraph(data), cache: new CommitCache(catalog.db, git, catalog.hasher), added: extension.added, tips };
 }
 
 const PATCH_COLUMNS = 'session_id, idx, step_id, path, old_path, origin, op, evidence';
@@ -147,6 +150,7 @@ export async function prepare(ctx: TrailContext, scopes: readonly SessionScope[]
 /** Cached commit files by path (current or old name), for looking up one patch's commits. */
 export class FileLookup {
   private readonly byPath = new Map<string, { record: CommitRecord; file: CommitFile }[]>();
+  private readonly keys = new Map<string, Map<string, Set<string>>>();
 
   constructor(ctx: TrailContext, commits: Iterable<string>) {
     for (const id of commits) {
@@ -169,6 +173,38 @@ export class FileLookup {
       out.set(record.id, files);
     }
     return [...out].map(([id, files]) => ({ id, files }));
+  }
+
+  /**
+   * recordsFor `paths`, less the commits where `patch` cannot anchor (anchor.ts anchorKeys): with
+   * thousands of sessions on one file, each patch looks only at the few commits that carry one
+   * of its lines instead of at every commit on the file.
+   */
+  recordsToAnchor(patch: PatchEvidence, paths: readonly string[], among: ReadonlySet<string>): CommitRecord[] {
+    const keys = anchorKeys(patch);
+    if (keys === null) return paths.flatMap((p) => this.recordsFor(p, among));
+    const commits = new Set<string>();
+    for (const path of paths) {
+      const index = this.keyIndex(path);
+      for (const key of keys) for (const c of index.get(key) ?? []) if (among.has(c)) commits.add(c);
+    }
+    return commits.size === 0 ? [] : paths.flatMap((p) => this.recordsFor(p, commits));
+  }
+
+  /** Per path: each anchoring key its commits offer, with those commits. */
+  private keyIndex(path: string): Map<string, Set<string>> {
+    let index = this.keys.get(path);
+    if (index !== undefined) return index;
+    index = new Map();
+    for (const { record, file } of this.byPath.get(path) ?? []) {
+      for (const key of fileKeys(file)) {
+        const set = index.get(key);
+        if (set === undefined) index.set(key, new Set([record.id]));
+        else set.add(record.id);
+      }
+    }
+    this.keys.set(path, index);
+    return index;
   }
 
   private add(path: string, record: CommitRecord, file: CommitFile): void {

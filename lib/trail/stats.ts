@@ -11,12 +11,18 @@
 // apart (`editedLines`). A session's tokens and cost count whole, once per group it contributes
 // to.
 
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { runGit } from '../../refs/git.js';
+import { nodeCrypto } from '../../refs/lazy-builtins.js';
 import type { GitRepo } from '../../refs/repo.js';
 import { aggregateCost, type CostSession } from '../analysis/cost.js';
-import { stepModel } from '../catalog/steps.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { statement } from '../catalog/db.js';
+import { stepModels } from '../catalog/steps.js';
 import { usageSessions } from '../catalog/usage.js';
 import type { TraceRepo } from '../trace-repo.js';
+import { VERSION } from '../version.js';
 import { anchorPatch, provesAlone, type PatchAnchors } from './anchor.js';
 import { addTo } from './claims.js';
 import { resolveRange } from './blame-pr.js';
@@ -123,11 +129,79 @@ interface RangePatch {
 }
 
 export async function computeStats(repo: TraceRepo, options: StatsOptions = {}): Promise<StatsReport> {
-  const git = repo.git.repo;
   const by = options.by ?? 'agent';
-  const window = await resolveWindow(git, options);
-  const commits = await logCommits(git, window.revs);
+  const opened = await openStats(repo, options);
+  const cached = readCached(opened.catalog, opened.key, by);
+  if (cached !== null) return cached;
+  const reports = await computeAll(opened.ctx, opened.window);
+  // Stored only if nothing moved meanwhile (a session flushed while this ran, say): the
+  // reports are then exactly the state the key names.
+  if (stateKey(opened.ctx, opened.window) === opened.key) storeCached(opened.catalog, opened.key, reports);
+  return reports.get(by) as StatsReport;
+}
+
+/** The report when an earlier run left it for exactly this history and these sessions; null otherwise (nothing computed). */
+export async function cachedStats(repo: TraceRepo, options: StatsOptions = {}): Promise<StatsReport | null> {
+  const opened = await openStats(repo, options);
+  return readCached(opened.catalog, opened.key, options.by ?? 'agent');
+}
+
+interface OpenedStats {
+  readonly window: Window;
+  readonly ctx: TrailContext;
+  readonly catalog: Catalog;
+  readonly key: string;
+}
+
+async function openStats(repo: TraceRepo, options: StatsOptions): Promise<OpenedStats> {
+  const window = await resolveWindow(repo.git.repo, options);
   const ctx = await openTrail(repo, { include: [window.head.commit] });
+  return { window, ctx, catalog: await repo.catalog(), key: stateKey(ctx, window) };
+}
+
+// The answer depends only on the window's commits, the commit graph (its tips), the sessions
+// the catalog holds (each at its ref's tip) and this code: a digest of those names a report
+// that can be given again without computing it (the dashboard asks for it on every visit, and
+// at 10,000 sessions computing takes tens of seconds). Every grouping is stored at once: they
+// share all the work but the last step.
+const CACHE_KEY_PREFIX = 'stats-cache:';
+
+/** This code: its release, and the build of this file (a development build changes no version). */
+const CODE_STAMP = `${VERSION} ${statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? ''}`;
+
+function stateKey(ctx: TrailContext, window: Window): string {
+  const hash = nodeCrypto().createHash('sha256');
+  hash.update(JSON.stringify({ stats: STATS_VERSION, code: CODE_STAMP, revs: window.revs, since: window.since, base: window.base, head: window.head, tips: ctx.tips }));
+  for (const row of statement(ctx.db, 'SELECT id, tip FROM sessions ORDER BY id').iterate() as IterableIterator<{ id: string; tip: string }>) hash.update(`${row.id} ${row.tip}\n`);
+  return hash.digest('hex');
+}
+
+function readCached(catalog: Catalog, key: string, by: StatsGrouping): StatsReport | null {
+  const stored = catalog.getMeta(`${CACHE_KEY_PREFIX}${by}`);
+  if (stored === null) return null;
+  const text = Buffer.isBuffer(stored) ? stored.toString('utf8') : stored;
+  // The key first, on a line of its own: a stale report is told without parsing it.
+  if (!text.startsWith(`${key}\n`)) return null;
+  try {
+    return JSON.parse(text.slice(key.length + 1)) as StatsReport;
+  } catch {
+    return null;
+  }
+}
+
+function storeCached(catalog: Catalog, key: string, reports: ReadonlyMap<StatsGrouping, StatsReport>): void {
+  try {
+    catalog.db.transaction(() => {
+      for (const [by, report] of reports) catalog.setMeta(`${CACHE_KEY_PREFIX}${by}`, `${key}\n${JSON.stringify(report)}`);
+    })();
+  } catch {
+    // A catalog that cannot be written (read-only, busy) computes again next time: no error.
+  }
+}
+
+/** The report for every grouping: one computation of the commits and patches, grouped five ways. */
+async function computeAll(ctx: TrailContext, window: Window): Promise<Map<StatsGrouping, StatsReport>> {
+  const commits = await logCommits(ctx.git, window.revs);
   const inRange = new Set(commits.map((c) => c.id));
   await prepare(ctx, [], inRange);
   const touched = new Set<string>();
@@ -153,9 +227,9 @@ export async function computeStats(repo: TraceRepo, options: StatsOptions = {}):
     return { id: c.id, subject: c.subject, author: c.author, date: isoTime(c.time), addedLines, agentLines, humanLines: addedLines - agentLines, sessions: [...(sessionsByCommit.get(c.id) ?? [])].sort() };
   });
   const usage = sessionUsage(ctx, new Set(patches.map((p) => p.patch.session)));
-  const rows = groupRows(by, statsCommits, patches, usage);
   const totals = totalsOf(statsCommits, patches, usage);
-  return { version: STATS_VERSION, by, range: { since: window.since, base: window.base, head: window.head }, commits: statsCommits, rows, totals };
+  const range = { since: window.since, base: window.base, head: window.head };
+  return new Map(STATS_GROUPINGS.map((by) => [by, { version: STATS_VERSION, by, range, commits: statsCommits, rows: groupRows(by, statsCommits, patches, usage), totals }]));
 }
 
 interface Window {
@@ -197,7 +271,7 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
     const among = new Set([...inRange].filter((c) => scope.candidates.has(c)));
     for (const patch of scope.evidence.patches) {
       const lines = new Map<string, Set<string>>();
-      const anchors = anchorPatch(patch, lookup.recordsFor(patch.path, among));
+      const anchors = anchorPatch(patch, lookup.recordsToAnchor(patch, [patch.path], among));
       for (const list of anchors.lines) for (const a of list) addTo(lines, a.commit, `${a.path}\u0000${a.n}`);
       if (lines.size > 0) found.set(patch.key, { patch, anchors, lines });
     }
@@ -205,15 +279,22 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
   if (found.size === 0) return [];
   const judged = await judge(ctx, { ref: head, refName: 'HEAD', scopes, judge: new Set([...found.values()].map((f) => f.patch.session)) });
   const onHead = ctx.graph.ancestorsAmong(head, new Set(scopes.flatMap((s) => [...s.candidates])));
+  const metas = new Map(scopes.map((s) => [s.evidence.meta.id, s.evidence.meta]));
+  const models = new Map<string, (index: number) => string | null>();
+  const modelOf = (session: string, step: number): string | null => {
+    let of = models.get(session);
+    if (of === undefined) models.set(session, (of = stepModels(ctx.db, session)));
+    return of(step);
+  };
   const out: RangePatch[] = [];
   for (const survival of judged.patches) {
     const f = found.get(survival.patch.key);
     if (f === undefined) continue;
-    const meta = scopes.find((s) => s.evidence.meta.id === f.patch.session)?.evidence.meta;
+    const meta = metas.get(f.patch.session);
     out.push({
       patch: f.patch,
       agent: meta?.agent ?? 'unknown',
-      model: stepModel(ctx.db, f.patch.session, f.patch.step) ?? 'unknown',
+      model: modelOf(f.patch.session, f.patch.step) ?? 'unknown',
       lines: f.lines,
       survival,
       revertSeconds: survival.state === 'reverted' ? revertSeconds(ctx, f.anchors, [...f.lines.keys()], onHead) : null,

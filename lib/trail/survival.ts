@@ -69,7 +69,7 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
   const anchored: AnchoredPatch[] = [];
   for (const scope of request.scopes) {
     for (const patch of scope.evidence.patches) {
-      const records = [...new Set([patch.path, ...(patch.oldPath === undefined ? [] : [patch.oldPath])])].flatMap((p) => lookup.recordsFor(p, scope.candidates));
+      const records = lookup.recordsToAnchor(patch, [...new Set([patch.path, ...(patch.oldPath === undefined ? [] : [patch.oldPath])])], scope.candidates);
       const a = anchorPatch(patch, records);
       const on = new Set<number>();
       a.lines.forEach((anchors, i) => anchors.some((x) => onRef.has(x.commit)) && on.add(i));

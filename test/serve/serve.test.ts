@@ -7,11 +7,20 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import { FIXTURES } from '../helpers/paths.js';
 import { GITHUB_TOKEN } from '../helpers/secrets.js';
 import { tempRepo, type TempRepo } from '../helpers/repo.js';
 import { testIdentityFile } from '../helpers/store.js';
 import { serve, type Served } from './server-process.js';
+
+interface StatsJson {
+  readonly by: string;
+  readonly commits: readonly { readonly id: string; readonly addedLines: number; readonly agentLines: number }[];
+  readonly rows: readonly { readonly key: string }[];
+  readonly totals: unknown;
+}
 
 interface Answer {
   readonly status: number;
@@ -176,6 +185,34 @@ describe('git trace serve over HTTP', () => {
     }
     // The import wrote; from here on only the server runs.
     refsBefore = repo.git('for-each-ref');
+  });
+
+  test('stats: computed apart when the server starts, stored in the catalog, the same as `git trace stats`', async () => {
+    // The server computes the survival page's stats in a worker thread once its catalog is open.
+    const catalog = join(repo.dir, '.git', 'opentraces', 'catalog.sqlite');
+    const stored = (): boolean => {
+      const db = new Database(catalog, { readonly: true });
+      try {
+        return db.prepare('SELECT 1 FROM catalog_meta WHERE key = ?').get('stats-cache:day') !== undefined;
+      } finally {
+        db.close();
+      }
+    };
+    for (let waited = 0; !stored() && waited < 30_000; waited += 100) await sleep(100);
+    assert.ok(stored(), 'the worker stored its answer');
+    for (const by of ['day', 'session', 'agent']) {
+      const answer = await ask(served, `/api/stats?by=${by}`, { headers: { Cookie: served.cookie } });
+      assert.equal(answer.status, 200, answer.body);
+      const served_ = JSON.parse(answer.body) as StatsJson;
+      const cli = JSON.parse(repo.trace(['stats', '--json', '--by', by]).stdout) as StatsJson;
+      assert.equal(served_.by, by);
+      assert.deepEqual(served_.totals, cli.totals, by);
+      assert.deepEqual(served_.rows.map((r) => r.key), cli.rows.map((r) => r.key), by);
+      assert.deepEqual(served_.commits.map((c) => [c.id, c.addedLines, c.agentLines]), cli.commits.map((c) => [c.id, c.addedLines, c.agentLines]), by);
+    }
+    const bad = await ask(served, '/api/stats?by=weather', { headers: { Cookie: served.cookie } });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body, /cannot group by 'weather'/);
   });
 
   test('serving wrote nothing: the refs, the branch and the work tree as they were', () => {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { MATH, ScenarioRun, SUBTRACT, UPPER } from './scenario.js';
 
 type Counts = Record<'alive' | 'moved' | 'transformed' | 'partial' | 'reverted' | 'lost' | 'unknown', number>;
@@ -176,5 +177,46 @@ describe('git trace stats', () => {
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /cannot group by 'weather'/);
     assert.equal(run.repo.trace(['stats', '--since', '7d', 'HEAD~1..HEAD']).status, 2);
+  });
+
+  // Last: it changes the history and the sessions.
+  test('a stored answer is given again only for the same commits and sessions', () => {
+    const fresh = json('--by', 'session');
+    const catalog = join(run.repo.dir, '.git', 'opentraces', 'catalog.sqlite');
+    // Mark the stored answer, so that reading it is told from computing it.
+    const mark = (): void => {
+      const db = new Database(catalog);
+      try {
+        const row = db.prepare('SELECT value FROM catalog_meta WHERE key = ?').get('stats-cache:session') as { value: string } | undefined;
+        assert.ok(row !== undefined, 'stats stores its answer');
+        db.prepare('UPDATE catalog_meta SET value = ? WHERE key = ?').run(String(row.value).replace(/"subject":"add subtract"/, '"subject":"MARKED"'), 'stats-cache:session');
+      } finally {
+        db.close();
+      }
+    };
+    mark();
+    assert.equal(json('--by', 'session').commits[1]?.subject, 'MARKED', 'the same state: the stored answer');
+    assert.equal(json('--by', 'agent').commits[1]?.subject, 'add subtract', 'each grouping is stored on its own');
+
+    // A new commit: computed again, with the person's line.
+    mark();
+    run.repo.write({ 'NOTES.md': 'by hand\n' });
+    run.repo.git('add', '-A');
+    run.repo.git('commit', '-q', '-m', 'notes by hand');
+    const moved = json('--by', 'session');
+    assert.equal(moved.commits[1]?.subject, 'add subtract');
+    assert.equal(moved.totals.humanLines, fresh.totals.humanLines + 1);
+
+    // A new branch tip (the graph the patches are judged over): computed again.
+    mark();
+    run.repo.git('branch', 'elsewhere', 'HEAD~1');
+    assert.equal(json('--by', 'session').commits[1]?.subject, 'add subtract');
+
+    // A session forgotten: its lines are no longer an agent's.
+    mark();
+    assert.equal(run.repo.trace(['forget', A]).status, 0);
+    const forgotten = json('--by', 'session');
+    assert.deepEqual(forgotten.rows.map((r) => r.key), [B]);
+    assert.equal(forgotten.totals.agentLines, fresh.totals.agentLines - 4);
   });
 });

@@ -1,0 +1,28 @@
+// `stats` for the dashboard, computed in a worker thread with a catalog connection of its own:
+// at 10,000 sessions it takes tens of seconds, and the server's read queue (one SQLite handle)
+// must go on answering the other pages meanwhile. The worker leaves its answer where
+// `computeStats` keeps answers (the catalog), for every grouping; the server reads it from there.
+// It never settles live-capture flushes: the dashboard writes nothing.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { openRepo } from '../trace-repo.js';
+import { computeStats } from '../trail/stats.js';
+
+/** What the server hands the worker. */
+export interface StatsWork {
+  /** Where the server's repository was found. */
+  readonly cwd: string;
+  /** The window in days before HEAD's commit date; absent: the default. */
+  readonly days?: number;
+}
+
+const work = workerData as StatsWork;
+const repo = await openRepo(work.cwd);
+try {
+  await repo.catalog({ settleFlushes: false, quietUnreadable: true });
+  const days = work.days;
+  await computeStats(repo, { by: 'day', ...(days === undefined ? {} : { since: (head: Date) => new Date(head.getTime() - days * 86_400_000) }) });
+  parentPort?.postMessage('stored');
+} finally {
+  repo.close();
+}
