@@ -16,7 +16,10 @@ const cliDir = path.join(__dirname, '..', 'lib', 'cli');
 const hookBundle = path.join(cliDir, 'hook-bundle.cjs');
 const cliBundle = path.join(cliDir, 'cli-bundle.cjs');
 
-if (argv[0] === 'hook' && isFresh(hookBundle, path.join(cliDir, 'hook.js'))) {
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  // Nothing to load for this: the bundle would take longer to parse than the answer takes.
+  process.stdout.write(`git-trace ${packageVersion()}\n`);
+} else if (argv[0] === 'hook' && isFresh(hookBundle, path.join(cliDir, 'hook.js'))) {
   // The hook never fails the agent: it catches what it can itself, and anything else is exit 0.
   (require(hookBundle) as HookModule).run(argv.slice(1)).then(
     (code) => {
@@ -37,4 +40,14 @@ if (argv[0] === 'hook' && isFresh(hookBundle, path.join(cliDir, 'hook.js'))) {
 function isFresh(made: string, from: string): boolean {
   const bundled = fs.statSync(made, { throwIfNoEntry: false })?.mtimeMs ?? -1;
   return bundled >= (fs.statSync(from, { throwIfNoEntry: false })?.mtimeMs ?? Infinity);
+}
+
+/** package.json's version, as lib/version.ts reads it. */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
 }

@@ -41,7 +41,8 @@ describe('the package entry', () => {
   }
 
   test('a command runs from the CLI bundle alone, and answers as the ES module entry does', () => {
-    for (const args of [['--version'], ['help'], ['list', '--json'], ['frobnicate'], ['show', 'no-such-session']]) {
+    // `--version` with anything after it takes the bundle's way (alone, it loads nothing: below).
+    for (const args of [['--version', 'x'], ['help'], ['list', '--json'], ['frobnicate'], ['show', 'no-such-session']]) {
       const bundled = run(CLI, args);
       assert.deepEqual(bundled.required, ['bin/git-trace.cjs', 'lib/cli/cli-bundle.cjs'], `${args.join(' ')}: only the entry and the bundle`);
       const plain = run(ESM_ENTRY, args);
@@ -58,7 +59,18 @@ describe('the package entry', () => {
 
   test('the bundle finds the files beside each module: the version in package.json', () => {
     const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
-    assert.equal(run(CLI, ['--version']).stdout, `git-trace ${version}\n`);
+    const bundled = run(CLI, ['--version', 'x']);
+    assert.deepEqual(bundled.required, ['bin/git-trace.cjs', 'lib/cli/cli-bundle.cjs']);
+    assert.equal(bundled.stdout, `git-trace ${version}\n`);
+  });
+
+  test('--version alone loads no bundle, and says the same', () => {
+    const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const light = run(CLI, [flag]);
+      assert.deepEqual(light.required, ['bin/git-trace.cjs'], flag);
+      assert.deepEqual([light.status, light.stdout, light.stderr], [0, `git-trace ${version}\n`, ''], flag);
+    }
   });
 
   test('the hook runs from its own bundle, never the CLI bundle', () => {
