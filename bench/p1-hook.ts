@@ -160,7 +160,12 @@ function hookRun(ctx: BenchContext, repo: GeneratedRepo, repeats: number, withOt
   const stateDir = join(cwd, '.git', 'opentraces');
   const spoolFile = join(stateDir, 'capture', sessionId, 'spool.jsonl');
   const records = existsSync(spoolFile) ? readFileSync(spoolFile, 'utf8').split('\n').filter((l) => l.includes('"t":"tool"')) : [];
-  const patches = records.map((l) => (JSON.parse(l) as { patches?: unknown[] }).patches?.length ?? 0);
+  // The files each call changed, as flush will find them: its trees before and after, diffed.
+  const objectsEnv = { ...env, GIT_OBJECT_DIRECTORY: join(stateDir, 'capture', sessionId, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: join(cwd, '.git', 'objects') };
+  const patches = records.map((l) => {
+    const { before, after } = JSON.parse(l) as { before: string; after: string };
+    return before === after ? 0 : git(['diff-tree', '-r', '--name-only', before, after], { cwd, env: objectsEnv }).stdout.split('\n').filter((p) => p !== '').length;
+  });
   const logFile = join(stateDir, 'logs', 'hook.log');
   return {
     timings,

@@ -23,12 +23,14 @@ import { TraceError } from '../errors.js';
 import { PRIVATE_DIR_MODE } from '../settings.js';
 import { readInfo } from './hook.js';
 import { withLock } from './lock.js';
-import { diffTrees } from './observed.js';
+import { diffTreePairs, diffTrees } from './observed.js';
 import { snapshotObjects } from './snapshot.js';
 import { captureRoot, removeCaptureDir, sessionPaths, setAsideRoot } from './paths.js';
 import { readOffset, readSpool, writeOffset, type SpoolRecord } from './spool.js';
 
-type ToolRecord = Extract<SpoolRecord, { t: 'tool' }>;
+type SpooledTool = Extract<SpoolRecord, { t: 'tool' }>;
+/** A spooled tool call with its observed patches (derived here when the hook left them out). */
+type ToolRecord = SpooledTool & { readonly patches: readonly Patch[] };
 
 export interface FlushOptions {
   /** Only this session; default every session with spooled events. */
@@ -133,7 +135,9 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
   if (await isForgotten(gitRepo, sessionId)) return dropForgotten(sessionId, paths.dir);
   const offset = readOffset(paths.flushed);
   const spool = readSpool(paths.spool, offset);
-  const tools = spool.records.filter((r): r is ToolRecord => r.t === 'tool');
+  const tools = await observedPatches(gitRepo, paths.objects, spool.records.filter((r): r is SpooledTool => r.t === 'tool'), (missing) =>
+    options.warn(`session '${sessionId}': the snapshots of ${missing === 1 ? 'one tool call are' : `${missing} tool calls are`} gone from '${paths.objects}'; stored without what ${missing === 1 ? 'it' : 'they'} changed`),
+  );
   const start = spool.records.find((r): r is Extract<SpoolRecord, { t: 'start' }> => r.t === 'start');
   const ended = spool.records.some((r) => r.t === 'stop' && r.end);
 
@@ -153,7 +157,8 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
 
   const context: ContextRecord[] = [...(read?.parsed.context ?? [])];
   if (start !== undefined && start.base !== null) {
-    const startState = await diffTrees(gitRepo, start.base, start.tree, snapshotObjects(gitRepo, paths.objects));
+    // Without its snapshot (the session's objects gone), the start state is not known: none.
+    const startState = await diffTrees(gitRepo, start.base, start.tree, snapshotObjects(gitRepo, paths.objects)).catch(() => []);
     if (startState.length > 0) context.push({ kind: 'start-state', text: startState.map((p) => p.diff).join('') });
   }
   const sessionInfo: SessionInfo = {
@@ -176,6 +181,21 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
   writeOffset(paths.flushed, spool.end);
   if (ended) removeCaptureDir(paths.dir);
   return { sessionId, added: result.added, updated: result.updated, observed: tools.length, ended };
+}
+
+/**
+ * Each tool call's patches: as spooled (older hooks diffed themselves), or from its trees before
+ * and after, all in one diff. Trees this session's objects no longer hold (its folder tampered
+ * with) give none, said once.
+ */
+async function observedPatches(repo: GitRepo, objectsDir: string, spooled: readonly SpooledTool[], lost: (missing: number) => void): Promise<ToolRecord[]> {
+  const pending = spooled.filter((r) => r.patches === undefined);
+  if (pending.length === 0) return spooled as ToolRecord[];
+  const derived = await diffTreePairs(repo, pending.map((r) => [r.before, r.after] as const), snapshotObjects(repo, objectsDir));
+  const missing = derived.filter((d) => d === null).length;
+  if (missing > 0) lost(missing);
+  const byRecord = new Map(pending.map((r, i) => [r, derived[i] ?? []]));
+  return spooled.map((r) => (r.patches !== undefined ? (r as ToolRecord) : { ...r, patches: byRecord.get(r) ?? [] }));
 }
 
 /** A forgotten session's spool is plaintext of what was taken back: drop it, never store it. */

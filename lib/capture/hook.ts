@@ -1,8 +1,9 @@
-// The hook's hot path: one event in, at most a snapshot, a diff and a spool line out. No
-// crypto, no SQLite, no transcript parsing here (flush does those, in the background): the
-// agent waits for this on every tool call. A constant number of git processes per event:
-// session start 3 (rev-parse, add, write-tree), before a tool 2, after a tool 3; none around a
-// tool that only reads, and one file instead of the whole tree around a file-editing tool.
+// The hook's hot path: one event in, at most a snapshot and a spool line out. No crypto, no
+// SQLite, no transcript parsing, no diff here (flush does those, in the background): the agent
+// waits for this on every tool call. A constant number of git processes per event: session
+// start 3 (rev-parse, add, write-tree), before and after a tool 2 (or none, when the watcher
+// saw nothing change); none around a tool that only reads, and one file instead of the whole
+// tree around a file-editing tool.
 
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
@@ -13,10 +14,9 @@ import type { GitRepo } from '../../refs/repo.js';
 import { factsOf } from '../agents/facts.js';
 import { isRecord, tryParseJson } from '../model/json.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
-import { diffTrees } from './observed.js';
 import type { HookEvent } from './payload.js';
 import { pendingName, sessionPaths, type SessionPaths } from './paths.js';
-import { snapshotObjects, snapshotWorkTree, type Snapshot } from './snapshot.js';
+import { snapshotWorkTree, type Snapshot } from './snapshot.js';
 import { appendSpool, redactRecord } from './spool.js';
 import { changesSince, readMark, writeMark, type ScanPlan } from './watch.js';
 import { DEFAULT_REDACTION, type RedactionConfig } from '../crypto/redact.js';
@@ -46,7 +46,7 @@ export type Scan = 'watcher' | 'walk' | 'file';
 type Taken = Snapshot & { readonly scan: Scan };
 
 /**
- * Milliseconds spent in each phase of this process's event (watcher, snapshot, diff), logged
+ * Milliseconds spent in each phase of this process's event (watcher, snapshot), logged
  * beside the total in hook-times.log: what a slow hook is made of.
  */
 export const hookPhases: Record<string, number> = {};
@@ -142,7 +142,7 @@ async function recordToolCall(
   const before = pendingTree || readText(join(paths.dir, 'last-tree'));
   const after = started ?? (await snap(repo, paths, options, before === undefined ? undefined : editedFile(repo, event)));
   rmSync(pendingFile, { force: true });
-  const patches = before === undefined ? [] : await timed('diff', () => diffTrees(repo, before, after.tree, snapshotObjects(repo, paths.objects)));
+  // The trees only: flush derives the patches from them (observed.ts), off the agent's wait.
   const record = {
     t: 'tool' as const,
     ts: event.timestamp,
@@ -150,7 +150,6 @@ async function recordToolCall(
     ...toolFields(event),
     before: before ?? after.tree,
     after: after.tree,
-    patches,
     ...(after.truncated === true ? { truncated: true } : {}),
     scan: { ...(isScan(scanBefore) ? { before: scanBefore } : {}), after: after.scan },
   };

@@ -1,5 +1,6 @@
 // Observed patches: what a tool call actually changed, from the trees before and after it, in
-// one `git diff-tree` (renames found, no external diff drivers or text conversions).
+// one `git diff-tree` (renames found, no external diff drivers or text conversions); a flush's
+// tool calls all in one.
 
 import { join } from 'node:path';
 import { runGit } from '../../refs/git.js';
@@ -10,15 +11,49 @@ import type { Patch, PatchOp } from '../model/step.js';
 /** The patches between two trees; `objects`: the environment to find snapshot trees in (snapshotObjects). */
 export async function diffTrees(repo: GitRepo, before: string, after: string, objects: Readonly<Record<string, string>> = {}): Promise<Patch[]> {
   if (before === after) return [];
-  // diff-tree reads the index for attributes (binary files, hunk headers): an index that does
-  // not exist keeps it from reading the user's (75 ms at 100k files), and the work tree's
-  // .gitattributes files answer instead.
-  const tree: Record<string, string> = repo.workTree === null ? {} : { GIT_WORK_TREE: repo.workTree, GIT_INDEX_FILE: join(repo.gitDir, 'opentraces-no-index') };
   const result = await runGit(['diff-tree', '-r', '-p', '-M', '--no-color', '--no-ext-diff', '--no-textconv', before, after], {
     cwd: repo.workTree ?? repo.gitDir,
-    env: { GIT_DIR: repo.gitDir, ...tree, ...objects },
+    env: { GIT_DIR: repo.gitDir, ...noIndex(repo), ...objects },
   });
   return parseGitDiff(result.stdout.toString('utf8'));
+}
+
+/**
+ * The patches between each pair of trees, in one `git diff-tree --stdin` (flush derives every
+ * spooled tool call's patches at once); null for a pair git could not read (a tree missing).
+ * Git echoes each pair's line before its diff, and skips a pair it cannot read without a word.
+ */
+export async function diffTreePairs(repo: GitRepo, pairs: readonly (readonly [string, string])[], objects: Readonly<Record<string, string>> = {}): Promise<(Patch[] | null)[]> {
+  const wanted = pairs.filter(([before, after]) => before !== after);
+  if (wanted.length === 0) return pairs.map(() => []);
+  const result = await runGit(['diff-tree', '--stdin', '-r', '-p', '-M', '--no-color', '--no-ext-diff', '--no-textconv'], {
+    cwd: repo.workTree ?? repo.gitDir,
+    env: { GIT_DIR: repo.gitDir, ...noIndex(repo), ...objects },
+    input: wanted.map(([before, after]) => `${before} ${after}\n`).join(''),
+  });
+  const byPair = new Map<string, Patch[]>();
+  const header = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64})$/;
+  let current: string | null = null;
+  let section: string[] = [];
+  const close = (): void => {
+    if (current !== null) byPair.set(current, parseGitDiff(section.join('\n')));
+  };
+  for (const line of result.stdout.toString('utf8').split('\n')) {
+    if (header.test(line)) {
+      close();
+      current = line;
+      section = [];
+    } else section.push(line);
+  }
+  close();
+  return pairs.map(([before, after]) => (before === after ? [] : (byPair.get(`${before} ${after}`) ?? null)));
+}
+
+// diff-tree reads the index for attributes (binary files, hunk headers): an index that does not
+// exist keeps it from reading the user's (75 ms at 100k files), and the work tree's
+// .gitattributes files answer instead.
+function noIndex(repo: GitRepo): Record<string, string> {
+  return repo.workTree === null ? {} : { GIT_WORK_TREE: repo.workTree, GIT_INDEX_FILE: join(repo.gitDir, 'opentraces-no-index') };
 }
 
 /** Split `git diff` output into one observed patch per file. */

@@ -23,7 +23,11 @@ export type SpoolRecord =
       readonly failed?: boolean;
       readonly before: string;
       readonly after: string;
-      readonly patches: readonly Patch[];
+      /**
+       * What the call changed. Absent (the hook's way since the diff left the hot path): flush
+       * derives them from `before` and `after`, whose objects the session keeps until stored.
+       */
+      readonly patches?: readonly Patch[];
       readonly truncated?: boolean;
       /** How the snapshots before and after the call found what changed (absent in older spools). */
       readonly scan?: { readonly before?: Scan; readonly after: Scan };
@@ -48,7 +52,7 @@ export function redactRecord(record: SpoolRecord, config: RedactionConfig): Spoo
   if (input !== undefined) counts = addCounts(counts, input.counts);
   const output = record.output === undefined ? undefined : redactText(record.output, config);
   if (output !== undefined) counts = addCounts(counts, output.counts);
-  const patches = record.patches.map((patch): Patch => {
+  const patches = record.patches?.map((patch): Patch => {
     const r = redactText(patch.diff, config);
     patchCounts = addCounts(patchCounts, r.counts);
     return isEmpty(r.counts) ? patch : { ...patch, diff: r.text };
@@ -58,7 +62,7 @@ export function redactRecord(record: SpoolRecord, config: RedactionConfig): Spoo
     ...record,
     ...(input === undefined ? {} : { input: input.value }),
     ...(output === undefined ? {} : { output: output.text }),
-    patches,
+    ...(patches === undefined ? {} : { patches }),
     ...(isEmpty(counts) ? {} : { redacted: counts }),
     ...(isEmpty(patchCounts) ? {} : { patchesRedacted: patchCounts }),
   };

@@ -1,6 +1,7 @@
-// Live capture keeps no secret at rest: the hook redacts a prompt, a tool call's input and
-// output, and the patch it observed before spooling them, so the spool under the git common dir
-// never holds a token, even before flush; the stored steps carry the markers and the counts.
+// Live capture keeps no secret at rest: the hook redacts a prompt and a tool call's input and
+// output before spooling them (the patch a call made is not spooled: flush derives it from the
+// snapshots and redacts it), so the spool under the git common dir never holds a token, even
+// before flush; the stored steps carry the markers and the counts.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

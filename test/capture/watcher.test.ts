@@ -4,6 +4,7 @@
 // between two tool calls is in neither call's patch.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,7 +22,10 @@ interface ToolRecord {
   readonly t: string;
   readonly call?: string;
   readonly scan?: unknown;
-  readonly patches?: readonly { path: string }[];
+  readonly before?: string;
+  readonly after?: string;
+  /** The session whose spool holds it (the test's own). */
+  readonly session: string;
 }
 
 const watchSetting = process.env['GIT_TRACE_WATCH'];
@@ -71,7 +75,7 @@ function toolRecords(session: string): ToolRecord[] {
   return readFileSync(spool, 'utf8')
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as ToolRecord)
+    .map((l) => ({ ...(JSON.parse(l) as Omit<ToolRecord, 'session'>), session }))
     .filter((rec) => rec.t === 'tool');
 }
 
@@ -82,7 +86,14 @@ function shellCall(live: LiveSession, id: string, change: () => void): void {
   live.hook('PostToolUse', { tool_name: 'Bash', tool_input: input, tool_use_id: id, tool_response: { stdout: '', stderr: '', interrupted: false } });
 }
 
-const paths = (rec: ToolRecord | undefined): string[] => (rec?.patches ?? []).map((p) => p.path).sort();
+/** The paths a spooled call changed: its trees before and after, diffed as flush will. */
+function paths(rec: ToolRecord | undefined): string[] {
+  if (rec?.before === undefined || rec.after === undefined) return [];
+  const objects = join(r.dir, '.git', 'opentraces', 'capture', rec.session, 'objects');
+  const env = { ...process.env, GIT_OBJECT_DIRECTORY: objects, GIT_ALTERNATE_OBJECT_DIRECTORIES: join(r.dir, '.git', 'objects') };
+  const out = execFileSync('git', ['diff-tree', '-r', '-M', '--name-only', rec.before, rec.after], { cwd: r.dir, env, encoding: 'utf8' });
+  return out.split('\n').filter((p) => p !== '').sort();
+}
 
 test('the first hook starts the watcher; later snapshots use it, see a new file in a new folder, and say so', async () => {
   const live = new LiveSession(r, 'claude-code', 'watch-session-one', null);
