@@ -40,7 +40,7 @@ export async function run(argv: readonly string[], context: CommandContext): Pro
   if (range !== undefined && since !== undefined) throw new UsageError('give either BASE..HEAD or --since, not both');
   if (since !== undefined) parseSince(since); // a bad date is a usage error before any work
   const repo = await context.repo();
-  const report = await computeStats(repo, { by, ...(range === undefined ? {} : { range }), ...(since === undefined ? {} : { since: (head: Date) => parseSince(since, head) }) });
+  const report = await computeStats(repo, { by, ...(range === undefined ? {} : { range }), ...(since === undefined ? {} : { since: (head: Date) => parseSince(since, head), window: `since ${since}` }) });
   reportUnreadable(repo);
   if (args.values.json === true) outJson(report);
   else out(renderStats(report));

@@ -15,8 +15,9 @@ import { blameAnswer, contextAnswer, listAnswer, readSession, searchAnswer, trac
 import { readRedactionConfig } from '../repo-config.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { resolveCommit } from '../trail/revision.js';
-import { cachedStats, computeStats, STATS_GROUPINGS, type StatsGrouping } from '../trail/stats.js';
+import { computeStats, STATS_GROUPINGS, storedStats, type StatsGrouping } from '../trail/stats.js';
 import type { StatsWork } from './stats-worker.js';
+import { dashboardWindow } from './stats-window.js';
 
 /** The most steps one timeline answer holds; `from` pages on. */
 export const TIMELINE_PAGE = 200;
@@ -140,16 +141,20 @@ async function files(repo: TraceRepo, rev: string): Promise<Json> {
 /**
  * `stats --by KEY` (default day) over the default window, or the `days` before HEAD's commit
  * date. An answer stored for this state is read in the queue; otherwise it is computed in a
- * worker thread (every grouping at once) while the queue goes on with the other pages.
+ * worker thread (every grouping at once) while the queue goes on with the other pages, and an
+ * answer stored for an earlier state, if any, is given meanwhile with `stale: true`.
  */
 async function stats(ctx: ApiContext, params: Params): Promise<Json> {
   const by = (params.get('by') ?? 'day') as StatsGrouping;
   if (!STATS_GROUPINGS.includes(by)) throw new UsageError(`cannot group by '${by}'`, { hint: `use one of: ${STATS_GROUPINGS.join(', ')}` });
   const days = count(params, 'days');
-  const options = { by, ...(days === undefined ? {} : { since: (head: Date) => new Date(head.getTime() - days * 86_400_000) }) };
-  const stored = await ctx.serial(() => cachedStats(ctx.repo, options));
-  if (stored !== null) return { ...stored };
-  await statsApart(ctx, days).catch(() => undefined); // a worker that failed: computed in the queue below
+  const options = { by, ...dashboardWindow(days) };
+  const stored = await ctx.serial(() => storedStats(ctx.repo, options));
+  if (stored?.current === true) return { ...stored.report };
+  const computing = statsApart(ctx, days);
+  computing.catch(() => undefined); // a worker that failed: computed in the queue on the next ask
+  if (stored !== null) return { ...stored.report, stale: true };
+  await computing.catch(() => undefined);
   // Stored by the worker (unless a session arrived meanwhile: then computed here, exact).
   return { ...(await ctx.serial(() => computeStats(ctx.repo, options))) };
 }

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openRepo } from '../trace-repo.js';
 import { computeStats } from '../trail/stats.js';
+import { dashboardWindow } from './stats-window.js';
 
 /** What the server hands the worker. */
 export interface StatsWork {
@@ -20,8 +21,7 @@ const work = workerData as StatsWork;
 const repo = await openRepo(work.cwd);
 try {
   await repo.catalog({ settleFlushes: false, quietUnreadable: true });
-  const days = work.days;
-  await computeStats(repo, { by: 'day', ...(days === undefined ? {} : { since: (head: Date) => new Date(head.getTime() - days * 86_400_000) }) });
+  await computeStats(repo, { by: 'day', ...dashboardWindow(work.days) });
   parentPort?.postMessage('stored');
 } finally {
   repo.close();

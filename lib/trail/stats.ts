@@ -107,6 +107,11 @@ export interface StatsOptions {
   readonly range?: string;
   /** The window's start, instead of 30 days before HEAD's commit date (ignored with `range`). */
   readonly since?: (headDate: Date) => Date;
+  /**
+   * Names the window among the stored answers (default: the range, else `default`): an answer
+   * stored for an earlier state of the same window can be given as stale (storedStats).
+   */
+  readonly window?: string;
   readonly by?: StatsGrouping;
 }
 
@@ -131,19 +136,24 @@ interface RangePatch {
 export async function computeStats(repo: TraceRepo, options: StatsOptions = {}): Promise<StatsReport> {
   const by = options.by ?? 'agent';
   const opened = await openStats(repo, options);
-  const cached = readCached(opened.catalog, opened.key, by);
-  if (cached !== null) return cached;
+  const stored = readStored(opened, by);
+  if (stored?.current === true) return stored.report;
   const reports = await computeAll(opened.ctx, opened.window);
   // Stored only if nothing moved meanwhile (a session flushed while this ran, say): the
   // reports are then exactly the state the key names.
-  if (stateKey(opened.ctx, opened.window) === opened.key) storeCached(opened.catalog, opened.key, reports);
+  if (stateKey(opened.ctx, opened.window) === opened.key) store(opened, reports);
   return reports.get(by) as StatsReport;
 }
 
-/** The report when an earlier run left it for exactly this history and these sessions; null otherwise (nothing computed). */
-export async function cachedStats(repo: TraceRepo, options: StatsOptions = {}): Promise<StatsReport | null> {
-  const opened = await openStats(repo, options);
-  return readCached(opened.catalog, opened.key, options.by ?? 'agent');
+export interface StoredStats {
+  readonly report: StatsReport;
+  /** False: stored for an earlier state of the history or the sessions (a stale answer). */
+  readonly current: boolean;
+}
+
+/** The answer an earlier run stored for this window and grouping, current or not; null when none (nothing computed). */
+export async function storedStats(repo: TraceRepo, options: StatsOptions = {}): Promise<StoredStats | null> {
+  return readStored(await openStats(repo, options), options.by ?? 'agent');
 }
 
 interface OpenedStats {
@@ -151,20 +161,23 @@ interface OpenedStats {
   readonly ctx: TrailContext;
   readonly catalog: Catalog;
   readonly key: string;
+  /** The window's name among the stored answers. */
+  readonly slot: string;
 }
 
 async function openStats(repo: TraceRepo, options: StatsOptions): Promise<OpenedStats> {
   const window = await resolveWindow(repo.git.repo, options);
   const ctx = await openTrail(repo, { include: [window.head.commit] });
-  return { window, ctx, catalog: await repo.catalog(), key: stateKey(ctx, window) };
+  const slot = options.window ?? (options.range === undefined ? 'default' : `range ${options.range}`);
+  return { window, ctx, catalog: await repo.catalog(), key: stateKey(ctx, window), slot };
 }
 
 // The answer depends only on the window's commits, the commit graph (its tips), the sessions
 // the catalog holds (each at its ref's tip) and this code: a digest of those names a report
 // that can be given again without computing it (the dashboard asks for it on every visit, and
-// at 10,000 sessions computing takes tens of seconds). Every grouping is stored at once: they
-// share all the work but the last step.
-const CACHE_KEY_PREFIX = 'stats-cache:';
+// at 10,000 sessions computing takes seconds). Every grouping is stored at once: they share all
+// the work but the last step. One answer per window and grouping is kept, the latest.
+const STORED_PREFIX = 'stats:';
 
 /** This code: its release, and the build of this file (a development build changes no version). */
 const CODE_STAMP = `${VERSION} ${statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? ''}`;
@@ -176,23 +189,27 @@ function stateKey(ctx: TrailContext, window: Window): string {
   return hash.digest('hex');
 }
 
-function readCached(catalog: Catalog, key: string, by: StatsGrouping): StatsReport | null {
-  const stored = catalog.getMeta(`${CACHE_KEY_PREFIX}${by}`);
+function slotKey(slot: string, by: StatsGrouping): string {
+  return `${STORED_PREFIX}${by}:${slot}`;
+}
+
+function readStored(opened: OpenedStats, by: StatsGrouping): StoredStats | null {
+  const stored = opened.catalog.getMeta(slotKey(opened.slot, by));
   if (stored === null) return null;
   const text = Buffer.isBuffer(stored) ? stored.toString('utf8') : stored;
-  // The key first, on a line of its own: a stale report is told without parsing it.
-  if (!text.startsWith(`${key}\n`)) return null;
+  // The state's key first, on a line of its own.
+  const newline = text.indexOf('\n');
   try {
-    return JSON.parse(text.slice(key.length + 1)) as StatsReport;
+    return { report: JSON.parse(text.slice(newline + 1)) as StatsReport, current: text.slice(0, newline) === opened.key };
   } catch {
     return null;
   }
 }
 
-function storeCached(catalog: Catalog, key: string, reports: ReadonlyMap<StatsGrouping, StatsReport>): void {
+function store(opened: OpenedStats, reports: ReadonlyMap<StatsGrouping, StatsReport>): void {
   try {
-    catalog.db.transaction(() => {
-      for (const [by, report] of reports) catalog.setMeta(`${CACHE_KEY_PREFIX}${by}`, `${key}\n${JSON.stringify(report)}`);
+    opened.catalog.db.transaction(() => {
+      for (const [by, report] of reports) opened.catalog.setMeta(slotKey(opened.slot, by), `${opened.key}\n${JSON.stringify(report)}`);
     })();
   } catch {
     // A catalog that cannot be written (read-only, busy) computes again next time: no error.

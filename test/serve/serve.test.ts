@@ -193,7 +193,7 @@ describe('git trace serve over HTTP', () => {
     const stored = (): boolean => {
       const db = new Database(catalog, { readonly: true });
       try {
-        return db.prepare('SELECT 1 FROM catalog_meta WHERE key = ?').get('stats-cache:day') !== undefined;
+        return db.prepare('SELECT 1 FROM catalog_meta WHERE key = ?').get('stats:day:default') !== undefined;
       } finally {
         db.close();
       }
@@ -213,6 +213,32 @@ describe('git trace serve over HTTP', () => {
     const bad = await ask(served, '/api/stats?by=weather', { headers: { Cookie: served.cookie } });
     assert.equal(bad.status, 400);
     assert.match(bad.body, /cannot group by 'weather'/);
+  });
+
+  test('stats after a new session: the stored answer at once, said stale, then the current one', async () => {
+    const stats = async (): Promise<StatsJson & { stale?: boolean }> => {
+      const answer = await ask(served, '/api/stats?by=day', { headers: { Cookie: served.cookie } });
+      assert.equal(answer.status, 200, answer.body);
+      return JSON.parse(answer.body) as StatsJson & { stale?: boolean };
+    };
+    assert.equal((await stats()).stale, undefined, 'current before');
+    const file = join(repo.dir, '..', `${repo.dir.split('/').pop() ?? 'x'}-more.jsonl`);
+    writeFileSync(file, `${JSON.stringify({ type: 'session', id: 'one-more-session', agent: 'codex', startedAt: '2026-11-03T08:00:00Z' })}\n${JSON.stringify({ type: 'step', v: 1, id: 'p1', kind: 'prompt', timestamp: '2026-11-03T08:00:00Z', text: 'one more' })}\n`);
+    try {
+      assert.equal(repo.trace(['import', '--format', 'steps', file]).status, 0);
+    } finally {
+      rmSync(file, { force: true });
+    }
+    refsBefore = repo.git('for-each-ref');
+    assert.equal((await stats()).stale, true, 'the stored answer, said stale, while the worker computes');
+    let current = await stats();
+    for (let waited = 0; current.stale === true && waited < 30_000; waited += 200) {
+      await sleep(200);
+      current = await stats();
+    }
+    assert.equal(current.stale, undefined, 'then the current answer');
+    const cli = JSON.parse(repo.trace(['stats', '--json', '--by', 'day']).stdout) as StatsJson;
+    assert.deepEqual(current.totals, cli.totals);
   });
 
   test('serving wrote nothing: the refs, the branch and the work tree as they were', () => {

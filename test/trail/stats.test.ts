@@ -187,9 +187,9 @@ describe('git trace stats', () => {
     const mark = (): void => {
       const db = new Database(catalog);
       try {
-        const row = db.prepare('SELECT value FROM catalog_meta WHERE key = ?').get('stats-cache:session') as { value: string } | undefined;
+        const row = db.prepare('SELECT value FROM catalog_meta WHERE key = ?').get('stats:session:default') as { value: string } | undefined;
         assert.ok(row !== undefined, 'stats stores its answer');
-        db.prepare('UPDATE catalog_meta SET value = ? WHERE key = ?').run(String(row.value).replace(/"subject":"add subtract"/, '"subject":"MARKED"'), 'stats-cache:session');
+        db.prepare('UPDATE catalog_meta SET value = ? WHERE key = ?').run(String(row.value).replace(/"subject":"add subtract"/, '"subject":"MARKED"'), 'stats:session:default');
       } finally {
         db.close();
       }

@@ -31,6 +31,8 @@ interface StatsRow {
 }
 
 interface StatsAnswer {
+  /** Stored for an earlier state of the history or the sessions; the server computes the current one meanwhile. */
+  readonly stale?: true;
   readonly range: { since: string | null; head: { ref: string; commit: string } };
   readonly commits: readonly unknown[];
   readonly rows: readonly StatsRow[];
@@ -85,10 +87,12 @@ export async function survivalPage(route: Route): Promise<HTMLElement> {
     if ((event as KeyboardEvent).key === 'Enter') location.hash = href('survival', [], { days: daysInput.value.trim() });
   });
   const series = fillDays(byDay.rows);
-  return h(
+  const stale = byDay.stale === true || bySession.stale === true;
+  const page = h(
     'section',
     { class: 'page' },
     h('h1', {}, 'Survival'),
+    stale ? h('p', { id: 'stale', class: 'muted' }, `These figures are from before the latest commits or sessions (HEAD was ${byDay.range.head.commit.slice(0, 12)}); the current ones are being computed, and this page shows them when they are ready.`) : null,
     h('p', { class: 'toolbar' }, h('label', {}, 'days before HEAD ', daysInput), ' ', h('span', { class: 'muted' }, `${byDay.commits.length} commits of ${byDay.range.head.ref} (${byDay.range.head.commit.slice(0, 12)}) since ${byDay.range.since ?? '-'}`)),
     h('p', { id: 'totals' }, `${t.addedLines} lines added: ${t.agentLines} by agents (${percent(t.share)}), ${t.humanLines} by people; ${t.survivingLines} of the agents' lines still at HEAD; cost ${usd(t.costUSD)}`),
     h('h2', {}, 'Lines added per day'),
@@ -108,7 +112,23 @@ export async function survivalPage(route: Route): Promise<HTMLElement> {
     statsTable('by-session', bySession.rows, (r) => h('a', { class: 'mono', href: href('session', [r.key]) }, r.key), bySession.totals, false),
     h('p', { class: 'muted' }, 'state columns: patches/lines, as git trace stats counts them; a patch counts on the day of its first commit'),
   );
+  if (stale) refreshWhenCurrent(page, route);
+  return page;
 }
+
+/** Ask again in a while, and put the new page in this one's place while it is still shown. */
+function refreshWhenCurrent(page: HTMLElement, route: Route): void {
+  const shown = location.hash;
+  setTimeout(() => {
+    if (!page.isConnected || location.hash !== shown) return;
+    survivalPage(route).then(
+      (fresh) => page.isConnected && location.hash === shown && page.replaceWith(fresh),
+      () => undefined,
+    );
+  }, STALE_RETRY_MS);
+}
+
+const STALE_RETRY_MS = 3000;
 
 /** `withHuman`: the rows count the lines people added too (by day; a session row has none). */
 function statsTable(id: string, rows: readonly StatsRow[], key: (r: StatsRow) => Node | string, totals: StatsRow, withHuman: boolean): HTMLElement {
