@@ -127,8 +127,8 @@ interface RangePatch {
   readonly patch: PatchEvidence;
   readonly agent: string;
   readonly model: string;
-  /** commit → its lines ("path\0n") the patch is anchored to. */
-  readonly lines: ReadonlyMap<string, ReadonlySet<string>>;
+  /** commit → the lines of it the patch is anchored to, each a number standing for (commit, path, line) in this computation. */
+  readonly lines: ReadonlyMap<string, ReadonlySet<number>>;
   readonly survival: PatchSurvival;
   readonly revertSeconds: number | null;
 }
@@ -230,7 +230,7 @@ async function computeAll(ctx: TrailContext, window: Window): Promise<Map<StatsG
   await prepare(ctx, scopes);
   const patches = await rangePatches(ctx, scopes, inRange, window.head.commit);
 
-  const claimed = new Map<string, Set<string>>();
+  const claimed = new Map<string, Set<number>>();
   const sessionsByCommit = new Map<string, Set<string>>();
   for (const p of patches) {
     for (const [commit, lines] of p.lines) {
@@ -283,13 +283,22 @@ async function logCommits(git: GitRepo, revs: readonly string[]): Promise<RangeC
 /** The patches with lines in the range, with their state at the head (one survival judgement for all). */
 async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], inRange: ReadonlySet<string>, head: string): Promise<RangePatch[]> {
   const lookup = new FileLookup(ctx, inRange);
-  const found = new Map<string, { patch: PatchEvidence; anchors: PatchAnchors; lines: Map<string, Set<string>> }>();
+  const found = new Map<string, { patch: PatchEvidence; anchors: PatchAnchors; lines: Map<string, Set<number>> }>();
+  // A line of a commit as a small number: the groups count distinct lines in sets of them
+  // (a million strings at 10,000 sessions otherwise).
+  const lineIds = new Map<string, number>();
+  const lineId = (commit: string, path: string, n: number): number => {
+    const key = `${commit}\u0000${path}\u0000${n}`;
+    let id = lineIds.get(key);
+    if (id === undefined) lineIds.set(key, (id = lineIds.size));
+    return id;
+  };
   for (const scope of scopes) {
     const among = new Set([...inRange].filter((c) => scope.candidates.has(c)));
     for (const patch of scope.evidence.patches) {
-      const lines = new Map<string, Set<string>>();
+      const lines = new Map<string, Set<number>>();
       const anchors = anchorPatch(patch, lookup.recordsToAnchor(patch, [patch.path], among));
-      for (const list of anchors.lines) for (const a of list) addTo(lines, a.commit, `${a.path}\u0000${a.n}`);
+      for (const list of anchors.lines) for (const a of list) addTo(lines, a.commit, lineId(a.commit, a.path, a.n));
       if (lines.size > 0) found.set(patch.key, { patch, anchors, lines });
     }
   }
@@ -362,7 +371,7 @@ function sessionUsage(ctx: TrailContext, ids: ReadonlySet<string>): Map<string, 
 }
 
 class Group {
-  agentLines = new Set<string>();
+  agentLines = new Set<number>();
   humanLines = 0;
   addedLines = 0;
   readonly patches = emptyCounts();
@@ -372,8 +381,8 @@ class Group {
   readonly reverts: number[] = [];
   readonly costs = new Map<string, Accumulated>();
 
-  addLines(commit: string, lines: ReadonlySet<string>): void {
-    for (const l of lines) this.agentLines.add(`${commit}\u0000${l}`);
+  addLines(lines: ReadonlySet<number>): void {
+    for (const l of lines) this.agentLines.add(l);
   }
 
   addState(p: RangePatch): void {
@@ -418,15 +427,20 @@ function groupRows(by: StatsGrouping, commits: readonly StatsCommit[], patches: 
   if (by === 'author' || by === 'day') {
     const keyOf = (c: StatsCommit): string => (by === 'author' ? c.author : c.date.slice(0, 10));
     const commitKey = new Map(commits.map((c) => [c.id, keyOf(c)]));
+    const position = new Map(commits.map((c, i) => [c.id, i]));
     for (const c of commits) {
       const g = group(keyOf(c));
       g.addedLines += c.addedLines;
       g.humanLines += c.humanLines;
     }
     for (const p of patches) {
-      for (const [commit, lines] of p.lines) group(commitKey.get(commit) ?? '').addLines(commit, lines);
+      for (const [commit, lines] of p.lines) group(commitKey.get(commit) ?? '').addLines(lines);
       // Its state and its session's cost belong to the row of its first commit.
-      const first = commits.find((c) => p.lines.has(c.id));
+      let first: StatsCommit | undefined;
+      for (const commit of p.lines.keys()) {
+        const at = position.get(commit);
+        if (at !== undefined && (first === undefined || at < (position.get(first.id) as number))) first = commits[at];
+      }
       if (first === undefined) continue;
       const g = group(keyOf(first));
       g.addState(p);
@@ -438,7 +452,7 @@ function groupRows(by: StatsGrouping, commits: readonly StatsCommit[], patches: 
   for (const p of patches) {
     const key = by === 'agent' ? p.agent : by === 'model' ? p.model : p.patch.session;
     const g = group(key);
-    for (const [commit, lines] of p.lines) g.addLines(commit, lines);
+    for (const lines of p.lines.values()) g.addLines(lines);
     g.addState(p);
     addCost(g, usage.get(p.patch.session), by === 'model' ? p.model : null);
   }
@@ -458,7 +472,7 @@ function addCost(g: Group, cost: SessionCost | undefined, model: string | null):
 function totalsOf(commits: readonly StatsCommit[], patches: readonly RangePatch[], usage: ReadonlyMap<string, SessionCost>): StatsTotals {
   const g = new Group();
   for (const p of patches) {
-    for (const [commit, lines] of p.lines) g.addLines(commit, lines);
+    for (const lines of p.lines.values()) g.addLines(lines);
     g.addState(p);
     addCost(g, usage.get(p.patch.session), null);
   }
