@@ -11,25 +11,21 @@
 // apart (`editedLines`). A session's tokens and cost count whole, once per group it contributes
 // to.
 
-import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { runGit } from '../../refs/git.js';
-import { nodeCrypto } from '../../refs/lazy-builtins.js';
 import type { GitRepo } from '../../refs/repo.js';
 import { aggregateCost, type CostSession } from '../analysis/cost.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { statement } from '../catalog/db.js';
 import { stepModels } from '../catalog/steps.js';
 import { usageSessions } from '../catalog/usage.js';
 import type { TraceRepo } from '../trace-repo.js';
-import { VERSION } from '../version.js';
 import { anchorPatch, provesAlone, type PatchAnchors } from './anchor.js';
 import { addTo } from './claims.js';
 import { resolveRange } from './blame-pr.js';
 import type { PatchEvidence } from './evidence.js';
 import { commitsTouching, renameClosure } from './path-index.js';
 import { resolveCommit } from './revision.js';
-import { FileLookup, openTrail, prepare, scopeSession, sessionsOnPaths, type SessionScope, type TrailContext } from './scope.js';
+import { FileLookup, openTrail, prepare, scopeSession, sessionPatches, sessionsOnPaths, type SessionEvidence, type SessionScope, type TrailContext } from './scope.js';
+import { readAnswer, readBasis, renameAnswers, storeAnswers, storedAnswerKey, statsState, type StatsState } from './stats-store.js';
 import { judge, SURVIVAL_STATES, type PatchSurvival, type Survival } from './survival.js';
 
 export const STATS_VERSION = 1;
@@ -136,12 +132,13 @@ interface RangePatch {
 export async function computeStats(repo: TraceRepo, options: StatsOptions = {}): Promise<StatsReport> {
   const by = options.by ?? 'agent';
   const opened = await openStats(repo, options);
-  const stored = readStored(opened, by);
+  const stored = readAnswer<StatsReport>(opened.catalog, opened.slot, by, opened.state.key);
   if (stored?.current === true) return stored.report;
-  const reports = await computeAll(opened.ctx, opened.window);
+  if (stored !== null && (await takeOver(opened))) return stored.report;
+  const { reports, anchored } = await computeAll(opened.ctx, opened.window);
   // Stored only if nothing moved meanwhile (a session flushed while this ran, say): the
   // reports are then exactly the state the key names.
-  if (stateKey(opened.ctx, opened.window) === opened.key) store(opened, reports);
+  if (stateOf(opened.ctx, opened.window).key === opened.state.key) storeAnswers(opened.catalog, opened.slot, opened.state, reports, anchored);
   return reports.get(by) as StatsReport;
 }
 
@@ -151,16 +148,22 @@ export interface StoredStats {
   readonly current: boolean;
 }
 
-/** The answer an earlier run stored for this window and grouping, current or not; null when none (nothing computed). */
+/**
+ * The answer an earlier run stored for this window and grouping, current or not (taken over
+ * when only sessions that bear on nothing changed since); null when none. Nothing is computed.
+ */
 export async function storedStats(repo: TraceRepo, options: StatsOptions = {}): Promise<StoredStats | null> {
-  return readStored(await openStats(repo, options), options.by ?? 'agent');
+  const opened = await openStats(repo, options);
+  const stored = readAnswer<StatsReport>(opened.catalog, opened.slot, options.by ?? 'agent', opened.state.key);
+  if (stored === null || stored.current) return stored;
+  return (await takeOver(opened)) ? { report: stored.report, current: true } : stored;
 }
 
 interface OpenedStats {
   readonly window: Window;
   readonly ctx: TrailContext;
   readonly catalog: Catalog;
-  readonly key: string;
+  readonly state: StatsState;
   /** The window's name among the stored answers. */
   readonly slot: string;
 }
@@ -169,55 +172,81 @@ async function openStats(repo: TraceRepo, options: StatsOptions): Promise<Opened
   const window = await resolveWindow(repo.git.repo, options);
   const ctx = await openTrail(repo, { include: [window.head.commit] });
   const slot = options.window ?? (options.range === undefined ? 'default' : `range ${options.range}`);
-  return { window, ctx, catalog: await repo.catalog(), key: stateKey(ctx, window), slot };
+  return { window, ctx, catalog: await repo.catalog(), state: stateOf(ctx, window), slot };
 }
 
 // The answer depends only on the window's commits, the commit graph (its tips), the sessions
-// the catalog holds (each at its ref's tip) and this code: a digest of those names a report
-// that can be given again without computing it (the dashboard asks for it on every visit, and
-// at 10,000 sessions computing takes seconds). Every grouping is stored at once: they share all
-// the work but the last step. One answer per window and grouping is kept, the latest.
-const STORED_PREFIX = 'stats:';
-
-/** This code: its release, and the build of this file (a development build changes no version). */
-const CODE_STAMP = `${VERSION} ${statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? ''}`;
-
-function stateKey(ctx: TrailContext, window: Window): string {
-  const hash = nodeCrypto().createHash('sha256');
-  hash.update(JSON.stringify({ stats: STATS_VERSION, code: CODE_STAMP, revs: window.revs, since: window.since, base: window.base, head: window.head, tips: ctx.tips }));
-  for (const row of statement(ctx.db, 'SELECT id, tip FROM sessions ORDER BY id').iterate() as IterableIterator<{ id: string; tip: string }>) hash.update(`${row.id} ${row.tip}\n`);
-  return hash.digest('hex');
+// the catalog holds (each at its ref's tip) and this code (stats-store.ts): it is given again
+// while none of them moved (the dashboard asks for it on every visit, and at 10,000 sessions
+// computing takes seconds). Every grouping is stored at once: they share all the work but the
+// last step.
+function stateOf(ctx: TrailContext, window: Window): StatsState {
+  return statsState(ctx.db, { stats: STATS_VERSION, revs: window.revs, since: window.since, base: window.base, head: window.head, tips: ctx.tips });
 }
 
-function slotKey(slot: string, by: StatsGrouping): string {
-  return `${STORED_PREFIX}${by}:${slot}`;
+/**
+ * Whether the stored answers hold for the current state too, renamed so if they do: the same
+ * commits, and the sessions changed since (new, moved on, dropped) all bear on nothing, neither
+ * as they were (none had a line anchored on the head) nor as they are (none has). The common
+ * case: sessions flushed whose work is not committed yet. Anything else computes again.
+ */
+async function takeOver(opened: OpenedStats): Promise<boolean> {
+  const storedKey = storedAnswerKey(opened.catalog, opened.slot);
+  const basis = storedKey === null ? null : readBasis(opened.catalog, opened.slot, storedKey);
+  if (storedKey === null || basis === null || basis.commitsKey !== opened.state.commitsKey) return false;
+  const changed = new Set<string>();
+  for (const [id, tip] of opened.state.sessions) if (basis.sessions.get(id) !== tip) changed.add(id);
+  for (const id of basis.sessions.keys()) if (!opened.state.sessions.has(id)) changed.add(id);
+  if ([...changed].some((id) => basis.anchored.has(id))) return false;
+  const present = [...changed].filter((id) => opened.state.sessions.has(id));
+  if (present.length > MAX_TAKE_OVER) return false;
+  if (present.length > 0 && (await anyAnchoredOnHead(opened.ctx, opened.window, present))) return false;
+  renameAnswers(opened.catalog, opened.slot, STATS_GROUPINGS, storedKey, opened.state, basis.anchored);
+  return true;
 }
 
-function readStored(opened: OpenedStats, by: StatsGrouping): StoredStats | null {
-  const stored = opened.catalog.getMeta(slotKey(opened.slot, by));
-  if (stored === null) return null;
-  const text = Buffer.isBuffer(stored) ? stored.toString('utf8') : stored;
-  // The state's key first, on a line of its own.
-  const newline = text.indexOf('\n');
-  try {
-    return { report: JSON.parse(text.slice(newline + 1)) as StatsReport, current: text.slice(0, newline) === opened.key };
-  } catch {
-    return null;
+/** Past this many changed sessions, computing again costs about as much as looking at each. */
+const MAX_TAKE_OVER = 500;
+
+/** Whether one of these sessions has a line anchored on the head, among the commits the window's answer looks at. */
+async function anyAnchoredOnHead(ctx: TrailContext, window: Window, ids: readonly string[]): Promise<boolean> {
+  const { paths, universe } = await windowScope(ctx, window);
+  const scopes: SessionScope[] = [];
+  for (const id of ids) {
+    let evidence: SessionEvidence;
+    try {
+      evidence = sessionPatches(ctx, id);
+    } catch {
+      return true; // unreadable now: not known to bear on nothing
+    }
+    const patches = evidence.patches.filter((p) => paths.has(p.path) || (p.oldPath !== undefined && paths.has(p.oldPath)));
+    if (patches.length > 0) scopes.push(scopeSession(ctx, { ...evidence, patches }, universe));
   }
-}
-
-function store(opened: OpenedStats, reports: ReadonlyMap<StatsGrouping, StatsReport>): void {
-  try {
-    opened.catalog.db.transaction(() => {
-      for (const [by, report] of reports) opened.catalog.setMeta(slotKey(opened.slot, by), `${opened.key}\n${JSON.stringify(report)}`);
-    })();
-  } catch {
-    // A catalog that cannot be written (read-only, busy) computes again next time: no error.
+  if (scopes.length === 0) return false;
+  await prepare(ctx, scopes);
+  const candidates = new Set(scopes.flatMap((s) => [...s.candidates]));
+  const onHead = ctx.graph.ancestorsAmong(window.head.commit, candidates);
+  const lookup = new FileLookup(ctx, candidates);
+  for (const scope of scopes) {
+    for (const patch of scope.evidence.patches) {
+      const paths = [...new Set([patch.path, ...(patch.oldPath === undefined ? [] : [patch.oldPath])])];
+      const anchors = anchorPatch(patch, lookup.recordsToAnchor(patch, paths, scope.candidates));
+      if (anchors.lines.some((list) => list.some((a) => onHead.has(a.commit)))) return true;
+    }
   }
+  return false;
 }
 
-/** The report for every grouping: one computation of the commits and patches, grouped five ways. */
-async function computeAll(ctx: TrailContext, window: Window): Promise<Map<StatsGrouping, StatsReport>> {
+interface WindowScope {
+  readonly commits: readonly RangeCommit[];
+  readonly inRange: ReadonlySet<string>;
+  /** The paths the window's commits touched, renames followed. */
+  readonly paths: ReadonlySet<string>;
+  /** Every commit on those paths. */
+  readonly universe: ReadonlySet<string>;
+}
+
+async function windowScope(ctx: TrailContext, window: Window): Promise<WindowScope> {
   const commits = await logCommits(ctx.git, window.revs);
   const inRange = new Set(commits.map((c) => c.id));
   await prepare(ctx, [], inRange);
@@ -225,10 +254,18 @@ async function computeAll(ctx: TrailContext, window: Window): Promise<Map<StatsG
   for (const id of inRange) for (const file of ctx.cache.get(id)?.files ?? []) touched.add(file.path);
   const paths = renameClosure(ctx.db, touched);
   // As `track` sees them: every commit on those paths after each session's base, up to the head.
-  const universe = commitsTouching(ctx.db, paths);
+  return { commits, inRange, paths, universe: commitsTouching(ctx.db, paths) };
+}
+
+/**
+ * The report for every grouping (one computation of the commits and patches, grouped five ways),
+ * and the sessions with a line anchored on the head.
+ */
+async function computeAll(ctx: TrailContext, window: Window): Promise<{ reports: Map<StatsGrouping, StatsReport>; anchored: ReadonlySet<string> }> {
+  const { commits, inRange, paths, universe } = await windowScope(ctx, window);
   const scopes = sessionsOnPaths(ctx, paths).map((evidence) => scopeSession(ctx, evidence, universe));
   await prepare(ctx, scopes);
-  const patches = await rangePatches(ctx, scopes, inRange, window.head.commit);
+  const { patches, anchored } = await rangePatches(ctx, scopes, inRange, window.head.commit);
 
   const claimed = new Map<string, Set<number>>();
   const sessionsByCommit = new Map<string, Set<string>>();
@@ -246,7 +283,7 @@ async function computeAll(ctx: TrailContext, window: Window): Promise<Map<StatsG
   const usage = sessionUsage(ctx, new Set(patches.map((p) => p.patch.session)));
   const totals = totalsOf(statsCommits, patches, usage);
   const range = { since: window.since, base: window.base, head: window.head };
-  return new Map(STATS_GROUPINGS.map((by) => [by, { version: STATS_VERSION, by, range, commits: statsCommits, rows: groupRows(by, statsCommits, patches, usage), totals }]));
+  return { reports: new Map(STATS_GROUPINGS.map((by) => [by, { version: STATS_VERSION, by, range, commits: statsCommits, rows: groupRows(by, statsCommits, patches, usage), totals }])), anchored };
 }
 
 interface Window {
@@ -281,7 +318,7 @@ async function logCommits(git: GitRepo, revs: readonly string[]): Promise<RangeC
 }
 
 /** The patches with lines in the range, with their state at the head (one survival judgement for all). */
-async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], inRange: ReadonlySet<string>, head: string): Promise<RangePatch[]> {
+async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], inRange: ReadonlySet<string>, head: string): Promise<{ patches: RangePatch[]; anchored: ReadonlySet<string> }> {
   const lookup = new FileLookup(ctx, inRange);
   const found = new Map<string, { patch: PatchEvidence; anchors: PatchAnchors; lines: Map<string, Set<number>> }>();
   // A line of a commit as a small number: the groups count distinct lines in sets of them
@@ -302,7 +339,8 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
       if (lines.size > 0) found.set(patch.key, { patch, anchors, lines });
     }
   }
-  if (found.size === 0) return [];
+  // No line in the window: what is anchored elsewhere on the head bears on nothing here.
+  if (found.size === 0) return { patches: [], anchored: new Set() };
   const judged = await judge(ctx, { ref: head, refName: 'HEAD', scopes, judge: new Set([...found.values()].map((f) => f.patch.session)) });
   const onHead = ctx.graph.ancestorsAmong(head, new Set(scopes.flatMap((s) => [...s.candidates])));
   const metas = new Map(scopes.map((s) => [s.evidence.meta.id, s.evidence.meta]));
@@ -326,7 +364,7 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
       revertSeconds: survival.state === 'reverted' ? revertSeconds(ctx, f.anchors, [...f.lines.keys()], onHead) : null,
     });
   }
-  return out.sort((a, b) => a.patch.key.localeCompare(b.patch.key));
+  return { patches: out.sort((a, b) => a.patch.key.localeCompare(b.patch.key)), anchored: judged.anchoredSessions };
 }
 
 /**

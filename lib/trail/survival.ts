@@ -56,6 +56,12 @@ export interface SurvivalRequest {
 export interface SurvivalResult {
   readonly patches: readonly PatchSurvival[];
   readonly files: ReadonlyMap<string, FileAttribution>;
+  /**
+   * The sessions with a line anchored on the ref: the only ones whose patches bear on any
+   * judgement here (a session without one claims no line, so changing or dropping it changes
+   * nothing of the answer).
+   */
+  readonly anchoredSessions: ReadonlySet<string>;
 }
 
 
@@ -158,7 +164,7 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
         : await decideRemoval(a, ctx, { ref: request.ref, refName: request.refName, onRef }),
     );
   }
-  return { patches, files };
+  return { patches, files, anchoredSessions: new Set(anchored.filter((a) => a.onRef.size > 0).map((a) => a.patch.session)) };
 }
 
 function lineClaims(direct: readonly Claim[], derived: readonly Claim[]): LineClaim[] {

@@ -3,7 +3,7 @@
 // gives the same bytes.
 
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -200,7 +200,7 @@ describe('git trace stats', () => {
 
     // A new commit: computed again, with the person's line.
     mark();
-    run.repo.write({ 'NOTES.md': 'by hand\n' });
+    run.repo.write({ 'NOTES.md': `${NOTE_LINE}\n` });
     run.repo.git('add', '-A');
     run.repo.git('commit', '-q', '-m', 'notes by hand');
     const moved = json('--by', 'session');
@@ -212,11 +212,46 @@ describe('git trace stats', () => {
     run.repo.git('branch', 'elsewhere', 'HEAD~1');
     assert.equal(json('--by', 'session').commits[1]?.subject, 'add subtract');
 
+    // A new session whose work no commit carries: it bears on nothing, the answer is taken over.
+    mark();
+    importSession('uncommitted-work', 'src/never.ts', 'export const neverCommitted = "an uncommitted line of work";');
+    assert.equal(json('--by', 'session').commits[1]?.subject, 'MARKED', 'taken over, not computed');
+    assert.equal(json('--by', 'agent').commits[1]?.subject, 'add subtract', 'every grouping taken over, each as stored');
+
+    // A new session whose line a commit of the window carries: computed again, and it counts.
+    mark();
+    importSession('claims-notes', 'NOTES.md', NOTE_LINE);
+    const claimed = json('--by', 'session');
+    assert.equal(claimed.commits[1]?.subject, 'add subtract');
+    assert.deepEqual(claimed.rows.map((r) => r.key), [A, B, 'claims-notes']);
+    assert.equal(claimed.totals.agentLines, fresh.totals.agentLines + 1);
+
     // A session forgotten: its lines are no longer an agent's.
     mark();
     assert.equal(run.repo.trace(['forget', A]).status, 0);
     const forgotten = json('--by', 'session');
-    assert.deepEqual(forgotten.rows.map((r) => r.key), [B]);
-    assert.equal(forgotten.totals.agentLines, fresh.totals.agentLines - 4);
+    assert.deepEqual(forgotten.rows.map((r) => r.key), [B, 'claims-notes']);
+    assert.equal(forgotten.totals.agentLines, fresh.totals.agentLines - 4 + 1);
   });
+
+  const NOTE_LINE = 'These notes were written by hand, line by line, for the stats test.';
+
+  /** Import a one-step session that added `line` to `path`, started long before every commit. */
+  function importSession(id: string, path: string, line: string): void {
+    const file = join(run.repo.dir, '..', `${id}.jsonl`);
+    const patch = { path, origin: 'reported', op: 'add', diff: `--- /dev/null\n+++ b/${path}\n@@ -0,0 +1 @@\n+${line}\n` };
+    writeFileSync(
+      file,
+      [
+        { type: 'session', id, agent: 'codex', startedAt: '2025-01-01T00:00:00Z' },
+        { type: 'step', v: 1, id: 'p1', kind: 'prompt', timestamp: '2025-01-01T00:00:00Z', text: `write ${path}` },
+        { type: 'step', v: 1, id: 'c1', kind: 'tool', timestamp: '2025-01-01T00:00:05Z', tool: { name: 'apply_patch', callId: 'c1', input: {}, status: 'ok' }, patches: [patch] },
+      ]
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join(''),
+    );
+    const imported = run.repo.trace(['import', '--format', 'steps', file]);
+    rmSync(file, { force: true });
+    assert.equal(imported.status, 0, imported.stderr);
+  }
 });

@@ -1,0 +1,120 @@
+// Where `stats` keeps its answers: in the catalog's bookkeeping table, one per window and
+// grouping, the latest. An answer is named by the state it was computed for: the window's
+// commits, the branch tips and this code (the commit side) and every session the catalog holds
+// at its ref's tip. With it is kept what was learnt of that state: the sessions listed, and
+// those with a line anchored on the head (the only ones that bear on the answer), so that a
+// later state that differs only by sessions bearing on nothing can take the answer over
+// without computing it (stats.ts).
+
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { nodeCrypto } from '../../refs/lazy-builtins.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { statement, type CatalogDb } from '../catalog/db.js';
+import { VERSION } from '../version.js';
+
+/** This code: its release, and the build of this file (a development build changes no version). */
+const CODE_STAMP = `${VERSION} ${statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? ''}`;
+const ANSWER_PREFIX = 'stats:';
+const BASIS_PREFIX = 'stats-basis:';
+
+export interface StatsState {
+  /** The commit side: the window, the tips, the code. */
+  readonly commitsKey: string;
+  /** Every session the catalog holds, id → tip. */
+  readonly sessions: ReadonlyMap<string, string>;
+  /** Both together: the name of an answer. */
+  readonly key: string;
+}
+
+/** What an answer was computed from, beyond its key. */
+export interface StatsBasis {
+  readonly commitsKey: string;
+  readonly sessions: ReadonlyMap<string, string>;
+  readonly anchored: ReadonlySet<string>;
+}
+
+export interface Stored<R> {
+  readonly report: R;
+  /** False: stored for an earlier state. */
+  readonly current: boolean;
+}
+
+/** `commitSide`: whatever names the window and the commit graph (JSON-able). */
+export function statsState(db: CatalogDb, commitSide: unknown): StatsState {
+  const commitsKey = nodeCrypto().createHash('sha256').update(JSON.stringify({ code: CODE_STAMP, commitSide })).digest('hex');
+  const sessions = new Map<string, string>();
+  const hash = nodeCrypto().createHash('sha256').update(commitsKey);
+  for (const row of statement(db, 'SELECT id, tip FROM sessions ORDER BY id').iterate() as IterableIterator<{ id: string; tip: string }>) {
+    sessions.set(row.id, row.tip);
+    hash.update(`${row.id} ${row.tip}\n`);
+  }
+  return { commitsKey, sessions, key: hash.digest('hex') };
+}
+
+export function readAnswer<R>(catalog: Catalog, slot: string, by: string, key: string): Stored<R> | null {
+  const text = textOf(catalog.getMeta(`${ANSWER_PREFIX}${by}:${slot}`));
+  if (text === null) return null;
+  // The state's key first, on a line of its own.
+  const newline = text.indexOf('\n');
+  try {
+    return { report: JSON.parse(text.slice(newline + 1)) as R, current: text.slice(0, newline) === key };
+  } catch {
+    return null;
+  }
+}
+
+/** The state key the stored answers of `slot` carry (all groupings are stored together: the default one's). */
+export function storedAnswerKey(catalog: Catalog, slot: string): string | null {
+  const text = textOf(catalog.getMeta(`${ANSWER_PREFIX}agent:${slot}`));
+  const newline = text?.indexOf('\n') ?? -1;
+  return text === null || newline <= 0 ? null : text.slice(0, newline);
+}
+
+export function readBasis(catalog: Catalog, slot: string, key: string): StatsBasis | null {
+  const text = textOf(catalog.getMeta(`${BASIS_PREFIX}${slot}`));
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as { key: string; commitsKey: string; sessions: [string, string][]; anchored: string[] };
+    // The basis of another answer than the one stored (a write cut short): unusable.
+    return value.key === key ? { commitsKey: value.commitsKey, sessions: new Map(value.sessions), anchored: new Set(value.anchored) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Store the answers for every grouping, with their basis. */
+export function storeAnswers(catalog: Catalog, slot: string, state: StatsState, reports: ReadonlyMap<string, unknown>, anchored: ReadonlySet<string>): void {
+  writing(catalog, () => {
+    for (const [by, report] of reports) catalog.setMeta(`${ANSWER_PREFIX}${by}:${slot}`, `${state.key}\n${JSON.stringify(report)}`);
+    writeBasis(catalog, slot, state, anchored);
+  });
+}
+
+/** The stored answers (every grouping of `slot`) are those of `state` too: name them so. */
+export function renameAnswers(catalog: Catalog, slot: string, groupings: readonly string[], from: string, state: StatsState, anchored: ReadonlySet<string>): void {
+  writing(catalog, () => {
+    for (const by of groupings) {
+      const key = `${ANSWER_PREFIX}${by}:${slot}`;
+      const text = textOf(catalog.getMeta(key));
+      if (text !== null && text.startsWith(`${from}\n`)) catalog.setMeta(key, `${state.key}${text.slice(from.length)}`);
+    }
+    writeBasis(catalog, slot, state, anchored);
+  });
+}
+
+function writeBasis(catalog: Catalog, slot: string, state: StatsState, anchored: ReadonlySet<string>): void {
+  catalog.setMeta(`${BASIS_PREFIX}${slot}`, JSON.stringify({ key: state.key, commitsKey: state.commitsKey, sessions: [...state.sessions], anchored: [...anchored].sort() }));
+}
+
+function writing(catalog: Catalog, work: () => void): void {
+  try {
+    catalog.db.transaction(work)();
+  } catch {
+    // A catalog that cannot be written (read-only, busy) computes again next time: no error.
+  }
+}
+
+function textOf(value: Buffer | string | null): string | null {
+  return value === null ? null : Buffer.isBuffer(value) ? value.toString('utf8') : value;
+}
