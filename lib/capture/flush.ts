@@ -19,6 +19,7 @@ import type { ContextRecord } from '../store/records.js';
 import { isForgotten } from '../store/tombstone.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { stateDir, type GitRepo } from '../../refs/repo.js';
+import { mapLimit } from '../concurrency.js';
 import { TraceError } from '../errors.js';
 import { PRIVATE_DIR_MODE } from '../settings.js';
 import { readInfo } from './hook.js';
@@ -191,7 +192,11 @@ async function flushSession(repo: TraceRepo, sessionId: string, options: FlushOp
 async function observedPatches(repo: GitRepo, objectsDir: string, spooled: readonly SpooledTool[], lost: (missing: number) => void): Promise<ToolRecord[]> {
   const pending = spooled.filter((r) => r.patches === undefined);
   if (pending.length === 0) return spooled as ToolRecord[];
-  const derived = await diffTreePairs(repo, pending.map((r) => [r.before, r.after] as const), snapshotObjects(repo, objectsDir));
+  const objects = snapshotObjects(repo, objectsDir);
+  const pairs = pending.map((r) => [r.before, r.after] as const);
+  // A blob git cannot read stops the whole batch (a tree it cannot read is skipped, null): then
+  // one call at a time, so that only the calls whose snapshots are gone lose their changes.
+  const derived = await diffTreePairs(repo, pairs, objects).catch(() => mapLimit(pairs, 4, ([before, after]) => diffTrees(repo, before, after, objects).catch((): null => null)));
   const missing = derived.filter((d) => d === null).length;
   if (missing > 0) lost(missing);
   const byRecord = new Map(pending.map((r, i) => [r, derived[i] ?? []]));

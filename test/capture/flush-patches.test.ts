@@ -3,6 +3,7 @@
 // does for a call whose snapshots are gone.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -83,4 +84,28 @@ describe('flush derives the patches of the tool calls the hooks saw', () => {
     assert.ok(step !== undefined, 'the call is stored');
     assert.deepEqual((step.patches ?? []).filter((p) => p.origin === 'observed'), []);
   });
+
+  test('a call whose new file content is gone, beside one whose snapshots are whole: only the first loses its changes', () => {
+    const live = new LiveSession(r, 'claude-code', 'flush-patches-three', null);
+    live.hook('SessionStart', { source: 'startup' });
+    const content = 'export const lost = "the content whose blob goes missing";\n';
+    shellCall(live, 'toolu_blob_lost', () => writeFileSync(join(r.dir, 'src', 'lost.ts'), content));
+    shellCall(live, 'toolu_whole', () => writeFileSync(join(r.dir, 'src', 'whole.ts'), 'export const whole = 1;\n'));
+    // The trees stay; only the new file's blob leaves the session's objects.
+    const blob = hashOf(content);
+    rmSync(join(r.dir, '.git', 'opentraces', 'capture', 'flush-patches-three', 'objects', blob.slice(0, 2), blob.slice(2)));
+    const flushed = r.trace(['flush']);
+    assert.equal(flushed.status, 0, flushed.stderr);
+    assert.match(flushed.stderr, /session 'flush-patches-three': the snapshots of one tool call are gone/);
+    const steps = toolSteps('flush-patches-three');
+    const observed = (call: string): string[] => (steps.find((s) => s.tool?.callId === call)?.patches ?? []).filter((p) => p.origin === 'observed').map((p) => p.path);
+    assert.deepEqual(observed('toolu_blob_lost'), []);
+    assert.deepEqual(observed('toolu_whole'), ['src/whole.ts']);
+  });
 });
+
+/** A blob's id, as git computes it. */
+function hashOf(content: string): string {
+  const body = Buffer.from(content);
+  return createHash('sha1').update(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])).digest('hex');
+}
