@@ -148,36 +148,78 @@ async function stats(ctx: ApiContext, params: Params): Promise<Json> {
   const by = (params.get('by') ?? 'day') as StatsGrouping;
   if (!STATS_GROUPINGS.includes(by)) throw new UsageError(`cannot group by '${by}'`, { hint: `use one of: ${STATS_GROUPINGS.join(', ')}` });
   const days = count(params, 'days');
+  if (days !== undefined && (days < 1 || days > MAX_DAYS)) throw new UsageError(`'days' must be from 1 to ${MAX_DAYS}, not ${days}`);
   const options = { by, ...dashboardWindow(days) };
   const stored = await ctx.serial(() => storedStats(ctx.repo, options));
   if (stored?.current === true) return { ...stored.report };
   const computing = statsApart(ctx, days);
-  computing.catch(() => undefined); // a worker that failed: computed in the queue on the next ask
+  computing.catch(() => undefined); // a worker that failed: the next ask starts another
   if (stored !== null) return { ...stored.report, stale: true };
   await computing.catch(() => undefined);
-  // Stored by the worker (unless a session arrived meanwhile: then computed here, exact).
+  // Stored by the worker; what is stored by then, stale or not; only with nothing stored at all
+  // (the worker failed) is it computed here, in the queue.
+  const after = await ctx.serial(() => storedStats(ctx.repo, options));
+  if (after !== null) return after.current ? { ...after.report } : { ...after.report, stale: true };
   return { ...(await ctx.serial(() => computeStats(ctx.repo, options))) };
 }
 
-const statsRuns = new WeakMap<ApiContext, Map<string, Promise<void>>>();
+/** A hundred years: past that, a window is a mistake (and past the dates JavaScript can name). */
+const MAX_DAYS = 36_500;
+/** A computation longer than this is stopped (the next ask starts another). */
+const STATS_WORKER_MS = 15 * 60_000;
 
-/** Compute `stats` for a window in a worker thread, once at a time per window; resolves when its answer is stored. */
+interface StatsWorkers {
+  /** One worker at a time: each window's run waits for the one before. */
+  queue: Promise<unknown>;
+  readonly runs: Map<string, Promise<void>>;
+  readonly live: Set<Worker>;
+}
+
+const statsWorkers = new WeakMap<ApiContext, StatsWorkers>();
+
+function workersOf(ctx: ApiContext): StatsWorkers {
+  let workers = statsWorkers.get(ctx);
+  if (workers === undefined) statsWorkers.set(ctx, (workers = { queue: Promise.resolve(), runs: new Map(), live: new Set() }));
+  return workers;
+}
+
+/** Compute `stats` for a window in a worker thread, one worker at a time, once per window; resolves when it is done. */
 export function statsApart(ctx: ApiContext, days: number | undefined): Promise<void> {
-  const runs = statsRuns.get(ctx) ?? new Map<string, Promise<void>>();
-  statsRuns.set(ctx, runs);
+  const workers = workersOf(ctx);
   const key = String(days ?? '');
-  const running = runs.get(key);
+  const running = workers.runs.get(key);
   if (running !== undefined) return running;
   const work: StatsWork = { cwd: ctx.repo.git.repo.workTree ?? ctx.repo.git.repo.gitDir, ...(days === undefined ? {} : { days }) };
-  const run = new Promise<void>((resolve, reject) => {
-    const worker = new Worker(STATS_WORKER, { workerData: work });
-    // It never keeps the process alive: a server that stops does not wait for it.
-    worker.unref();
-    worker.once('error', reject);
-    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`stats worker exited with ${code}`))));
-  }).finally(() => runs.delete(key));
-  runs.set(key, run);
+  const run = workers.queue
+    .catch(() => undefined)
+    .then(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(STATS_WORKER, { workerData: work });
+          // It never keeps the process alive: a server that stops does not wait for it.
+          worker.unref();
+          workers.live.add(worker);
+          const timer = setTimeout(() => void worker.terminate(), STATS_WORKER_MS);
+          timer.unref();
+          worker.once('error', reject);
+          worker.once('exit', (code) => {
+            clearTimeout(timer);
+            workers.live.delete(worker);
+            if (code === 0) resolve();
+            else reject(new Error(`stats worker exited with ${code}`));
+          });
+        }),
+    )
+    .finally(() => workers.runs.delete(key));
+  workers.queue = run;
+  workers.runs.set(key, run);
   return run;
+}
+
+/** Stop every stats worker of this server (it is closing). */
+export async function stopStatsWork(ctx: ApiContext): Promise<void> {
+  const workers = statsWorkers.get(ctx);
+  if (workers !== undefined) await Promise.all([...workers.live].map((w) => w.terminate()));
 }
 
 const STATS_WORKER = new URL('./stats-worker.js', import.meta.url);

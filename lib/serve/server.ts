@@ -12,7 +12,7 @@ import { readQueue } from '../catalog/read-queue.js';
 import { scrubberForRepo } from '../egress/scrub.js';
 import { UsageError } from '../errors.js';
 import type { TraceRepo } from '../trace-repo.js';
-import { answerApi, errorAnswer, isApiRoute, statsApart, type ApiContext } from './api.js';
+import { answerApi, errorAnswer, isApiRoute, statsApart, stopStatsWork, type ApiContext } from './api.js';
 import { asset, INDEX_HTML } from './assets.js';
 import { checkRequest, cookieName, newToken } from './guard.js';
 
@@ -61,11 +61,13 @@ export async function startDashboard(repo: TraceRepo, options: DashboardOptions)
   return {
     url: `http://${urlHost(options.host)}:${port}/?token=${token}`,
     port,
-    close: () =>
-      new Promise<void>((done) => {
+    close: async () => {
+      await stopStatsWork(ctx);
+      await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
 

@@ -6,7 +6,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { openRepo } from '../trace-repo.js';
-import { computeStats } from '../trail/stats.js';
+import { computeStats, storedStats } from '../trail/stats.js';
 import { dashboardWindow } from './stats-window.js';
 
 /** What the server hands the worker. */
@@ -17,11 +17,20 @@ export interface StatsWork {
   readonly days?: number;
 }
 
+const ATTEMPTS = 3;
+
 const work = workerData as StatsWork;
 const repo = await openRepo(work.cwd);
 try {
   await repo.catalog({ settleFlushes: false, quietUnreadable: true });
-  await computeStats(repo, { by: 'day', ...dashboardWindow(work.days) });
+  // A session stored while it computed keeps the answer from being stored (it would name a
+  // state it may not be): again, a few times, from what is stored by then (often taken over).
+  const options = { by: 'day' as const, ...dashboardWindow(work.days) };
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    await computeStats(repo, options);
+    await repo.refreshCatalog();
+    if ((await storedStats(repo, options))?.current === true) break;
+  }
   parentPort?.postMessage('stored');
 } finally {
   repo.close();

@@ -1,10 +1,10 @@
 // Where `stats` keeps its answers: in the catalog's bookkeeping table, one per window and
 // grouping, the latest. An answer is named by the state it was computed for: the window's
 // commits, the branch tips and this code (the commit side) and every session the catalog holds
-// at its ref's tip. With it is kept what was learnt of that state: the sessions listed, and
-// those with a line anchored on the head (the only ones that bear on the answer), so that a
-// later state that differs only by sessions bearing on nothing can take the answer over
-// without computing it (stats.ts).
+// at its ref's tip. With it is kept what was learnt of that state (the sessions listed, those
+// with a line anchored on the head, those the answer looked at and the commits it looked at for
+// them), so that a later state that differs only by sessions bearing on nothing can take the
+// answer over without computing it (stats.ts).
 
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +27,20 @@ export interface StatsState {
   readonly key: string;
 }
 
+/** What computing an answer learnt of the sessions. */
+export interface StatsLearnt {
+  /** The sessions with a line anchored on the head: the only ones whose patches bear on a number. */
+  readonly anchored: ReadonlySet<string>;
+  /** The sessions looked at (a patch on the window's paths), each with what its commits follow from (base and start). */
+  readonly scoped: ReadonlyMap<string, string>;
+  /** The commits looked at for them all (the walk and the revert search go over these). */
+  readonly candidates: ReadonlySet<string>;
+}
+
 /** What an answer was computed from, beyond its key. */
-export interface StatsBasis {
+export interface StatsBasis extends StatsLearnt {
   readonly commitsKey: string;
   readonly sessions: ReadonlyMap<string, string>;
-  readonly anchored: ReadonlySet<string>;
 }
 
 export interface Stored<R> {
@@ -75,36 +84,38 @@ export function readBasis(catalog: Catalog, slot: string, key: string): StatsBas
   const text = textOf(catalog.getMeta(`${BASIS_PREFIX}${slot}`));
   if (text === null) return null;
   try {
-    const value = JSON.parse(text) as { key: string; commitsKey: string; sessions: [string, string][]; anchored: string[] };
+    const value = JSON.parse(text) as { key: string; commitsKey: string; sessions: [string, string][]; anchored: string[]; scoped: [string, string][]; candidates: string[] };
     // The basis of another answer than the one stored (a write cut short): unusable.
-    return value.key === key ? { commitsKey: value.commitsKey, sessions: new Map(value.sessions), anchored: new Set(value.anchored) } : null;
+    if (value.key !== key) return null;
+    return { commitsKey: value.commitsKey, sessions: new Map(value.sessions), anchored: new Set(value.anchored), scoped: new Map(value.scoped), candidates: new Set(value.candidates) };
   } catch {
     return null;
   }
 }
 
 /** Store the answers for every grouping, with their basis. */
-export function storeAnswers(catalog: Catalog, slot: string, state: StatsState, reports: ReadonlyMap<string, unknown>, anchored: ReadonlySet<string>): void {
+export function storeAnswers(catalog: Catalog, slot: string, state: StatsState, reports: ReadonlyMap<string, unknown>, learnt: StatsLearnt): void {
   writing(catalog, () => {
     for (const [by, report] of reports) catalog.setMeta(`${ANSWER_PREFIX}${by}:${slot}`, `${state.key}\n${JSON.stringify(report)}`);
-    writeBasis(catalog, slot, state, anchored);
+    writeBasis(catalog, slot, state, learnt);
   });
 }
 
 /** The stored answers (every grouping of `slot`) are those of `state` too: name them so. */
-export function renameAnswers(catalog: Catalog, slot: string, groupings: readonly string[], from: string, state: StatsState, anchored: ReadonlySet<string>): void {
+export function renameAnswers(catalog: Catalog, slot: string, groupings: readonly string[], from: string, state: StatsState, learnt: StatsLearnt): void {
   writing(catalog, () => {
     for (const by of groupings) {
       const key = `${ANSWER_PREFIX}${by}:${slot}`;
       const text = textOf(catalog.getMeta(key));
       if (text !== null && text.startsWith(`${from}\n`)) catalog.setMeta(key, `${state.key}${text.slice(from.length)}`);
     }
-    writeBasis(catalog, slot, state, anchored);
+    writeBasis(catalog, slot, state, learnt);
   });
 }
 
-function writeBasis(catalog: Catalog, slot: string, state: StatsState, anchored: ReadonlySet<string>): void {
-  catalog.setMeta(`${BASIS_PREFIX}${slot}`, JSON.stringify({ key: state.key, commitsKey: state.commitsKey, sessions: [...state.sessions], anchored: [...anchored].sort() }));
+function writeBasis(catalog: Catalog, slot: string, state: StatsState, learnt: StatsLearnt): void {
+  const basis = { key: state.key, commitsKey: state.commitsKey, sessions: [...state.sessions], anchored: [...learnt.anchored].sort(), scoped: [...learnt.scoped], candidates: [...learnt.candidates].sort() };
+  catalog.setMeta(`${BASIS_PREFIX}${slot}`, JSON.stringify(basis));
 }
 
 function writing(catalog: Catalog, work: () => void): void {

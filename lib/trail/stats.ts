@@ -25,7 +25,7 @@ import type { PatchEvidence } from './evidence.js';
 import { commitsTouching, renameClosure } from './path-index.js';
 import { resolveCommit } from './revision.js';
 import { FileLookup, openTrail, prepare, scopeSession, sessionPatches, sessionsOnPaths, type SessionEvidence, type SessionScope, type TrailContext } from './scope.js';
-import { readAnswer, readBasis, renameAnswers, storeAnswers, storedAnswerKey, statsState, type StatsState } from './stats-store.js';
+import { readAnswer, readBasis, renameAnswers, storeAnswers, storedAnswerKey, statsState, type StatsLearnt, type StatsState } from './stats-store.js';
 import { judge, SURVIVAL_STATES, type PatchSurvival, type Survival } from './survival.js';
 
 export const STATS_VERSION = 1;
@@ -135,10 +135,10 @@ export async function computeStats(repo: TraceRepo, options: StatsOptions = {}):
   const stored = readAnswer<StatsReport>(opened.catalog, opened.slot, by, opened.state.key);
   if (stored?.current === true) return stored.report;
   if (stored !== null && (await takeOver(opened))) return stored.report;
-  const { reports, anchored } = await computeAll(opened.ctx, opened.window);
+  const { reports, learnt } = await computeAll(opened.ctx, opened.window);
   // Stored only if nothing moved meanwhile (a session flushed while this ran, say): the
   // reports are then exactly the state the key names.
-  if (stateOf(opened.ctx, opened.window).key === opened.state.key) storeAnswers(opened.catalog, opened.slot, opened.state, reports, anchored);
+  if (stateOf(opened.ctx, opened.window).key === opened.state.key) storeAnswers(opened.catalog, opened.slot, opened.state, reports, learnt);
   return reports.get(by) as StatsReport;
 }
 
@@ -149,14 +149,12 @@ export interface StoredStats {
 }
 
 /**
- * The answer an earlier run stored for this window and grouping, current or not (taken over
- * when only sessions that bear on nothing changed since); null when none. Nothing is computed.
+ * The answer an earlier run stored for this window and grouping, current or not; null when none.
+ * Nothing is computed or taken over (computeStats does that): a quick read.
  */
 export async function storedStats(repo: TraceRepo, options: StatsOptions = {}): Promise<StoredStats | null> {
   const opened = await openStats(repo, options);
-  const stored = readAnswer<StatsReport>(opened.catalog, opened.slot, options.by ?? 'agent', opened.state.key);
-  if (stored === null || stored.current) return stored;
-  return (await takeOver(opened)) ? { report: stored.report, current: true } : stored;
+  return readAnswer<StatsReport>(opened.catalog, opened.slot, options.by ?? 'agent', opened.state.key);
 }
 
 interface OpenedStats {
@@ -186,9 +184,11 @@ function stateOf(ctx: TrailContext, window: Window): StatsState {
 
 /**
  * Whether the stored answers hold for the current state too, renamed so if they do: the same
- * commits, and the sessions changed since (new, moved on, dropped) all bear on nothing, neither
- * as they were (none had a line anchored on the head) nor as they are (none has). The common
- * case: sessions flushed whose work is not committed yet. Anything else computes again.
+ * commits, and every session changed since (new, moved on, dropped) bears on nothing, as it was
+ * and as it is: no line anchored on the head, and the commits looked at unchanged by it (a
+ * session looked at before is looked at still, from the same base and start; one new to the
+ * answer's paths brings no commit it did not look at already). The common case: sessions stored
+ * whose work is not committed yet. Anything else computes again.
  */
 async function takeOver(opened: OpenedStats): Promise<boolean> {
   const storedKey = storedAnswerKey(opened.catalog, opened.slot);
@@ -197,31 +197,55 @@ async function takeOver(opened: OpenedStats): Promise<boolean> {
   const changed = new Set<string>();
   for (const [id, tip] of opened.state.sessions) if (basis.sessions.get(id) !== tip) changed.add(id);
   for (const id of basis.sessions.keys()) if (!opened.state.sessions.has(id)) changed.add(id);
-  if ([...changed].some((id) => basis.anchored.has(id))) return false;
+  if (changed.size > MAX_TAKE_OVER || [...changed].some((id) => basis.anchored.has(id))) return false;
+  // Dropped: it must not have been looked at (its commits would leave those looked at).
+  if ([...changed].some((id) => !opened.state.sessions.has(id) && basis.scoped.has(id))) return false;
   const present = [...changed].filter((id) => opened.state.sessions.has(id));
-  if (present.length > MAX_TAKE_OVER) return false;
-  if (present.length > 0 && (await anyAnchoredOnHead(opened.ctx, opened.window, present))) return false;
-  renameAnswers(opened.catalog, opened.slot, STATS_GROUPINGS, storedKey, opened.state, basis.anchored);
+  const scoped = new Map(basis.scoped);
+  if (present.length > 0) {
+    const scopes = await scopesOf(opened.ctx, opened.window, present);
+    if (scopes === null) return false;
+    for (const id of present) {
+      const scope = scopes.get(id);
+      const before = basis.scoped.get(id);
+      if (before !== undefined && (scope === undefined || scopeSignature(scope) !== before)) return false;
+      if (scope === undefined) continue;
+      if (before === undefined && ![...scope.candidates].every((c) => basis.candidates.has(c))) return false;
+      scoped.set(id, scopeSignature(scope));
+    }
+    if (await anyAnchoredOnHead(opened.ctx, opened.window, [...scopes.values()])) return false;
+  }
+  renameAnswers(opened.catalog, opened.slot, STATS_GROUPINGS, storedKey, opened.state, { anchored: basis.anchored, scoped, candidates: basis.candidates });
   return true;
 }
 
 /** Past this many changed sessions, computing again costs about as much as looking at each. */
 const MAX_TAKE_OVER = 500;
 
-/** Whether one of these sessions has a line anchored on the head, among the commits the window's answer looks at. */
-async function anyAnchoredOnHead(ctx: TrailContext, window: Window, ids: readonly string[]): Promise<boolean> {
+/** What a session's candidate commits follow from, the commits of the window being the same. */
+function scopeSignature(scope: SessionScope): string {
+  return JSON.stringify([scope.evidence.meta.baseCommit ?? null, scope.evidence.meta.startedAt]);
+}
+
+/** These sessions as the window's answer would look at them (those with a patch on its paths); null when one cannot be read. */
+async function scopesOf(ctx: TrailContext, window: Window, ids: readonly string[]): Promise<Map<string, SessionScope> | null> {
   const { paths, universe } = await windowScope(ctx, window);
-  const scopes: SessionScope[] = [];
+  const scopes = new Map<string, SessionScope>();
   for (const id of ids) {
     let evidence: SessionEvidence;
     try {
       evidence = sessionPatches(ctx, id);
     } catch {
-      return true; // unreadable now: not known to bear on nothing
+      return null;
     }
     const patches = evidence.patches.filter((p) => paths.has(p.path) || (p.oldPath !== undefined && paths.has(p.oldPath)));
-    if (patches.length > 0) scopes.push(scopeSession(ctx, { ...evidence, patches }, universe));
+    if (patches.length > 0) scopes.set(id, scopeSession(ctx, { ...evidence, patches }, universe));
   }
+  return scopes;
+}
+
+/** Whether one of these sessions has a line anchored on the head among its candidates. */
+async function anyAnchoredOnHead(ctx: TrailContext, window: Window, scopes: readonly SessionScope[]): Promise<boolean> {
   if (scopes.length === 0) return false;
   await prepare(ctx, scopes);
   const candidates = new Set(scopes.flatMap((s) => [...s.candidates]));
@@ -261,7 +285,7 @@ async function windowScope(ctx: TrailContext, window: Window): Promise<WindowSco
  * The report for every grouping (one computation of the commits and patches, grouped five ways),
  * and the sessions with a line anchored on the head.
  */
-async function computeAll(ctx: TrailContext, window: Window): Promise<{ reports: Map<StatsGrouping, StatsReport>; anchored: ReadonlySet<string> }> {
+async function computeAll(ctx: TrailContext, window: Window): Promise<{ reports: Map<StatsGrouping, StatsReport>; learnt: StatsLearnt }> {
   const { commits, inRange, paths, universe } = await windowScope(ctx, window);
   const scopes = sessionsOnPaths(ctx, paths).map((evidence) => scopeSession(ctx, evidence, universe));
   await prepare(ctx, scopes);
@@ -283,7 +307,12 @@ async function computeAll(ctx: TrailContext, window: Window): Promise<{ reports:
   const usage = sessionUsage(ctx, new Set(patches.map((p) => p.patch.session)));
   const totals = totalsOf(statsCommits, patches, usage);
   const range = { since: window.since, base: window.base, head: window.head };
-  return { reports: new Map(STATS_GROUPINGS.map((by) => [by, { version: STATS_VERSION, by, range, commits: statsCommits, rows: groupRows(by, statsCommits, patches, usage), totals }])), anchored };
+  const learnt: StatsLearnt = {
+    anchored,
+    scoped: new Map(scopes.map((scope) => [scope.evidence.meta.id, scopeSignature(scope)])),
+    candidates: new Set(scopes.flatMap((scope) => [...scope.candidates])),
+  };
+  return { reports: new Map(STATS_GROUPINGS.map((by) => [by, { version: STATS_VERSION, by, range, commits: statsCommits, rows: groupRows(by, statsCommits, patches, usage), totals }])), learnt };
 }
 
 interface Window {

@@ -213,6 +213,9 @@ describe('git trace serve over HTTP', () => {
     const bad = await ask(served, '/api/stats?by=weather', { headers: { Cookie: served.cookie } });
     assert.equal(bad.status, 400);
     assert.match(bad.body, /cannot group by 'weather'/);
+    const far = await ask(served, '/api/stats?days=99999999', { headers: { Cookie: served.cookie } });
+    assert.equal(far.status, 400, 'a window past the dates JavaScript can name is the asker\'s mistake, not a bug');
+    assert.match(far.body, /'days' must be from 1 to 36500/);
   });
 
   test('stats after a new commit: the stored answer at once, said stale, then the current one', async () => {

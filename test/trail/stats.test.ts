@@ -218,6 +218,15 @@ describe('git trace stats', () => {
     assert.equal(json('--by', 'session').commits[1]?.subject, 'MARKED', 'taken over, not computed');
     assert.equal(json('--by', 'agent').commits[1]?.subject, 'add subtract', 'every grouping taken over, each as stored');
 
+    // A new session on a file the window touched, that started before every commit (no base):
+    // no line of it is committed, but the commits it brings into the walk were not walked
+    // before (the first commit): computed again, and the counts are the same.
+    mark();
+    importSession('early-uncommitted', 'src/math.ts', 'export const neverCommittedEither = "another uncommitted line";');
+    const early = json('--by', 'session');
+    assert.equal(early.commits[1]?.subject, 'add subtract', 'computed again');
+    assert.deepEqual(early.totals, moved.totals);
+
     // A new session whose line a commit of the window carries: computed again, and it counts.
     mark();
     importSession('claims-notes', 'NOTES.md', NOTE_LINE);
