@@ -13,8 +13,12 @@ import type { Catalog } from '../catalog/catalog.js';
 import { statement, type CatalogDb } from '../catalog/db.js';
 import { VERSION } from '../version.js';
 
-/** This code: its release, and the build of this file (a development build changes no version). */
-const CODE_STAMP = `${VERSION} ${statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? ''}`;
+/**
+ * This code: its release, and its build (a development build changes no version): this file's
+ * and the CLI bundle's times (the bundle is written anew by every build; tsc rewrites only the
+ * files whose output changed).
+ */
+const CODE_STAMP = [VERSION, ...['stats-store.js', '../cli/cli-bundle.cjs'].map((file) => statSync(fileURLToPath(new URL(file, import.meta.url)), { throwIfNoEntry: false })?.mtimeMs ?? '')].join(' ');
 const ANSWER_PREFIX = 'stats:';
 const BASIS_PREFIX = 'stats-basis:';
 
