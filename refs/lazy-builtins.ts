@@ -13,3 +13,7 @@ export function childProcess(): typeof import('node:child_process') {
 export function nodeCrypto(): typeof import('node:crypto') {
   return require('node:crypto') as typeof import('node:crypto');
 }
+
+export function nodeTty(): typeof import('node:tty') {
+  return require('node:tty') as typeof import('node:tty');
+}

@@ -2,7 +2,7 @@
 // It never fails the agent: any error goes to <git-common-dir>/opentraces/logs/hook.log and the
 // exit code is 0 with nothing on stdout, which every agent reads as "carry on unchanged".
 
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, fstatSync, mkdirSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { JsonBytes } from '../agents/json-bytes.js';
 import { factsOf } from '../agents/facts.js';
@@ -11,6 +11,7 @@ import { hookLogPath } from '../capture/paths.js';
 import { parseHookPayload } from '../capture/payload.js';
 import { AGENTS, isAgentName } from '../model/session.js';
 import { asString, field, tryParseJson } from '../model/json.js';
+import { nodeTty } from '../../refs/lazy-builtins.js';
 import { findRepoQuickly, type GitRepo } from '../../refs/repo.js';
 import type { HookEvent } from '../capture/payload.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, readSettings } from '../settings.js';
@@ -23,7 +24,7 @@ store it (in the background). Installed by 'git trace hooks install'; not meant 
 hand. Always exits 0: errors go to <git-common-dir>/opentraces/logs/hook.log.`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h') || process.stdin.isTTY === true) {
+  if (argv.includes('--help') || argv.includes('-h') || stdinIsTerminal()) {
     process.stdout.write(`${HELP}\n`);
     return argv.includes('--help') || argv.includes('-h') ? 0 : 2;
   }
@@ -77,14 +78,48 @@ async function injectPriorContext(repo: GitRepo, event: HookEvent): Promise<void
   }
 }
 
-/** The payload; a huge one (a tool that printed megabytes) with its long strings cut, as a transcript line's are. */
+/**
+ * The payload; a huge one (a tool that printed megabytes) with its long strings cut, as a
+ * transcript line's are. Read with plain blocking reads: `process.stdin` would load node's
+ * stream and socket machinery, a few milliseconds of every hook; a non-blocking stdin (EAGAIN)
+ * is read the stream's way from where the reads stopped.
+ */
 function readStdin(): Promise<string> {
+  const payload = new JsonBytes();
+  const chunk = Buffer.allocUnsafe(STDIN_CHUNK);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, chunk, 0, STDIN_CHUNK, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return readStdinStream(payload);
+      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+      return Promise.resolve(payload.bytes().toString('utf8'));
+    }
+    if (n === 0) break;
+    payload.add(Buffer.from(chunk.subarray(0, n)));
+  }
+  return Promise.resolve(payload.bytes().toString('utf8'));
+}
+
+const STDIN_CHUNK = 64 * 1024;
+
+function readStdinStream(payload: JsonBytes): Promise<string> {
   return new Promise((resolve) => {
-    const payload = new JsonBytes();
     process.stdin.on('data', (chunk: Buffer) => payload.add(chunk));
     process.stdin.on('end', () => resolve(payload.bytes().toString('utf8')));
     process.stdin.on('error', () => resolve(payload.bytes().toString('utf8')));
   });
+}
+
+/** A terminal on stdin (someone ran the hook by hand); asked without making `process.stdin`. */
+function stdinIsTerminal(): boolean {
+  try {
+    // Only a character device can be a terminal: a pipe (the agents' way) loads nothing more.
+    return fstatSync(0).isCharacterDevice() && nodeTty().isatty(0);
+  } catch {
+    return false;
+  }
 }
 
 function appendLog(dir: string, name: string, line: string): void {
