@@ -97,7 +97,7 @@ function readStdin(): Promise<string> {
       return Promise.resolve(payload.bytes().toString('utf8'));
     }
     if (n === 0) break;
-    payload.add(Buffer.from(chunk.subarray(0, n)));
+    payload.add(chunk, 0, n); // copied from: the chunk is read into again
   }
   return Promise.resolve(payload.bytes().toString('utf8'));
 }

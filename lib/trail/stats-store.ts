@@ -43,6 +43,8 @@ export interface StatsLearnt {
 
 /** What an answer was computed from, beyond its key. */
 export interface StatsBasis extends StatsLearnt {
+  /** The state the answers were stored for. */
+  readonly key: string;
   readonly commitsKey: string;
   readonly sessions: ReadonlyMap<string, string>;
 }
@@ -66,7 +68,7 @@ export function statsState(db: CatalogDb, commitSide: unknown): StatsState {
 }
 
 export function readAnswer<R>(catalog: Catalog, slot: string, by: string, key: string): Stored<R> | null {
-  const text = textOf(catalog.getMeta(`${ANSWER_PREFIX}${by}:${slot}`));
+  const text = textOf(catalog.getMeta(answerKey(by, slot)));
   if (text === null) return null;
   // The state's key first, on a line of its own.
   const newline = text.indexOf('\n');
@@ -77,21 +79,13 @@ export function readAnswer<R>(catalog: Catalog, slot: string, by: string, key: s
   }
 }
 
-/** The state key the stored answers of `slot` carry (all groupings are stored together: the default one's). */
-export function storedAnswerKey(catalog: Catalog, slot: string): string | null {
-  const text = textOf(catalog.getMeta(`${ANSWER_PREFIX}agent:${slot}`));
-  const newline = text?.indexOf('\n') ?? -1;
-  return text === null || newline <= 0 ? null : text.slice(0, newline);
-}
-
-export function readBasis(catalog: Catalog, slot: string, key: string): StatsBasis | null {
+/** The basis of the answers stored for `slot` (written with them, in one transaction). */
+export function readBasis(catalog: Catalog, slot: string): StatsBasis | null {
   const text = textOf(catalog.getMeta(`${BASIS_PREFIX}${slot}`));
   if (text === null) return null;
   try {
     const value = JSON.parse(text) as { key: string; commitsKey: string; sessions: [string, string][]; anchored: string[]; scoped: [string, string][]; candidates: string[] };
-    // The basis of another answer than the one stored (a write cut short): unusable.
-    if (value.key !== key) return null;
-    return { commitsKey: value.commitsKey, sessions: new Map(value.sessions), anchored: new Set(value.anchored), scoped: new Map(value.scoped), candidates: new Set(value.candidates) };
+    return { key: value.key, commitsKey: value.commitsKey, sessions: new Map(value.sessions), anchored: new Set(value.anchored), scoped: new Map(value.scoped), candidates: new Set(value.candidates) };
   } catch {
     return null;
   }
@@ -100,21 +94,29 @@ export function readBasis(catalog: Catalog, slot: string, key: string): StatsBas
 /** Store the answers for every grouping, with their basis. */
 export function storeAnswers(catalog: Catalog, slot: string, state: StatsState, reports: ReadonlyMap<string, unknown>, learnt: StatsLearnt): void {
   writing(catalog, () => {
-    for (const [by, report] of reports) catalog.setMeta(`${ANSWER_PREFIX}${by}:${slot}`, `${state.key}\n${JSON.stringify(report)}`);
+    for (const [by, report] of reports) catalog.setMeta(answerKey(by, slot), `${state.key}\n${JSON.stringify(report)}`);
     writeBasis(catalog, slot, state, learnt);
   });
 }
 
-/** The stored answers (every grouping of `slot`) are those of `state` too: name them so. */
-export function renameAnswers(catalog: Catalog, slot: string, groupings: readonly string[], from: string, state: StatsState, learnt: StatsLearnt): void {
+/**
+ * The stored answers (every grouping of `slot`) are those of `state` too: name them so. False
+ * (nothing written) unless every grouping's answer is the one of `from`.
+ */
+export function renameAnswers(catalog: Catalog, slot: string, groupings: readonly string[], from: string, state: StatsState, learnt: StatsLearnt): boolean {
+  let renamed = false;
   writing(catalog, () => {
-    for (const by of groupings) {
-      const key = `${ANSWER_PREFIX}${by}:${slot}`;
-      const text = textOf(catalog.getMeta(key));
-      if (text !== null && text.startsWith(`${from}\n`)) catalog.setMeta(key, `${state.key}${text.slice(from.length)}`);
-    }
+    const texts = groupings.map((by) => [answerKey(by, slot), textOf(catalog.getMeta(answerKey(by, slot)))] as const);
+    if (!texts.every(([, text]) => text?.startsWith(`${from}\n`) === true)) return;
+    for (const [key, text] of texts) catalog.setMeta(key, `${state.key}${(text as string).slice(from.length)}`);
     writeBasis(catalog, slot, state, learnt);
+    renamed = true;
   });
+  return renamed;
+}
+
+function answerKey(by: string, slot: string): string {
+  return `${ANSWER_PREFIX}${by}:${slot}`;
 }
 
 function writeBasis(catalog: Catalog, slot: string, state: StatsState, learnt: StatsLearnt): void {

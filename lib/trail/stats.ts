@@ -25,8 +25,8 @@ import type { PatchEvidence } from './evidence.js';
 import { commitsTouching, renameClosure } from './path-index.js';
 import { resolveCommit } from './revision.js';
 import { FileLookup, openTrail, prepare, scopeSession, sessionPatches, sessionsOnPaths, type SessionEvidence, type SessionScope, type TrailContext } from './scope.js';
-import { readAnswer, readBasis, renameAnswers, storeAnswers, storedAnswerKey, statsState, type StatsLearnt, type StatsState } from './stats-store.js';
-import { judge, SURVIVAL_STATES, type PatchSurvival, type Survival } from './survival.js';
+import { readAnswer, readBasis, renameAnswers, storeAnswers, statsState, type StatsLearnt, type StatsState } from './stats-store.js';
+import { anchorScopes, judge, SURVIVAL_STATES, type PatchSurvival, type Survival } from './survival.js';
 
 export const STATS_VERSION = 1;
 export const STATS_GROUPINGS = ['agent', 'model', 'author', 'session', 'day'] as const;
@@ -191,9 +191,8 @@ function stateOf(ctx: TrailContext, window: Window): StatsState {
  * whose work is not committed yet. Anything else computes again.
  */
 async function takeOver(opened: OpenedStats): Promise<boolean> {
-  const storedKey = storedAnswerKey(opened.catalog, opened.slot);
-  const basis = storedKey === null ? null : readBasis(opened.catalog, opened.slot, storedKey);
-  if (storedKey === null || basis === null || basis.commitsKey !== opened.state.commitsKey) return false;
+  const basis = readBasis(opened.catalog, opened.slot);
+  if (basis === null || basis.commitsKey !== opened.state.commitsKey) return false;
   const changed = new Set<string>();
   for (const [id, tip] of opened.state.sessions) if (basis.sessions.get(id) !== tip) changed.add(id);
   for (const id of basis.sessions.keys()) if (!opened.state.sessions.has(id)) changed.add(id);
@@ -215,8 +214,7 @@ async function takeOver(opened: OpenedStats): Promise<boolean> {
     }
     if (await anyAnchoredOnHead(opened.ctx, opened.window, [...scopes.values()])) return false;
   }
-  renameAnswers(opened.catalog, opened.slot, STATS_GROUPINGS, storedKey, opened.state, { anchored: basis.anchored, scoped, candidates: basis.candidates });
-  return true;
+  return renameAnswers(opened.catalog, opened.slot, STATS_GROUPINGS, basis.key, opened.state, { anchored: basis.anchored, scoped, candidates: basis.candidates });
 }
 
 /** Past this many changed sessions, computing again costs about as much as looking at each. */
@@ -244,21 +242,11 @@ async function scopesOf(ctx: TrailContext, window: Window, ids: readonly string[
   return scopes;
 }
 
-/** Whether one of these sessions has a line anchored on the head among its candidates. */
+/** Whether one of these sessions has a line anchored on the head among its candidates (as `judge` anchors). */
 async function anyAnchoredOnHead(ctx: TrailContext, window: Window, scopes: readonly SessionScope[]): Promise<boolean> {
   if (scopes.length === 0) return false;
   await prepare(ctx, scopes);
-  const candidates = new Set(scopes.flatMap((s) => [...s.candidates]));
-  const onHead = ctx.graph.ancestorsAmong(window.head.commit, candidates);
-  const lookup = new FileLookup(ctx, candidates);
-  for (const scope of scopes) {
-    for (const patch of scope.evidence.patches) {
-      const paths = [...new Set([patch.path, ...(patch.oldPath === undefined ? [] : [patch.oldPath])])];
-      const anchors = anchorPatch(patch, lookup.recordsToAnchor(patch, paths, scope.candidates));
-      if (anchors.lines.some((list) => list.some((a) => onHead.has(a.commit)))) return true;
-    }
-  }
-  return false;
+  return anchorScopes(ctx, scopes, window.head.commit).anchored.some((a) => a.onRef.size > 0);
 }
 
 interface WindowScope {

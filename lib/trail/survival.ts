@@ -65,15 +65,15 @@ export interface SurvivalResult {
 }
 
 
-export async function judge(ctx: TrailContext, request: SurvivalRequest): Promise<SurvivalResult> {
+/** Every patch of the scopes anchored among its session's candidates, with which of its lines have an anchor on the ref. */
+export function anchorScopes(ctx: TrailContext, scopes: readonly SessionScope[], ref: string): { anchored: AnchoredPatch[]; allCandidates: Set<string>; onRef: Set<string> } {
   const allCandidates = new Set<string>();
-  for (const s of request.scopes) for (const c of s.candidates) allCandidates.add(c);
+  for (const s of scopes) for (const c of s.candidates) allCandidates.add(c);
   // Every anchor is a candidate commit: which of them are on the ref is all that is asked.
-  const onRef = ctx.graph.ancestorsAmong(request.ref, allCandidates);
+  const onRef = ctx.graph.ancestorsAmong(ref, allCandidates);
   const lookup = new FileLookup(ctx, allCandidates);
-
   const anchored: AnchoredPatch[] = [];
-  for (const scope of request.scopes) {
+  for (const scope of scopes) {
     for (const patch of scope.evidence.patches) {
       const records = lookup.recordsToAnchor(patch, [...new Set([patch.path, ...(patch.oldPath === undefined ? [] : [patch.oldPath])])], scope.candidates);
       const a = anchorPatch(patch, records);
@@ -82,6 +82,11 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest): Promis
       anchored.push({ ...a, scope, onRef: on });
     }
   }
+  return { anchored, allCandidates, onRef };
+}
+
+export async function judge(ctx: TrailContext, request: SurvivalRequest): Promise<SurvivalResult> {
+  const { anchored, allCandidates, onRef } = anchorScopes(ctx, request.scopes, request.ref);
 
   const anchorIndex = new Map<string, Claim[]>();
   for (const a of anchored) {
