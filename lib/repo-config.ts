@@ -23,7 +23,7 @@ export interface RepoConfig {
 
 /** Every `trace.*` setting; a bad redaction setting is a UsageError naming it. */
 export async function readRepoConfig(repo: GitRepo): Promise<RepoConfig> {
-  const out = mayHaveTraceConfig(repo) ? await git(['config', '--get-regexp', '^trace\\.'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] }) : '';
+  const out = configMayHold(repo, /\[\s*trace\b/i) ? await git(['config', '--get-regexp', '^trace\\.'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, okExitCodes: [1] }) : '';
   const values = new Map<string, string[]>();
   for (const line of out.split('\n')) {
     if (line === '') continue;
@@ -49,11 +49,11 @@ export async function readRedactionConfig(repo: GitRepo): Promise<RedactionConfi
 }
 
 /**
- * Whether any config file git would read could hold a `trace.*` setting: a `[trace` section,
- * or an include that may bring one. False spares the hook a git process on every tool call
- * in the common case, where nobody set one; when unsure (config from the environment), true.
+ * Whether any config file git would read could hold what `pattern` finds (a `[trace` section,
+ * say), or an include that may bring it. False spares the hook a git process on every tool
+ * call in the common case, where nobody set it; when unsure (config from the environment), true.
  */
-function mayHaveTraceConfig(repo: GitRepo): boolean {
+export function configMayHold(repo: GitRepo, pattern: RegExp): boolean {
   const env = process.env;
   if (env['GIT_CONFIG_COUNT'] !== undefined || env['GIT_CONFIG_PARAMETERS'] !== undefined) return true;
   const home = env['HOME'] ?? homedir();
@@ -71,7 +71,7 @@ function mayHaveTraceConfig(repo: GitRepo): boolean {
     } catch (error) {
       return (error as NodeJS.ErrnoException).code !== 'ENOENT';
     }
-    return /\[\s*(trace|include|includeif)\b/i.test(text);
+    return pattern.test(text) || /\[\s*(include|includeif)\b/i.test(text);
   });
 }
 

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nowMs } from '../clock.js';
 import { runGit } from '../../refs/git.js';
 import { childProcess } from '../../refs/lazy-builtins.js';
 import type { GitRepo } from '../../refs/repo.js';
@@ -52,11 +53,11 @@ type Taken = Snapshot & { readonly scan: Scan };
 export const hookPhases: Record<string, number> = {};
 
 async function timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
-  const start = performance.now();
+  const start = nowMs();
   try {
     return await work();
   } finally {
-    hookPhases[phase] = Math.round((hookPhases[phase] ?? 0) + performance.now() - start);
+    hookPhases[phase] = Math.round((hookPhases[phase] ?? 0) + nowMs() - start);
   }
 }
 
@@ -253,11 +254,12 @@ function readText(path: string): string | undefined {
   }
 }
 
-const CLI = fileURLToPath(new URL('../../bin/git-trace.cjs', import.meta.url));
 
 /** Flush in a detached process, so the agent never waits for encryption and ref writes. */
 function startBackgroundFlush(repo: GitRepo, sessionId: string): void {
-  const child = childProcess().spawn(process.execPath, [CLI, 'flush', '--session', sessionId, '--quiet'], {
+  // Found when needed: making a file URL costs every hook event that never flushes.
+  const cli = fileURLToPath(new URL('../../bin/git-trace.cjs', import.meta.url));
+  const child = childProcess().spawn(process.execPath, [cli, 'flush', '--session', sessionId, '--quiet'], {
     cwd: repo.workTree ?? repo.gitDir,
     detached: true,
     stdio: 'ignore',

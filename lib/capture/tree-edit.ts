@@ -1,23 +1,24 @@
 // A snapshot made by editing the last snapshot's tree at the paths known to have changed,
 // instead of `git add` + `write-tree` through an index. Those two each read and rewrite the
 // whole index (about 9 MB and 130 ms apiece at 100k files), so their cost grows with the tree;
-// this costs a few small git processes, run side by side, whatever the tree's size:
-//   - `hash-object -w --stdin-paths` for the files (git's own clean filters and attributes);
-//   - `cat-file --batch` for the trees along the paths;
+// this costs the same whatever the tree's size, and in the common case no git process at all:
+//   - the trees along the paths are read from the object files (refs/object-files.ts), else
+//     by `cat-file --batch`;
+//   - the files' blobs are hashed here when git would store their bytes as they are
+//     (plain-blobs.ts), else by `hash-object -w --stdin-paths` (git's filters and attributes);
 //   - `check-ignore --stdin` for paths the last tree did not have (an untracked file that
 //     .gitignore names stays out, as with `add -A`; a tracked one is kept, as with `add -A`).
-// The new trees are written here, as loose objects in the session's private object directory.
-// Anything outside the plain case (a folder, a symlink, a submodule, a path with a newline)
-// answers null, and the caller takes the index's way.
+// The new trees and blobs are written here, as loose objects in the session's private object
+// directory. Anything outside the plain case (a folder, a symlink, a submodule, a path with a
+// newline) answers null, and the caller takes the index's way.
 
-import { existsSync, lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { runGit } from '../../refs/git.js';
-import { nodeCrypto } from '../../refs/lazy-builtins.js';
+import { objectDirsOf, ObjectFiles, writeLooseObject } from '../../refs/object-files.js';
 import type { GitRepo } from '../../refs/repo.js';
 import { formatTree, parseTree, type TreeEntry } from '../../refs/tree-format.js';
-import { zlibStored } from '../../refs/zlib-stored.js';
-import { PRIVATE_DIR_MODE } from '../settings.js';
+import { hashPlainFiles } from './plain-blobs.js';
 
 const FILE_MODES = new Set(['100644', '100755']);
 
@@ -44,20 +45,24 @@ export async function editTree(repo: GitRepo, options: TreeEditOptions): Promise
   if (changes.length === 0) return options.base;
   const run = (args: string[], input: string, okExitCodes: number[] = []): Promise<Buffer> =>
     runGit(args, { cwd: options.workTree, env: { GIT_DIR: repo.gitDir, GIT_WORK_TREE: options.workTree, ...options.objectsEnv }, input, okExitCodes, timeoutMs: options.timeoutMs ?? 4000 }).then((r) => r.stdout);
-  // Each git process costs a fork of this one: the files' blobs and the trees along them side by
-  // side, then an ignore check only for the files the trees do not have (new ones), if any.
   const dirs = ancestorDirs(changes.map((c) => c.path));
   const files = changes.filter((c) => c.kind === 'file').map((c) => c.path);
-  const hashing = files.length === 0 ? Promise.resolve(Buffer.alloc(0)) : run(['hash-object', '-w', '--stdin-paths'], files.map((f) => `${f}\n`).join(''));
+  // Each git process costs a fork of this one: the trees and blobs are read and written here
+  // when they can be; what git must do, it does side by side.
+  const inProcess = readListing(options, dirs, repo);
+  let plain: string[] | null = null;
+  if (inProcess !== null) {
+    plain = hashPlainFiles(repo, options.workTree, files, options.objectsDir, (dir) => inProcess.get(dir)?.has(ATTRIBUTES) === true);
+  }
+  const hashing = plain !== null ? Promise.resolve(plain) : files.length === 0 ? Promise.resolve([]) : run(['hash-object', '-w', '--stdin-paths'], files.map((f) => `${f}\n`).join('')).then(lines);
   hashing.catch(() => undefined); // awaited below; not an unhandled rejection if the trees fail first
-  const listing = parseBatch(await run(['cat-file', '--batch'], dirs.map((d) => `${d === '' ? `${options.base}^{tree}` : `${options.base}:${d}`}\n`).join('')), dirs, repo.oidLength / 2);
+  const listing = inProcess ?? parseBatch(await run(['cat-file', '--batch'], dirs.map((d) => `${d === '' ? `${options.base}^{tree}` : `${options.base}:${d}`}\n`).join('')), dirs, repo.oidLength / 2);
   if (listing === null) return null;
   const fresh = files.filter((path) => !entriesOf(listing, path).has(nameOf(path)));
-  const [hashed, ignored] = await Promise.all([
+  const [blobIds, ignored] = await Promise.all([
     hashing,
     fresh.length === 0 ? Promise.resolve(Buffer.alloc(0)) : run(['check-ignore', '--no-index', '-z', '--stdin'], fresh.map((f) => `${f}\0`).join(''), [1]),
   ]);
-  const blobIds = hashed.toString('utf8').split('\n').filter((line) => line !== '');
   if (blobIds.length !== files.length) return null;
   const blobOf = new Map(files.map((f, i) => [f, blobIds[i] as string]));
   const ignoredPaths = new Set(ignored.toString('utf8').split('\0').filter((p) => p !== ''));
@@ -156,16 +161,46 @@ function entriesIn(body: Buffer, oidLength: number): Map<string, Entry> | null {
 
 /** A tree object written as a loose object; its id in hex. */
 function writeTree(objectsDir: string, entries: Map<string, Entry>, format: GitRepo['objectFormat']): string {
-  const body = formatTree([...entries.values()], format === 'sha1' ? 20 : 32);
-  const object = Buffer.concat([Buffer.from(`tree ${body.length}\0`, 'latin1'), body]);
-  const id = nodeCrypto().createHash(format).update(object).digest('hex');
-  const dir = join(objectsDir, id.slice(0, 2));
-  const file = join(dir, id.slice(2));
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, zlibStored(object), { mode: 0o444 });
-    renameSync(tmp, file);
+  return writeLooseObject(objectsDir, 'tree', formatTree([...entries.values()], format === 'sha1' ? 20 : 32), format);
+}
+
+const ATTRIBUTES = '.gitattributes';
+
+function lines(out: Buffer): string[] {
+  return out.toString('utf8').split('\n').filter((line) => line !== '');
+}
+
+/**
+ * The folders' entries in the base tree, read from the object files, top down: none for a
+ * folder the base does not have (a new one). Null when git must read them (an object in a
+ * place or form refs/object-files.ts does not read) or when a folder is something else there.
+ */
+function readListing(options: TreeEditOptions, dirs: readonly string[], repo: GitRepo): Map<string, Map<string, Entry>> | null {
+  const objects = new ObjectFiles([options.objectsDir, ...objectDirsOf(join(repo.commonDir, 'objects'))], repo.objectFormat);
+  try {
+    const rawLength = repo.oidLength / 2;
+    const listing = new Map<string, Map<string, Entry>>();
+    for (const dir of [...dirs].sort((a, b) => depth(a) - depth(b))) {
+      let oid: string;
+      if (dir === '') {
+        oid = options.base;
+      } else {
+        const known = entriesOf(listing, dir).get(nameOf(dir));
+        if (known === undefined) {
+          listing.set(dir, new Map());
+          continue;
+        }
+        if (known.type !== 'tree') return null;
+        oid = known.oid;
+      }
+      const tree = objects.read(oid);
+      if (tree === null || tree.type !== 'tree') return null;
+      const entries = entriesIn(tree.data, rawLength);
+      if (entries === null) return null;
+      listing.set(dir, entries);
+    }
+    return listing;
+  } finally {
+    objects.close();
   }
-  return id;
 }

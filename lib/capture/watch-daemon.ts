@@ -8,7 +8,7 @@
 // Run as: node watch-daemon.js WATCH_DIR WORK_TREE IDLE_MS
 
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, watch, writeFileSync, writeSync, type FSWatcher } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync, writeSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { gitEnv } from '../../refs/git.js';
 import { COOKIE_DIR, daemonFile, isWatcher, journalRecord, lockFile, type DaemonInfo } from './watch-journal.js';
@@ -138,7 +138,10 @@ function main(watchDir: string, workTree: string, idleMs: number): void {
   });
   watchTree('');
   const info: DaemonInfo = { pid: process.pid, generation, journal: journalPath, workTree };
-  writeFileSync(daemonFile(watchDir), JSON.stringify(info), { mode: 0o600 });
+  // Renamed into place: a hook (or a test) reading it meanwhile finds the old file or none, never half.
+  const tmp = `${daemonFile(watchDir)}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(info), { mode: 0o600 });
+  renameSync(tmp, daemonFile(watchDir));
   keepAlive();
   process.on('SIGTERM', stop);
 }

@@ -9,6 +9,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSy
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nowMs } from '../clock.js';
 import { childProcess } from '../../refs/lazy-builtins.js';
 import { stateDir, type GitRepo } from '../../refs/repo.js';
 import { isRecord, tryParseJson } from '../model/json.js';
@@ -36,8 +37,6 @@ export interface WatchOptions {
 const MAX_PATHS = 2000;
 const ANSWER_MS = 1000;
 
-// Resolves from lib/capture/ and from the hook bundle in lib/cli/ alike.
-const DAEMON = fileURLToPath(new URL('../capture/watch-daemon.js', import.meta.url));
 
 export async function changesSince(repo: GitRepo, previous: WatchMark | null, options: WatchOptions): Promise<ScanPlan> {
   const dir = watchDirOf(stateDir(repo));
@@ -94,7 +93,7 @@ async function readToCookie(journal: string, from: number, cookie: string, answe
   const paths = new Set<string>();
   let reset = false;
   let offset = from;
-  const deadline = performance.now() + answerMs;
+  const deadline = nowMs() + answerMs;
   let fd: number;
   try {
     fd = openSync(journal, 'r');
@@ -117,7 +116,7 @@ async function readToCookie(journal: string, from: number, cookie: string, answe
         }
         offset += consumed;
       }
-      if (performance.now() > deadline) return null;
+      if (nowMs() > deadline) return null;
       await sleep(1);
     }
   } finally {
@@ -138,6 +137,8 @@ function readDaemon(dir: string): DaemonInfo | null {
 /** Detached, so it outlives the hook; a second one started meanwhile finds the lock and exits. */
 function startDaemon(dir: string, workTree: string, idleMs: number): void {
   mkdirSync(join(dir, COOKIE_DIR), { recursive: true, mode: PRIVATE_DIR_MODE });
-  const child = childProcess().spawn(process.execPath, [DAEMON, dir, workTree, String(idleMs)], { cwd: dir, detached: true, stdio: 'ignore' });
+  // Resolves from lib/capture/ and from the hook bundle in lib/cli/ alike.
+  const daemon = fileURLToPath(new URL('../capture/watch-daemon.js', import.meta.url));
+  const child = childProcess().spawn(process.execPath, [daemon, dir, workTree, String(idleMs)], { cwd: dir, detached: true, stdio: 'ignore' });
   child.unref();
 }

@@ -4,6 +4,7 @@
 
 import { appendFileSync, fstatSync, mkdirSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { nowMs } from '../clock.js';
 import { JsonBytes } from '../agents/json-bytes.js';
 import { factsOf } from '../agents/facts.js';
 import { handleHookEvent, hookPhases } from '../capture/hook.js';
@@ -28,7 +29,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return argv.includes('--help') || argv.includes('-h') ? 0 : 2;
   }
-  const started = performance.now();
+  const started = nowMs();
   const input = await readStdin();
   const payload = tryParseJson(input);
   const cwd = asString(field(payload, 'cwd')) ?? process.cwd();
@@ -46,7 +47,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     await handleHookEvent(repo, event, { backgroundFlush, watchIdleMs });
     if (event.kind === 'session-start') await injectPriorContext(repo, event);
     const phases = Object.entries(hookPhases).map(([phase, ms]) => `${phase}=${ms}`).join(' ');
-    appendLog(logs, 'hook-times.log', `${new Date().toISOString()}\t${agent}\t${eventName}\t${Math.round(performance.now() - started)}\t${phases}`);
+    appendLog(logs, 'hook-times.log', `${new Date().toISOString()}\t${agent}\t${eventName}\t${Math.round(nowMs() - started)}\t${phases}`);
   } catch (error) {
     appendLog(logs, 'hook.log', `${new Date().toISOString()} ${agent} ${eventName}: ${(error as Error).message}`);
   }

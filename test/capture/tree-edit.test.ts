@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { findRepo } from '../../refs/repo.js';
 import { snapshotObjects } from '../../lib/capture/snapshot.js';
 import { editTree } from '../../lib/capture/tree-edit.js';
@@ -48,9 +48,10 @@ function gitTree(r: TempRepo, objectsDir: string): string {
   return run('write-tree');
 }
 
-for (const format of ['sha1', 'sha256'] as const) {
-  test(`${format}: every kind of file change edited into the tree gives git's own tree`, async () => {
+for (const [format, packed] of [['sha1', false], ['sha256', false], ['sha1', true], ['sha256', true]] as const) {
+  test(`${format}${packed ? ', objects packed' : ''}: every kind of file change edited into the tree gives git's own tree`, async () => {
     const r = setUp(format);
+    if (packed) r.git('gc', '-q', '--prune=now');
     const repo = await findRepo(r.dir);
     const objectsDir = join(r.dir, '.git', 'private-objects');
     const env = snapshotObjects(repo, objectsDir);
@@ -81,6 +82,40 @@ for (const format of ['sha1', 'sha256'] as const) {
     assert.match(listed, /src\/new\/nested\/c\.ts/);
   });
 }
+
+// The blobs are hashed in the hook's own process only where git would store the bytes as they
+// are; wherever attributes or line-ending settings could change them, git hashes. Each case is
+// checked against git's own tree of the same work tree.
+describe("what git would change on the way in is git's to hash", () => {
+  const cases: readonly { name: string; setUp: (r: TempRepo) => void }[] = [
+    { name: 'a .gitattributes asking for text normalization', setUp: (r) => r.commit('attributes', { '.gitattributes': '*.txt text\n' }) },
+    { name: 'a .gitattributes in a parent folder only', setUp: (r) => r.commit('attributes', { 'notes/.gitattributes': '*.txt text\n' }) },
+    {
+      name: 'a clean filter named by attributes',
+      setUp: (r) => {
+        r.git('config', 'filter.upper.clean', 'tr a-z A-Z');
+        r.commit('attributes', { '.gitattributes': '*.txt filter=upper\n' });
+      },
+    },
+    { name: 'info/attributes', setUp: (r) => writeFileSync(join(r.dir, '.git', 'info', 'attributes'), '*.txt text\n') },
+    { name: 'core.autocrlf', setUp: (r) => r.git('config', 'core.autocrlf', 'true') },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const r = setUp('sha1');
+      c.setUp(r);
+      const repo = await findRepo(r.dir);
+      const objectsDir = join(r.dir, '.git', 'private-objects');
+      const objectsEnv = snapshotObjects(repo, objectsDir);
+      const base = gitTree(r, objectsDir);
+      mkdirSync(join(r.dir, 'notes'), { recursive: true });
+      writeFileSync(join(r.dir, 'notes', 'crlf.txt'), 'windows\r\nline endings\r\n');
+      writeFileSync(join(r.dir, 'README.md'), 'hello again\r\n');
+      const edited = await editTree(repo, { workTree: r.dir, base, paths: ['notes/crlf.txt', 'README.md'], objectsEnv, objectsDir });
+      assert.equal(edited, gitTree(r, join(r.dir, '.git', 'check-objects')));
+    });
+  }
+});
 
 test('no change: the base tree itself; a folder or a symlink among the paths: refused (null)', async () => {
   const r = setUp('sha1');
