@@ -42,6 +42,9 @@ export async function measureHook(ctx: BenchContext): Promise<MeasureResult> {
   for (const size of sizes) {
     ctx.log(`P1: generating a repository of ${size} files`);
     const repo = generateRepo(join(ctx.root, `p1-repo-${size}`), size, seeded(size), ctx.vocab(), ctx.env);
+    // The repository's files are still being written back to disk: measured meanwhile, every
+    // process (the baseline's too) runs slower and noisier. Flushed first.
+    runProc('sync', [], { cwd: repo.dir, env: ctx.env });
     ctx.log(`P1: ${repeats} tool calls on ${size} files`);
     const run = hookRun(ctx, repo, repeats, size === sizes[0]);
     const value = median(run.timings.pre) + median(run.timings.post);

@@ -1,27 +1,40 @@
 #!/usr/bin/env node
 // git-trace's entry (package.json "bin"): CommonJS, so that a command never starts node's ES
 // module loader over the ~300 modules tsc wrote. `git trace hook`, run on every tool call an
-// agent makes, takes the hook's own bundle; every other command the CLI's (scripts/bundle.ts).
-// Without a fresh bundle (tsc ran alone), the ES module entry, git-trace.js.
+// agent makes, takes the hook's own bundles: the small one that hands the event to the
+// repository's watcher, and the hook's whole code only for an event the watcher does not take;
+// every other command the CLI's (scripts/bundle.ts). Without fresh bundles (tsc ran alone), the
+// ES module entry, git-trace.js.
 
 import fs = require('node:fs');
 import path = require('node:path');
 
+type HookStart = { readonly kind: 'done' } | { readonly kind: 'here'; readonly input: Buffer | null; readonly started: number };
+
+interface HandoverModule {
+  startHook(argv: readonly string[]): Promise<HookStart>;
+}
+
 interface HookModule {
-  run(argv: readonly string[]): Promise<number>;
+  runHere(argv: readonly string[], start: HookStart & { kind: 'here' }): Promise<number>;
 }
 
 const argv = process.argv.slice(2);
 const cliDir = path.join(__dirname, '..', 'lib', 'cli');
 const hookBundle = path.join(cliDir, 'hook-bundle.cjs');
+const handoverBundle = path.join(cliDir, 'hook-handover-bundle.cjs');
 const cliBundle = path.join(cliDir, 'cli-bundle.cjs');
 
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // Nothing to load for this: the bundle would take longer to parse than the answer takes.
   process.stdout.write(`git-trace ${packageVersion()}\n`);
-} else if (argv[0] === 'hook' && isFresh(hookBundle, path.join(cliDir, 'hook.js'))) {
+} else if (argv[0] === 'hook' && isFresh(hookBundle, path.join(cliDir, 'hook.js')) && isFresh(handoverBundle, path.join(cliDir, 'hook-handover.js'))) {
   // The hook never fails the agent: it catches what it can itself, and anything else is exit 0.
-  (require(hookBundle) as HookModule).run(argv.slice(1)).then(
+  const hookArgv = argv.slice(1);
+  (require(handoverBundle) as HandoverModule)
+    .startHook(hookArgv)
+    .then((start) => (start.kind === 'done' ? 0 : (require(hookBundle) as HookModule).runHere(hookArgv, start)))
+    .then(
     (code) => {
       process.exitCode = code;
     },

@@ -28,3 +28,7 @@ export function nodeTty(): typeof import('node:tty') {
 export function nodeZlib(): typeof import('node:zlib') {
   return cjs ? require('node:zlib') : (esm()('node:zlib') as typeof import('node:zlib'));
 }
+
+export function nodeNet(): typeof import('node:net') {
+  return cjs ? require('node:net') : (esm()('node:net') as typeof import('node:net'));
+}

@@ -1,8 +1,11 @@
 // Bundles the CLI into CommonJS files that the package's entry (bin/git-trace.cts) requires, so a
 // command parses one file instead of starting node's ES module loader over the ~300 modules tsc
 // wrote (about 9 ms to start the loader, and an ES module compiles slower than CommonJS):
-//   dist/lib/cli/hook-bundle.cjs  `git trace hook`, run on every tool call an agent makes: only
-//                                 the hook's code path, the smallest file to parse;
+//   dist/lib/cli/hook-handover-bundle.cjs  `git trace hook`, run on every tool call an agent
+//                                 makes: reads the payload and hands an event that snapshots
+//                                 to the repository's watcher (the fewest bytes to parse);
+//   dist/lib/cli/hook-bundle.cjs  the hook's whole code path, for an event handled in the
+//                                 hook's own process;
 //   dist/lib/cli/cli-bundle.cjs   every other command: all of bin/git-trace.js, whose commands
 //                                 stay lazy (each module's body runs when first imported).
 // Rules: run after tsc, on its output; the bundles sit beside dist/lib/cli/hook.js, and each
@@ -61,5 +64,6 @@ async function bundle(entry: string, outfile: string, external: readonly string[
   });
 }
 
+await bundle(`${CLI_DIR}hook-handover.js`, `${CLI_DIR}hook-handover-bundle.cjs`);
 await bundle(`${CLI_DIR}hook.js`, `${CLI_DIR}hook-bundle.cjs`, HOOK_LAZY);
 await bundle(BIN, `${CLI_DIR}cli-bundle.cjs`);

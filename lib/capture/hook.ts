@@ -15,7 +15,7 @@ import type { GitRepo } from '../../refs/repo.js';
 import { factsOf } from '../agents/facts.js';
 import { isRecord, tryParseJson } from '../model/json.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
-import type { HookEvent } from './payload.js';
+import { isReadOnly, type HookEvent } from './payload.js';
 import { pendingName, sessionPaths, type SessionPaths } from './paths.js';
 import { snapshotWorkTree, type Snapshot } from './snapshot.js';
 import { appendSpool, redactRecord } from './spool.js';
@@ -100,12 +100,6 @@ export async function handleHookEvent(repo: GitRepo, event: HookEvent, options: 
     case 'other':
       return;
   }
-}
-
-// Tools that only read (each agent's facts name them): no snapshot around them (a constant
-// saving on the commonest calls); a change made meanwhile is absorbed by the next call's walk.
-function isReadOnly(event: HookEvent): boolean {
-  return event.toolName !== undefined && factsOf(event.agent).readOnlyTools.includes(event.toolName);
 }
 
 /** The repository-relative file a file-editing tool changed, when its payload says so. */

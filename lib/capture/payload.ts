@@ -75,3 +75,17 @@ function responseText(payload: JsonRecord): string | undefined {
   // Capped as a transcript's tool output is: enough to read, never megabytes in the spool.
   return capText(typeof response === 'string' ? response : JSON.stringify(response)).text;
 }
+
+/**
+ * Whether the event may snapshot the work tree: before and after a tool that can change it. The
+ * rest (prompts, notifications, tools that only read) write a line or nothing.
+ */
+export function maySnapshot(event: HookEvent): boolean {
+  return (event.kind === 'pre-tool' || event.kind === 'post-tool') && !isReadOnly(event);
+}
+
+// Tools that only read (each agent's facts name them): no snapshot around them (a constant
+// saving on the commonest calls); a change made meanwhile is absorbed by the next call's walk.
+export function isReadOnly(event: HookEvent): boolean {
+  return event.toolName !== undefined && factsOf(event.agent).readOnlyTools.includes(event.toolName);
+}

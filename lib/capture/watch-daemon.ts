@@ -5,12 +5,15 @@
 // Rules: the journal is only ever appended to; a hook trusts it up to a cookie it made itself
 // (see watch.ts); whenever an event may have been lost (a burst the kernel queue may not have
 // held, a watch that failed) the journal says so with a reset record and the hooks walk.
+// It also handles the hooks' events for them, warm (hook-server.ts).
 // Run as: node watch-daemon.js WATCH_DIR WORK_TREE IDLE_MS
 
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync, writeSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { gitEnv } from '../../refs/git.js';
+import { REQUEST_SUFFIX } from './hook-client.js';
+import { serveHooks, type HookServer } from './hook-server.js';
 import { COOKIE_DIR, daemonFile, isWatcher, journalRecord, lockFile, type DaemonInfo } from './watch-journal.js';
 
 // More events than this within one second may have overflowed the kernel's queue, which
@@ -36,14 +39,22 @@ function main(watchDir: string, workTree: string, idleMs: number): void {
   let burstCount = 0;
   let idle: NodeJS.Timeout | undefined;
 
+  let hooks: HookServer | null = null;
+  let stopping = false;
   const stop = (): void => {
-    for (const w of watchers.values()) w.close();
-    cookies.close();
-    closeSync(journal);
+    if (stopping) return;
+    stopping = true;
+    // Hooks find no watcher from now on; the events being handled are answered before the end.
     rmSync(daemonFile(watchDir), { force: true });
-    rmSync(journalPath, { force: true });
-    rmSync(lockFile(watchDir), { force: true });
-    process.exit(0);
+    const served = hooks?.close() ?? Promise.resolve();
+    void served.finally(() => {
+      for (const w of watchers.values()) w.close();
+      cookies.close();
+      closeSync(journal);
+      rmSync(journalPath, { force: true });
+      rmSync(lockFile(watchDir), { force: true });
+      process.exit(0);
+    });
   };
   const keepAlive = (): void => {
     if (idle !== undefined) clearTimeout(idle);
@@ -131,19 +142,37 @@ function main(watchDir: string, workTree: string, idleMs: number): void {
   // all watches share one inotify queue.
   const cookies = watch(join(watchDir, COOKIE_DIR), { persistent: true }, (_event, name) => {
     if (!existsSync(workTree) || !existsSync(watchDir)) stop(); // the repository is gone
-    if (name === null || !existsSync(join(watchDir, COOKIE_DIR, name.toString()))) return;
+    if (name === null) return;
+    // A hook's event handed over (hook-client.ts): seen after every change made before it, as a cookie is.
+    if (hooks !== null && name.toString().endsWith(REQUEST_SUFFIX)) {
+      hooks.seen(name.toString());
+      return;
+    }
+    if (!existsSync(join(watchDir, COOKIE_DIR, name.toString()))) return;
     if (incomplete) lost();
     append(journalRecord('cookie', name.toString()));
     keepAlive();
   });
   watchTree('');
   const info: DaemonInfo = { pid: process.pid, generation, journal: journalPath, workTree };
-  // Renamed into place: a hook (or a test) reading it meanwhile finds the old file or none, never half.
-  const tmp = `${daemonFile(watchDir)}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(info), { mode: 0o600 });
-  renameSync(tmp, daemonFile(watchDir));
+  const publish = (published: DaemonInfo): void => {
+    // Renamed into place: a hook (or a test) reading it meanwhile finds the old file or none, never half.
+    const tmp = `${daemonFile(watchDir)}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(published), { mode: 0o600 });
+    renameSync(tmp, daemonFile(watchDir));
+  };
+  publish(info);
   keepAlive();
   process.on('SIGTERM', stop);
+  // Hooks hand their events over once the watcher says it serves them (hook-client.ts); until
+  // then, and where it cannot, they handle them themselves.
+  void serveHooks({ watchDir, workTree, keepAlive })
+    .then((server) => {
+      if (stopping) return;
+      hooks = server;
+      publish({ ...info, serves: server.serves });
+    })
+    .catch(() => undefined);
 }
 
 /** One daemon per repository: the lock file holds its pid; a dead holder's lock is taken over. */

@@ -4,12 +4,15 @@
 //   <common>/opentraces/watch/daemon.json          its pid, generation and journal (DaemonInfo)
 //   <common>/opentraces/watch/journal-<generation>  changed paths, NUL-terminated records
 //   <common>/opentraces/watch/cookies/<name>        made by a hook, journaled when seen
+//   <common>/opentraces/watch/cookies/<id>.hook     an event a hook hands over (hook-client.ts)
+//   <common>/opentraces/watch/answers/<id>          the watcher's answer to it
 //
 // A record is one letter and its text: `p` a changed path (repository-relative, `/`-separated),
 // `c` a cookie seen, `x` a reset (events may have been lost: whoever reads past it walks).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const COOKIE_DIR = 'cookies';
 
@@ -19,6 +22,8 @@ export interface DaemonInfo {
   readonly generation: string;
   readonly journal: string;
   readonly workTree: string;
+  /** Set once it serves hooks their events (hook-server.ts): its build and environment. */
+  readonly serves?: { readonly build: string; readonly env: string };
 }
 
 export type JournalRecordKind = 'path' | 'cookie' | 'reset';
@@ -68,5 +73,23 @@ export function isWatcher(pid: number): boolean {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('watch-daemon');
   } catch {
     return true;
+  }
+}
+
+/** The watcher's script: from lib/capture/ and from the hook bundle in lib/cli/ alike. */
+export function daemonScript(): string {
+  return fileURLToPath(new URL('../capture/watch-daemon.js', import.meta.url));
+}
+
+/**
+ * Which build of the watcher: its script's size and time. A watcher started before an upgrade
+ * (or a rebuild) serves no hook of the new code, and stops for a new one to start.
+ */
+export function daemonBuild(): string {
+  try {
+    const stat = statSync(daemonScript());
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return 'unknown';
   }
 }

@@ -7,14 +7,13 @@
 
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs } from '../clock.js';
 import { childProcess } from '../../refs/lazy-builtins.js';
 import { stateDir, type GitRepo } from '../../refs/repo.js';
 import { isRecord, tryParseJson } from '../model/json.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
-import { COOKIE_DIR, daemonFile, isWatcher, parseJournal, watchDirOf, type DaemonInfo } from './watch-journal.js';
+import { COOKIE_DIR, daemonFile, daemonScript, isWatcher, parseJournal, watchDirOf, type DaemonInfo } from './watch-journal.js';
 
 /** Where a session's index is up to date in the watcher's journal. */
 export interface WatchMark {
@@ -137,8 +136,6 @@ function readDaemon(dir: string): DaemonInfo | null {
 /** Detached, so it outlives the hook; a second one started meanwhile finds the lock and exits. */
 function startDaemon(dir: string, workTree: string, idleMs: number): void {
   mkdirSync(join(dir, COOKIE_DIR), { recursive: true, mode: PRIVATE_DIR_MODE });
-  // Resolves from lib/capture/ and from the hook bundle in lib/cli/ alike.
-  const daemon = fileURLToPath(new URL('../capture/watch-daemon.js', import.meta.url));
-  const child = childProcess().spawn(process.execPath, [daemon, dir, workTree, String(idleMs)], { cwd: dir, detached: true, stdio: 'ignore' });
+  const child = childProcess().spawn(process.execPath, [daemonScript(), dir, workTree, String(idleMs)], { cwd: dir, detached: true, stdio: 'ignore' });
   child.unref();
 }

@@ -11,8 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { isWatcher } from '../../lib/capture/watch-journal.js';
 import { LiveSession } from '../helpers/live-session.js';
-import { tempRepo, type TempRepo } from '../helpers/repo.js';
-import { testIdentityFile } from '../helpers/store.js';
+import type { TempRepo } from '../helpers/repo.js';
+import { watchedRepo, type WatchedRepo } from '../helpers/watched-repo.js';
 
 // Long enough that a loaded machine's slow hooks do not let it lapse between two calls of one test.
 const IDLE_MS = 6000;
@@ -28,29 +28,18 @@ interface ToolRecord {
   readonly session: string;
 }
 
-const watchSetting = process.env['GIT_TRACE_WATCH'];
+let watched: WatchedRepo;
 
 before(() => {
-  testIdentityFile();
-  // These tests are about the watcher: on, whatever the suite runs with.
-  delete process.env['GIT_TRACE_WATCH'];
-  process.env['GIT_TRACE_WATCH_IDLE_MS'] = String(IDLE_MS);
-  r = tempRepo({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 1;\n', 'notes.md': 'notes\n' });
-  assert.equal(r.trace(['init']).status, 0);
+  watched = watchedRepo({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 1;\n', 'notes.md': 'notes\n' }, IDLE_MS);
+  r = watched.repo;
 });
-after(() => {
-  const daemon = readDaemon();
-  if (daemon !== null) killQuietly(daemon.pid);
-  r.cleanup();
-  delete process.env['GIT_TRACE_WATCH_IDLE_MS'];
-  if (watchSetting !== undefined) process.env['GIT_TRACE_WATCH'] = watchSetting;
-});
+after(() => watched.cleanup());
 
 const watchDir = (): string => join(r.dir, '.git', 'opentraces', 'watch');
 
 function readDaemon(): { pid: number; generation: string } | null {
-  const file = join(watchDir(), 'daemon.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { pid: number; generation: string }) : null;
+  return watched.daemon();
 }
 
 async function daemonRunning(): Promise<{ pid: number; generation: string }> {

@@ -73,9 +73,9 @@ describe('the package entry', () => {
     }
   });
 
-  test('the hook runs from its own bundle, never the CLI bundle', () => {
+  test('the hook runs from its own bundles, never the CLI bundle: the hand-over first, the whole hook for an event handled here', () => {
     const hook = run(CLI, ['hook', 'claude-code'], JSON.stringify({ hook_event_name: 'SessionStart', session_id: 'entry-test', cwd: repo.dir }));
     assert.equal(hook.status, 0);
-    assert.deepEqual(hook.required, ['bin/git-trace.cjs', 'lib/cli/hook-bundle.cjs']);
+    assert.deepEqual(hook.required, ['bin/git-trace.cjs', 'lib/cli/hook-handover-bundle.cjs', 'lib/cli/hook-bundle.cjs']);
   });
 });
