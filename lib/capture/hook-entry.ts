@@ -41,7 +41,7 @@ export async function handlePayload(agent: string, input: string, run: HookRun):
     const { backgroundFlush, watchIdleMs } = readSettings();
     // Phases are this process's alone: the watcher serves events side by side, and names none.
     for (const phase of Object.keys(hookPhases)) delete hookPhases[phase];
-    await handleHookEvent(repo, event, { backgroundFlush, watchIdleMs });
+    await handleHookEvent(repo, event, { backgroundFlush, watchIdleMs, inWatcher: run.by === 'watcher' });
     if (event.kind === 'session-start') stdout = await priorContext(repo, event);
     const phases = run.by === 'watcher' ? 'by=watcher' : Object.entries(hookPhases).map(([phase, ms]) => `${phase}=${ms}`).join(' ');
     appendLog(logs, 'hook-times.log', `${new Date().toISOString()}\t${agent}\t${eventName}\t${Math.round(nowMs() - run.started)}\t${phases}`);

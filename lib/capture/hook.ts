@@ -39,6 +39,8 @@ export interface HookOptions {
   readonly backgroundFlush: boolean;
   /** Ask the repository's watcher what changed, starting it with this idle time; null: always walk. */
   readonly watchIdleMs?: number | null;
+  /** Handled in the watcher's own process (hook-server.ts): its journal is read without a cookie. */
+  readonly inWatcher?: boolean;
 }
 
 /** How a snapshot found what changed: the watcher's journal, a walk of the tree, or the tool's own file. */
@@ -175,7 +177,7 @@ async function snap(repo: GitRepo, paths: SessionPaths, options: HookOptions, on
     if (only !== undefined) return remember(paths, { ...(await timed('snapshot', () => snapshotWorkTree(repo, { ...base, only: [only] }))), scan: 'file' });
     const markFile = join(paths.dir, 'watch-mark');
     const idleMs = options.watchIdleMs ?? null;
-    const plan: ScanPlan = idleMs === null ? { kind: 'walk', reason: 'watcher off' } : await timed('watcher', () => changesSince(repo, readMark(markFile), { idleMs }));
+    const plan: ScanPlan = idleMs === null ? { kind: 'walk', reason: 'watcher off' } : await timed('watcher', () => changesSince(repo, readMark(markFile), { idleMs, inWatcher: options.inWatcher === true }));
     // Nothing changed since the last snapshot: its tree stands, with no git to run.
     const unchanged = plan.kind === 'watcher' && plan.paths.length === 0 ? last : undefined;
     const snapshot: Snapshot = unchanged !== undefined ? { tree: unchanged } : await timed('snapshot', () => snapshotWorkTree(repo, plan.kind === 'watcher' ? { ...base, only: plan.paths } : base));

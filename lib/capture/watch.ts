@@ -30,6 +30,12 @@ export interface WatchOptions {
   readonly idleMs: number;
   /** How long to wait for the daemon to see a cookie before walking instead. */
   readonly answerMs?: number;
+  /**
+   * Set in the watcher's own process, handling an event a hook handed over (hook-server.ts):
+   * the watcher saw the hand-over's request after every change made before it, as it would
+   * have seen a cookie, so the journal is read as it is, with no cookie.
+   */
+  readonly inWatcher?: boolean;
 }
 
 /** Past this many changed paths, one walk is cheaper than naming them all. */
@@ -51,10 +57,7 @@ export async function changesSince(repo: GitRepo, previous: WatchMark | null, op
   } catch {
     return { kind: 'walk', reason: 'watcher not running' };
   }
-  const cookie = join(dir, COOKIE_DIR, `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
-  writeFileSync(cookie, '', { mode: PRIVATE_FILE_MODE });
-  try {
-    const read = await readToCookie(daemon.journal, from, cookie.slice(cookie.lastIndexOf('/') + 1), options.answerMs ?? ANSWER_MS);
+  const plan = (read: JournalRead | null): ScanPlan => {
     if (read === null) return { kind: 'walk', reason: 'watcher did not answer' };
     const mark = { generation: daemon.generation, offset: read.end };
     if (previous === null) return { kind: 'walk', reason: 'first snapshot', mark };
@@ -62,6 +65,12 @@ export async function changesSince(repo: GitRepo, previous: WatchMark | null, op
     if (read.reset) return { kind: 'walk', reason: 'watcher may have missed events', mark };
     if (read.paths.size > MAX_PATHS) return { kind: 'walk', reason: 'many changes', mark };
     return { kind: 'watcher', paths: [...read.paths], mark };
+  };
+  if (options.inWatcher === true && daemon.pid === process.pid) return plan(await readJournal(daemon.journal, from, null, 0));
+  const cookie = join(dir, COOKIE_DIR, `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
+  writeFileSync(cookie, '', { mode: PRIVATE_FILE_MODE });
+  try {
+    return plan(await readJournal(daemon.journal, from, cookie.slice(cookie.lastIndexOf('/') + 1), options.answerMs ?? ANSWER_MS));
   } finally {
     rmSync(cookie, { force: true });
   }
@@ -84,11 +93,12 @@ export function writeMark(file: string, mark: WatchMark | null): void {
 interface JournalRead {
   readonly paths: ReadonlySet<string>;
   readonly reset: boolean;
-  /** Just past the cookie's record. */
+  /** Just past the cookie's record (or the last record, reading without one). */
   readonly end: number;
 }
 
-async function readToCookie(journal: string, from: number, cookie: string, answerMs: number): Promise<JournalRead | null> {
+/** The journal from `from` up to the cookie's record once the watcher wrote it; without a cookie, as it is now. */
+async function readJournal(journal: string, from: number, cookie: string | null, answerMs: number): Promise<JournalRead | null> {
   const paths = new Set<string>();
   let reset = false;
   let offset = from;
@@ -115,6 +125,7 @@ async function readToCookie(journal: string, from: number, cookie: string, answe
         }
         offset += consumed;
       }
+      if (cookie === null) return { paths, reset, end: offset };
       if (nowMs() > deadline) return null;
       await sleep(1);
     }
