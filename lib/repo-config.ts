@@ -5,9 +5,9 @@
 //   trace.auditDisable, trace.auditRule                    audit rules (lib/insights/audit.ts)
 // Environment settings are lib/settings.ts's.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { git } from '../refs/git.js';
 import type { GitRepo } from '../refs/repo.js';
 import { parseRedactionConfig, type RedactionConfig } from './crypto/redact.js';
@@ -61,8 +61,9 @@ export function configMayHold(repo: GitRepo, pattern: RegExp): boolean {
     join(repo.commonDir, 'config'),
     join(repo.gitDir, 'config.worktree'),
     env['GIT_CONFIG_GLOBAL'] ?? join(home, '.gitconfig'),
-    join(env['XDG_CONFIG_HOME'] ?? join(home, '.config'), 'git', 'config'),
-    ...(env['GIT_CONFIG_NOSYSTEM'] === '1' || env['GIT_CONFIG_NOSYSTEM'] === 'true' ? [] : [env['GIT_CONFIG_SYSTEM'] ?? '/etc/gitconfig']),
+    // git reads an empty XDG_CONFIG_HOME as unset.
+    join(env['XDG_CONFIG_HOME'] || join(home, '.config'), 'git', 'config'),
+    ...(env['GIT_CONFIG_NOSYSTEM'] === '1' || env['GIT_CONFIG_NOSYSTEM'] === 'true' ? [] : env['GIT_CONFIG_SYSTEM'] !== undefined ? [env['GIT_CONFIG_SYSTEM']] : gitSystemFiles('gitconfig')),
   ];
   return files.some((file) => {
     let text: string;
@@ -73,6 +74,35 @@ export function configMayHold(repo: GitRepo, pattern: RegExp): boolean {
     }
     return pattern.test(text) || /\[\s*(include|includeif)\b/i.test(text);
   });
+}
+
+/**
+ * Where git's system-wide `$(prefix)/etc/<name>` can be: /etc (distributions build git with
+ * sysconfdir=/etc), and the etc/ beside the git found on PATH (/usr/local, Homebrew, Nix).
+ */
+export function gitSystemFiles(name: string): string[] {
+  const files = [join('/etc', name)];
+  const etc = gitEtc();
+  if (etc !== null && etc !== '/etc') files.push(join(etc, name));
+  return files;
+}
+
+let foundEtc: string | null | undefined;
+
+/** The etc/ beside the first git on PATH, found once per process. */
+function gitEtc(): string | null {
+  if (foundEtc !== undefined) return foundEtc;
+  foundEtc = null;
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    try {
+      foundEtc = join(dirname(dirname(realpathSync(join(dir, 'git')))), 'etc');
+      break;
+    } catch {
+      continue;
+    }
+  }
+  return foundEtc;
 }
 
 /** A git boolean as `git config --bool` reads it: a key with no value is true. */

@@ -14,6 +14,7 @@
 
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nowMs } from '../clock.js';
 import { isRecord, tryParseJson } from '../model/json.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
 import { COOKIE_DIR, daemonFile, isWatcher } from './watch-journal.js';
@@ -50,7 +51,12 @@ export const ANSWER_DIR = 'answers';
 const WITHDRAW_MS = 2000;
 /** Longer than any event takes: a snapshot gives up after 10 s of waiting for its lock. */
 const ANSWER_MS = 60_000;
-const POLL_MS = 0.2;
+/** How often to look for the answer: often at first (most come within ~10 ms), then less. */
+const POLL_MS = [0.2, 1, 10] as const;
+/** How often, while waiting, to make sure the watcher is still there. */
+const ALIVE_EVERY_MS = 50;
+/** After the watcher that took a request is gone, how long a new one has to decline it. */
+const GONE_GRACE_MS = 3000;
 
 /**
  * What decides how an event is handled besides its payload: git's and git-trace's settings
@@ -74,8 +80,8 @@ export interface Served {
 }
 
 export function askWatcher(where: Served, request: WatcherRequest, input: Buffer): WatcherAnswer {
-  const why = whyNotServed(where);
-  if (why !== null) return { kind: 'declined', why };
+  const watcher = servingWatcher(where);
+  if (typeof watcher === 'string') return { kind: 'declined', why: watcher };
   const id = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const cookies = join(where.watchDir, COOKIE_DIR);
   const requestFile = join(cookies, `${id}${REQUEST_SUFFIX}`);
@@ -89,50 +95,70 @@ export function askWatcher(where: Served, request: WatcherRequest, input: Buffer
     return { kind: 'declined', why: `the request could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   }
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  const start = Date.now();
+  const start = nowMs();
+  let checked = start;
+  let goneAt: number | null = null;
   let taken = false;
   for (;;) {
     if (existsSync(answerFile)) return readAnswer(answerFile);
-    const waited = Date.now() - start;
-    if (!taken && waited > WITHDRAW_MS) {
+    const now = nowMs();
+    const waited = now - start;
+    if (goneAt === null && now - checked > ALIVE_EVERY_MS) {
+      checked = now;
+      if (!isWatcher(watcher)) goneAt = now;
+    }
+    if (!taken && (waited > WITHDRAW_MS || goneAt !== null)) {
       try {
-        // Withdrawn before the watcher took it: the hook's to handle, and the watcher's never.
+        // Withdrawn before a watcher took it: the hook's to handle, and a watcher's never.
         renameSync(requestFile, `${requestFile}.withdrawn`);
         rmSync(`${requestFile}.withdrawn`, { force: true });
-        return { kind: 'declined', why: `the watcher did not take the event in ${WITHDRAW_MS / 1000} s` };
+        return { kind: 'declined', why: goneAt !== null ? 'the watcher stopped' : `the watcher did not take the event in ${WITHDRAW_MS / 1000} s` };
       } catch {
-        taken = true; // the watcher renamed it first: its answer is coming
+        taken = true; // a watcher renamed it first: its answer is coming (a new watcher declines what the last one left)
       }
     }
+    if (goneAt !== null && now - goneAt > GONE_GRACE_MS) return { kind: 'lost', why: 'the watcher stopped while handling the event' };
     if (waited > ANSWER_MS) return { kind: 'lost', why: `the watcher did not answer in ${ANSWER_MS / 1000} s` };
     // A synchronous pause: no timers, no event loop to start in this short-lived process.
-    Atomics.wait(pause, 0, 0, POLL_MS);
+    Atomics.wait(pause, 0, 0, waited < 20 ? POLL_MS[0] : waited < 1000 ? POLL_MS[1] : POLL_MS[2]);
   }
 }
 
-/** Why this watcher cannot serve the hook, read from daemon.json; null when it can. */
-function whyNotServed(where: Served): string | null {
+/**
+ * The pid of the watcher that serves this hook, read from daemon.json; else why none does. A
+ * watcher of another build (code from before an upgrade) is asked to stop, for the next hook
+ * to start one of this build.
+ */
+function servingWatcher(where: Served): number | string {
   let info: unknown;
   try {
     info = tryParseJson(readFileSync(daemonFile(where.watchDir), 'utf8'));
   } catch {
     return 'no watcher running';
   }
-  if (!isRecord(info) || !isRecord(info['serves']) || typeof info['pid'] !== 'number') return 'the watcher serves no hooks';
+  if (!isRecord(info) || typeof info['pid'] !== 'number' || !isWatcher(info['pid'])) return 'no watcher running';
+  if (!isRecord(info['serves'])) return 'the watcher serves no hooks';
   const serves = info['serves'];
-  if (serves['build'] !== where.build) return 'the watcher runs another build';
+  if (serves['build'] !== where.build) {
+    try {
+      process.kill(info['pid'], 'SIGTERM'); // it stops once the events it is handling are answered
+    } catch {
+      // gone already
+    }
+    return 'the watcher runs another build';
+  }
   if (serves['env'] !== hookEnvironment()) return 'the watcher runs in another environment';
   if (info['workTree'] !== where.workTree) return 'the watcher watches another work tree';
-  if (!isWatcher(info['pid'])) return 'no watcher running';
-  return null;
+  return info['pid'];
 }
 
 function readAnswer(file: string): WatcherAnswer {
   let text = '';
   try {
     text = readFileSync(file, 'utf8');
-  } finally {
     rmSync(file, { force: true });
+  } catch (error) {
+    return { kind: 'lost', why: `the watcher's answer could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   }
   const answer = tryParseJson(text);
   if (!isRecord(answer)) return { kind: 'lost', why: 'the watcher answered nothing readable' };

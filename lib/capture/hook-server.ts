@@ -36,9 +36,6 @@ export async function serveHooks(options: HookServerOptions): Promise<HookServer
   const cookies = join(options.watchDir, COOKIE_DIR);
   const answers = join(options.watchDir, ANSWER_DIR);
   mkdirSync(answers, { recursive: true, mode: PRIVATE_DIR_MODE });
-  // What a watcher that died left: requests nobody will take (their hooks withdrew them), answers nobody reads.
-  for (const name of readdirSync(cookies)) if (name.includes(REQUEST_SUFFIX) || name.endsWith(TAKEN_SUFFIX)) rmSync(join(cookies, name), { force: true });
-  for (const name of readdirSync(answers)) rmSync(join(answers, name), { force: true });
   let handling = 0;
   let closing = false;
 
@@ -47,6 +44,23 @@ export async function serveHooks(options: HookServerOptions): Promise<HookServer
     writeFileSync(`${file}.tmp`, JSON.stringify(body), { mode: PRIVATE_FILE_MODE });
     renameSync(`${file}.tmp`, file);
   };
+
+  // What a watcher that stopped left: a request it never took is declined (its hook, if still
+  // waiting, then handles it), one it took and never answered is dropped (it may have been
+  // handled: its hook says so in its log), answers nobody read are removed. Payloads do not stay.
+  for (const name of readdirSync(cookies)) {
+    const id = name.endsWith(REQUEST_SUFFIX) ? name.slice(0, -REQUEST_SUFFIX.length) : null;
+    if (id !== null) {
+      try {
+        renameSync(join(cookies, name), join(cookies, `${id}${TAKEN_SUFFIX}`));
+        answer(id, { ok: false, why: 'the watcher restarted' });
+      } catch {
+        // withdrawn meanwhile
+      }
+    }
+    if (id !== null || name.includes(REQUEST_SUFFIX) || name.endsWith(TAKEN_SUFFIX)) rmSync(join(cookies, id === null ? name : `${id}${TAKEN_SUFFIX}`), { force: true });
+  }
+  for (const name of readdirSync(answers)) if (name.endsWith('.tmp')) rmSync(join(answers, name), { force: true });
 
   const serve = async (id: string): Promise<void> => {
     const taken = join(cookies, `${id}${TAKEN_SUFFIX}`);
@@ -73,6 +87,9 @@ export async function serveHooks(options: HookServerOptions): Promise<HookServer
     try {
       const stdout = await handlePayload(header.agent, request.toString('utf8', newline + 1), { cwd: header.cwd, by: 'watcher', started: header.started });
       answer(id, { ok: true, stdout });
+    } catch {
+      // Handled (handlePayload never throws), not answered: the hook, waiting, says it lost the
+      // answer; it must not handle the event again.
     } finally {
       handling--;
     }
@@ -83,7 +100,14 @@ export async function serveHooks(options: HookServerOptions): Promise<HookServer
     seen: (name) => {
       if (!name.endsWith(REQUEST_SUFFIX)) return;
       const id = name.slice(0, -REQUEST_SUFFIX.length);
-      void serve(id).catch(() => answer(id, { ok: false, why: 'the request could not be read' }));
+      // Anything before handling began (a request that cannot be read) is declined: the hook handles it.
+      void serve(id).catch(() => {
+        try {
+          answer(id, { ok: false, why: 'the request could not be read' });
+        } catch {
+          // the hook withdraws it, or says it lost it
+        }
+      });
     },
     close: async () => {
       closing = true;

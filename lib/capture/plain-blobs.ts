@@ -5,12 +5,12 @@
 // (`core.autocrlf` set nowhere, or no CR in the file). Filters, eol rules, encodings: all come
 // from those, so without them the blob is the bytes. When unsure: null, and git hashes.
 
-import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { writeLooseObject } from '../../refs/object-files.js';
 import type { GitRepo } from '../../refs/repo.js';
-import { configMayHold } from '../repo-config.js';
+import { configMayHold, gitSystemFiles } from '../repo-config.js';
 
 /** Bigger files are git's to hash (it streams them). */
 const MAX_PLAIN_BYTES = 8 * 2 ** 20;
@@ -65,30 +65,17 @@ function foldersOf(path: string): string[] {
   return folders;
 }
 
-/** Attributes from outside the work tree: the repository's, the user's or the system's file. */
+/** Attributes from outside the work tree: the repository's, the user's or the system's file, or a tree named for them. */
 function globalAttributesMayApply(repo: GitRepo): boolean {
-  if (configMayHold(repo, /attributesfile/i)) return true;
   const env = process.env;
+  // GIT_ATTR_SOURCE (git 2.40) and attr.tree (2.46) read attributes from a tree instead.
+  if (env['GIT_ATTR_SOURCE'] !== undefined || configMayHold(repo, /attributesfile|\[\s*attr\b|attr\.tree/i)) return true;
   const home = env['HOME'] ?? homedir();
   const files = [
     join(repo.commonDir, 'info', 'attributes'),
+    // git reads an empty XDG_CONFIG_HOME as unset.
     join(env['XDG_CONFIG_HOME'] || join(home, '.config'), 'git', 'attributes'),
-    ...(env['GIT_ATTR_NOSYSTEM'] === '1' || env['GIT_ATTR_NOSYSTEM'] === 'true' ? [] : systemAttributes()),
+    ...(env['GIT_ATTR_NOSYSTEM'] === '1' || env['GIT_ATTR_NOSYSTEM'] === 'true' ? [] : gitSystemFiles('gitattributes')),
   ];
   return files.some((file) => lstatSync(file, { throwIfNoEntry: false }) !== undefined);
-}
-
-/** Where git's `$(prefix)/etc/gitattributes` can be: /etc (distributions), and beside the git on PATH. */
-function systemAttributes(): string[] {
-  const files = ['/etc/gitattributes'];
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    try {
-      files.push(join(dirname(dirname(realpathSync(join(dir, 'git')))), 'etc', 'gitattributes'));
-      break;
-    } catch {
-      continue;
-    }
-  }
-  return files;
 }

@@ -6,13 +6,13 @@
 // say) lands in the user's object store, and the directory goes with the session's capture
 // folder once it is stored. What lasts is the patch derived from them.
 
-import { appendFileSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitError, runGit } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
-import { editTree } from './tree-edit.js';
+import { editTree, presentAt } from './tree-edit.js';
 
 export interface Snapshot {
   readonly tree: string;
@@ -72,7 +72,7 @@ export async function snapshotWorkTree(repo: GitRepo, options: SnapshotOptions):
       // A named path may not exist (yet, before a Write; or any more): `add` would fail on it,
       // so a missing path leaves the index instead (a no-op when it was never there). A named
       // path that is ignored makes `add` exit 1 having added the rest: that is no failure here.
-      const present = options.only.filter((p) => lstatSync(join(workTree, p), { throwIfNoEntry: false }) !== undefined);
+      const present = options.only.filter((p) => presentAt(workTree, p) !== undefined);
       const missing = options.only.filter((p) => !present.includes(p));
       if (present.length > 0) await run(['add', '-A', '--ignore-errors', '--pathspec-from-file=-', '--pathspec-file-nul'], [1], present);
       if (missing.length > 0) await run(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--pathspec-from-file=-', '--pathspec-file-nul'], [], missing);

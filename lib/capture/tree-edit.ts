@@ -12,7 +12,7 @@
 // directory. Anything outside the plain case (a folder, a symlink, a submodule, a path with a
 // newline) answers null, and the caller takes the index's way.
 
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { runGit } from '../../refs/git.js';
 import { objectDirsOf, ObjectFiles, writeLooseObject } from '../../refs/object-files.js';
@@ -95,12 +95,22 @@ function classify(workTree: string, paths: readonly string[]): Change[] | null {
   const changes: Change[] = [];
   for (const path of new Set(paths)) {
     if (path === '' || path === '.' || path.includes('\n') || path.split('/').some((part) => part === '' || part === '.' || part === '..' || part === '.git')) return null;
-    const stat = lstatSync(join(workTree, path), { throwIfNoEntry: false });
+    const stat = presentAt(workTree, path);
     if (stat === undefined) changes.push({ path, kind: 'gone' });
     else if (stat.isFile()) changes.push({ path, kind: 'file', mode: (stat.mode & 0o100) !== 0 ? '100755' : '100644' });
     else return null;
   }
   return changes;
+}
+
+/** What is at the path now; undefined when nothing is, its folder being gone or a file now (ENOTDIR) included. */
+export function presentAt(workTree: string, path: string): Stats | undefined {
+  try {
+    return lstatSync(join(workTree, path), { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
 }
 
 /** The entries of the folder that holds `path`. */

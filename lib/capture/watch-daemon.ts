@@ -9,7 +9,7 @@
 // Run as: node watch-daemon.js WATCH_DIR WORK_TREE IDLE_MS
 
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync, writeSync, type FSWatcher } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync, writeSync, type FSWatcher, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { gitEnv } from '../../refs/git.js';
 import { REQUEST_SUFFIX } from './hook-client.js';
@@ -85,7 +85,16 @@ function main(watchDir: string, workTree: string, idleMs: number): void {
       stop();
     }
     if (ignoredDirs.has(rel)) return;
-    const stat = lstatSync(join(workTree, rel), { throwIfNoEntry: false });
+    let stat: Stats | undefined;
+    try {
+      stat = lstatSync(join(workTree, rel), { throwIfNoEntry: false });
+    } catch {
+      // Its folder is a file now (ENOTDIR), or unreadable: the path changed; what it is, a
+      // walk will tell.
+      lost();
+      append(journalRecord('path', rel));
+      return;
+    }
     if (stat?.isDirectory() === true && !watchers.has(rel) && isIgnoredDir(workTree, rel)) {
       ignoredDirs.add(rel);
       return;

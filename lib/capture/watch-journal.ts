@@ -82,14 +82,25 @@ export function daemonScript(): string {
 }
 
 /**
- * Which build of the watcher: its script's size and time. A watcher started before an upgrade
- * (or a rebuild) serves no hook of the new code, and stops for a new one to start.
+ * Which build of the capture code: the package's version and the size and time of the
+ * watcher's script and of the event handling it runs (hook-entry.js), so that an upgrade (npm
+ * gives every file one fixed time) and a rebuild both count. A watcher started before either
+ * serves no hook of the new code.
  */
 export function daemonBuild(): string {
+  const stamp = (url: URL): string => {
+    try {
+      const stat = statSync(fileURLToPath(url));
+      return `${stat.size}:${stat.mtimeMs}`;
+    } catch {
+      return 'none';
+    }
+  };
+  let version = 'unknown';
   try {
-    const stat = statSync(daemonScript());
-    return `${stat.size}:${stat.mtimeMs}`;
+    version = /"version"\s*:\s*"([^"]*)"/.exec(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'))?.[1] ?? version;
   } catch {
-    return 'unknown';
+    // a build without its package.json: the stamps still tell
   }
+  return [version, stamp(new URL('../capture/watch-daemon.js', import.meta.url)), stamp(new URL('../capture/hook-entry.js', import.meta.url))].join(' ');
 }

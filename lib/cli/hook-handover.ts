@@ -27,7 +27,12 @@ export async function startHook(argv: readonly string[]): Promise<HookStart> {
   if (argv.includes('--help') || argv.includes('-h') || stdinIsTerminal()) return { kind: 'here', input: null, started: nowMs() };
   const started = nowMs();
   const input = await readStdin();
-  const stdout = await handOver(argv[0] ?? '', input, started);
+  let stdout: string | null;
+  try {
+    stdout = await handOver(argv[0] ?? '', input, started);
+  } catch {
+    stdout = null; // whatever went wrong before the watcher took the event: handled here, and logged there if it recurs
+  }
   if (stdout === null) return { kind: 'here', input, started };
   if (stdout !== '') process.stdout.write(stdout);
   return { kind: 'done' };
@@ -57,7 +62,7 @@ async function handOver(agent: string, input: Buffer, started: number): Promise<
     return null;
   }
   if (repo.workTree === null) return null;
-  const answer = askWatcher({ watchDir: watchDirOf(stateDir(repo)), workTree: repo.workTree, build: daemonBuild() }, { agent, cwd: process.cwd(), started }, input);
+  const answer = askWatcher({ watchDir: watchDirOf(stateDir(repo)), workTree: repo.workTree, build: daemonBuild() }, { agent, cwd, started }, input);
   if (answer.kind === 'served') return answer.stdout;
   if (answer.kind === 'lost') logHookError(repo, agent, answer.why);
   return answer.kind === 'lost' ? '' : null;

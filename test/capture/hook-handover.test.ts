@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
@@ -167,4 +167,51 @@ test('a watcher that does not take an event leaves it to the hook, which handles
   shellCall(live, 'call-after', () => r.write({ 'src/b.ts': 'export const b = 4;\n' }));
   assert.ok(handled(next).every((e) => e.byWatcher));
   assert.deepEqual(changedPaths('call-after'), ['src/b.ts']);
+});
+
+test('a folder replaced by a file does not stop the watcher, and what changed is still captured', async () => {
+  const live = new LiveSession(r, 'claude-code', SESSION, null);
+  const pid = await serving();
+  shellCall(live, 'call-folder', () => r.write({ 'gone/x.ts': 'export const x = 1;\n' }));
+  shellCall(live, 'call-file', () => {
+    rmSync(join(r.dir, 'gone'), { recursive: true });
+    writeFileSync(join(r.dir, 'gone'), 'a file now\n');
+  });
+  await sleep(200);
+  assert.ok(isWatcher(pid), 'the watcher is still running');
+  assert.deepEqual(changedPaths('call-file'), ['gone', 'gone/x.ts']);
+});
+
+test('a watcher of another build is asked to stop, and the hook handles the event', async () => {
+  const live = new LiveSession(r, 'claude-code', SESSION, null);
+  const pid = await serving();
+  const file = join(watchDir(), 'daemon.json');
+  const info = JSON.parse(readFileSync(file, 'utf8')) as { serves: { build: string } };
+  writeFileSync(file, JSON.stringify({ ...info, serves: { ...info.serves, build: 'an older build' } }));
+  const from = loggedEvents();
+  shellCall(live, 'call-upgraded', () => r.write({ 'src/b.ts': 'export const b = 5;\n' }));
+  // The first event is the hook's; the next may already find a watcher of this build started.
+  assert.equal(handled(from)[0]?.byWatcher, false);
+  assert.deepEqual(changedPaths('call-upgraded'), ['src/b.ts']);
+  for (let i = 0; i < 200 && isWatcher(pid); i++) await sleep(25);
+  assert.equal(isWatcher(pid), false, 'the old watcher stopped');
+});
+
+test('a request a stopped watcher left is declined by the next one, and its payload removed', async () => {
+  const live = new LiveSession(r, 'claude-code', SESSION, null);
+  const pid = await serving();
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 200 && isWatcher(pid); i++) await sleep(25);
+  const cookies = join(watchDir(), 'cookies');
+  writeFileSync(join(cookies, 'left-behind.hook'), `${JSON.stringify({ agent: 'claude-code', cwd: r.dir, started: 0 })}\n{"secret":"sk-left-behind"}`);
+  // No watcher now: this call starts one, which finds the request.
+  shellCall(live, 'call-restart', () => undefined);
+  await serving();
+  assert.equal(existsSync(join(cookies, 'left-behind.hook')), false);
+  const answer = JSON.parse(readFileSync(join(watchDir(), 'answers', 'left-behind'), 'utf8')) as { ok: boolean };
+  assert.equal(answer.ok, false);
+  assert.deepEqual(
+    readdirSync(cookies).filter((n) => n.startsWith('left-behind')),
+    [],
+  );
 });
