@@ -29,6 +29,12 @@ export function nodeZlib(): typeof import('node:zlib') {
   return cjs ? require('node:zlib') : (esm()('node:zlib') as typeof import('node:zlib'));
 }
 
-export function nodeNet(): typeof import('node:net') {
-  return cjs ? require('node:net') : (esm()('node:net') as typeof import('node:net'));
+/**
+ * `import(url)` of a module the hook's bundle leaves out (the store, for session-start context):
+ * through the entry's own import() when it set one (bin/git-trace.cts compiles the hook bundle
+ * with V8's code cache, where an import() of the bundle's own would have no loader), else here.
+ */
+export function importLazily<T>(url: string): Promise<T> {
+  const viaEntry = (globalThis as { __gitTraceImport?: (url: string) => Promise<unknown> }).__gitTraceImport;
+  return (viaEntry ?? ((target: string) => import(target)))(url) as Promise<T>;
 }

@@ -26,10 +26,6 @@ import { fileURLToPath } from 'node:url';
 const CLI_DIR = fileURLToPath(new URL('../lib/cli/', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/git-trace.js', import.meta.url));
 
-// Taken by the hook at session start only, and only when context injection is on: left as
-// dynamic imports of the tsc output (ES modules, which CommonJS may import()), so the common path
-// never parses them.
-const HOOK_LAZY = ['*/trace-repo.js', '*/ctx/prior-context.js'];
 
 /** `import.meta.url` in a bundle is the bundle's own: each module gets the URL of the file it came from. */
 function ownUrls(outfile: string): Plugin {
@@ -65,5 +61,7 @@ async function bundle(entry: string, outfile: string, external: readonly string[
 }
 
 await bundle(`${CLI_DIR}hook-handover.js`, `${CLI_DIR}hook-handover-bundle.cjs`);
-await bundle(`${CLI_DIR}hook.js`, `${CLI_DIR}hook-bundle.cjs`, HOOK_LAZY);
+// What the hook takes at session start only, with context injection on (the store), it imports
+// by URL from the tsc output (importLazily): never parsed on the common path.
+await bundle(`${CLI_DIR}hook.js`, `${CLI_DIR}hook-bundle.cjs`);
 await bundle(BIN, `${CLI_DIR}cli-bundle.cjs`);

@@ -5,6 +5,7 @@
 
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { importLazily } from '../../refs/lazy-builtins.js';
 import { findRepoQuickly, type GitRepo } from '../../refs/repo.js';
 import { factsOf } from '../agents/facts.js';
 import { nowMs } from '../clock.js';
@@ -63,8 +64,9 @@ async function priorContext(repo: GitRepo, event: HookEvent): Promise<string> {
   if (factsOf(event.agent).takesStartContext !== true) return '';
   const { readRepoConfig } = await import('../repo-config.js');
   if (!(await readRepoConfig(repo)).injectContext) return '';
-  const { openRepo } = await import('../trace-repo.js');
-  const { priorContext: findPriorContext } = await import('../ctx/prior-context.js');
+  // Neither is in the hook's bundle: most sessions never need the store here.
+  const { openRepo } = await importLazily<typeof import('../trace-repo.js')>(new URL('../trace-repo.js', import.meta.url).href);
+  const { priorContext: findPriorContext } = await importLazily<typeof import('../ctx/prior-context.js')>(new URL('../ctx/prior-context.js', import.meta.url).href);
   const traceRepo = await openRepo(event.cwd);
   try {
     const timeout = new Promise<null>((resolve) => setTimeout(resolve, CONTEXT_LIMIT_MS, null).unref());

@@ -4,7 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLI, PROJECT_ROOT } from '../helpers/paths.js';
@@ -77,5 +78,39 @@ describe('the package entry', () => {
     const hook = run(CLI, ['hook', 'claude-code'], JSON.stringify({ hook_event_name: 'SessionStart', session_id: 'entry-test', cwd: repo.dir }));
     assert.equal(hook.status, 0);
     assert.deepEqual(hook.required, ['bin/git-trace.cjs', 'lib/cli/hook-handover-bundle.cjs', 'lib/cli/hook-bundle.cjs']);
+  });
+
+  const nodeKeepsItsOwn = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+  test("the hook's bundles keep V8's code cache under XDG_CACHE_HOME: written once, used after, a damaged one replaced", { skip: nodeKeepsItsOwn ? 'this node keeps its own compile cache (module.enableCompileCache)' : false }, () => {
+    const cache = join(repo.dir, '.git', 'v8-cache-test');
+    const hook = (): Run => {
+      const result = spawnSync(process.execPath, [CLI, 'hook', 'claude-code'], {
+        cwd: repo.dir,
+        encoding: 'utf8',
+        input: JSON.stringify({ hook_event_name: 'Notification', session_id: 'entry-cache', cwd: repo.dir, message: 'hello' }),
+        env: { ...process.env, GIT_TRACE_WATCH: '0', XDG_CACHE_HOME: cache },
+      });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr, required: [] };
+    };
+    const dir = join(cache, 'git-trace', 'v8');
+    const first = hook();
+    assert.deepEqual([first.status, first.stdout, first.stderr], [0, '', '']);
+    const files = readdirSync(dir).sort();
+    assert.deepEqual(
+      files.map((f) => f.replace(/-[0-9a-f]{8}\.v8$/, '')),
+      ['hook-bundle', 'hook-handover-bundle'],
+    );
+    const written = files.map((f) => statSync(join(dir, f)).mtimeMs);
+    const second = hook();
+    assert.deepEqual([second.status, second.stdout, second.stderr], [0, '', '']);
+    assert.deepEqual(
+      files.map((f) => statSync(join(dir, f)).mtimeMs),
+      written,
+      'used, not written again',
+    );
+    writeFileSync(join(dir, files[0] as string), 'not a code cache');
+    const third = hook();
+    assert.deepEqual([third.status, third.stdout, third.stderr], [0, '', '']);
+    assert.ok(statSync(join(dir, files[0] as string)).size > 1000, 'a damaged cache is rejected by V8 and written again');
   });
 });
