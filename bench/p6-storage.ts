@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fixturesSet, generatedSet, importedRepo, type DataSet } from './lib/imports.js';
+import { fixturesSet, generatedSet, importedRepo } from './lib/imports.js';
 import { NO_FIXTURES_NOTE } from './lib/fixtures.js';
 import { git } from './lib/proc.js';
 import { freshTraceRepo, traceCli } from './lib/trace-cli.js';

@@ -5,7 +5,7 @@
 // serves in daemon.json (its build and environment), so hooks of another build or environment
 // never ask it; it declines what still is not its own (another work tree).
 
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
@@ -29,6 +29,9 @@ export interface HookServerOptions {
 }
 
 const CLOSE_WAIT_MS = 30_000;
+/** How often, while serving, to look for what hooks left, and how old it must be to go. */
+const SWEEP_MS = 5_000;
+const STALE_MS = 10_000;
 
 export async function serveHooks(options: HookServerOptions): Promise<HookServer> {
   // Loaded now, not on the first event: that one must not wait for ~100 modules.
@@ -45,21 +48,41 @@ export async function serveHooks(options: HookServerOptions): Promise<HookServer
     renameSync(`${file}.tmp`, file);
   };
 
-  // What a watcher that stopped left: a request it never took is declined (its hook, if still
-  // waiting, then handles it), one it took and never answered is dropped (it may have been
-  // handled: its hook says so in its log), answers nobody read are removed. Payloads do not stay.
-  for (const name of readdirSync(cookies)) {
-    const id = name.endsWith(REQUEST_SUFFIX) ? name.slice(0, -REQUEST_SUFFIX.length) : null;
-    if (id !== null) {
-      try {
-        renameSync(join(cookies, name), join(cookies, `${id}${TAKEN_SUFFIX}`));
-        answer(id, { ok: false, why: 'the watcher restarted' });
-      } catch {
-        // withdrawn meanwhile
+  // What nobody will take or read any more: a request a stopped watcher never took is declined
+  // (its hook, if still waiting, then handles it), one it took and never answered is dropped (it
+  // may have been handled: its hook says so in its log), half-written requests of hooks killed
+  // meanwhile are removed. Payloads do not stay: at start, and every SWEEP_MS while serving.
+  let swept = 0;
+  const sweep = (olderThanMs: number): void => {
+    swept = Date.now();
+    // Never a reason for the watcher to fail: what is not swept now is at the next sweep.
+    try {
+      sweepOnce(olderThanMs);
+    } catch {
+      // an unreadable folder or file: left for now
+    }
+  };
+  const sweepOnce = (olderThanMs: number): void => {
+    for (const name of readdirSync(cookies)) {
+      const file = join(cookies, name);
+      if (!name.includes(REQUEST_SUFFIX) && !name.endsWith(TAKEN_SUFFIX)) continue;
+      const age = Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age < olderThanMs) continue;
+      if (name.endsWith(REQUEST_SUFFIX)) {
+        const id = name.slice(0, -REQUEST_SUFFIX.length);
+        try {
+          renameSync(file, join(cookies, `${id}${TAKEN_SUFFIX}`));
+          answer(id, { ok: false, why: 'not taken in time' });
+          rmSync(join(cookies, `${id}${TAKEN_SUFFIX}`), { force: true });
+        } catch {
+          // withdrawn meanwhile
+        }
+      } else {
+        rmSync(file, { force: true });
       }
     }
-    if (id !== null || name.includes(REQUEST_SUFFIX) || name.endsWith(TAKEN_SUFFIX)) rmSync(join(cookies, id === null ? name : `${id}${TAKEN_SUFFIX}`), { force: true });
-  }
+  };
+  sweep(0);
   for (const name of readdirSync(answers)) if (name.endsWith('.tmp')) rmSync(join(answers, name), { force: true });
 
   const serve = async (id: string): Promise<void> => {
@@ -98,6 +121,7 @@ export async function serveHooks(options: HookServerOptions): Promise<HookServer
   return {
     serves: { build: daemonBuild(), env: hookEnvironment() },
     seen: (name) => {
+      if (Date.now() - swept > SWEEP_MS) sweep(STALE_MS);
       if (!name.endsWith(REQUEST_SUFFIX)) return;
       const id = name.slice(0, -REQUEST_SUFFIX.length);
       // Anything before handling began (a request that cannot be read) is declined: the hook handles it.

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
@@ -214,4 +214,18 @@ test('a request a stopped watcher left is declined by the next one, and its payl
     readdirSync(cookies).filter((n) => n.startsWith('left-behind')),
     [],
   );
+});
+
+test('what a hook killed mid-request left is removed by the watcher while it serves', async () => {
+  const live = new LiveSession(r, 'claude-code', SESSION, null);
+  await serving();
+  const left = join(watchDir(), 'cookies', 'killed-hook.hook.tmp');
+  writeFileSync(left, `${JSON.stringify({ agent: 'claude-code', cwd: r.dir, started: 0 })}\n{"secret":"sk-killed"}`);
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(left, old, old);
+  // The watcher looks for leftovers at most every 5 s, when an event comes.
+  await sleep(5200);
+  shellCall(live, 'call-sweep', () => r.write({ 'notes.md': 'swept\n' }));
+  assert.equal(existsSync(left), false);
+  assert.deepEqual(changedPaths('call-sweep'), ['notes.md']);
 });

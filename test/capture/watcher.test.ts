@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
@@ -49,14 +49,6 @@ async function daemonRunning(): Promise<{ pid: number; generation: string }> {
     await sleep(25);
   }
   assert.fail('the watcher did not start');
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    // gone already
-  }
 }
 
 function toolRecords(session: string): ToolRecord[] {

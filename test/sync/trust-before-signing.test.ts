@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, describe, test } from 'node:test';
-import { git, ok, SharedRemote, trace } from '../helpers/clones.js';
+import { ok, SharedRemote, trace } from '../helpers/clones.js';
 
 describe('a repository from before signing', () => {
   const shared = new SharedRemote('git-trace-legacy-');
