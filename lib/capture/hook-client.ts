@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { nowMs } from '../clock.js';
 import { isRecord, tryParseJson } from '../model/json.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
-import { COOKIE_DIR, daemonFile, isWatcher } from './watch-journal.js';
+import { COOKIE_DIR, isWatcher, readDaemon, uniqueName } from './watch-journal.js';
 
 export interface WatcherRequest {
   readonly agent: string;
@@ -25,14 +25,6 @@ export interface WatcherRequest {
   readonly cwd: string;
   /** When the hook process started on the event (nowMs: the system's monotonic clock). */
   readonly started: number;
-}
-
-/** What a watcher that serves hooks says of itself in daemon.json: only such hooks are its. */
-export interface ServedHooks {
-  /** daemonBuild(): the code the watcher runs. */
-  readonly build: string;
-  /** hookEnvironment() of the watcher. */
-  readonly env: string;
 }
 
 export type WatcherAnswer =
@@ -82,7 +74,7 @@ export interface Served {
 export function askWatcher(where: Served, request: WatcherRequest, input: Buffer): WatcherAnswer {
   const watcher = servingWatcher(where);
   if (typeof watcher === 'string') return { kind: 'declined', why: watcher };
-  const id = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const id = uniqueName();
   const cookies = join(where.watchDir, COOKIE_DIR);
   const requestFile = join(cookies, `${id}${REQUEST_SUFFIX}`);
   const answerFile = join(where.watchDir, ANSWER_DIR, id);
@@ -130,26 +122,20 @@ export function askWatcher(where: Served, request: WatcherRequest, input: Buffer
  * to start one of this build.
  */
 function servingWatcher(where: Served): number | string {
-  let info: unknown;
-  try {
-    info = tryParseJson(readFileSync(daemonFile(where.watchDir), 'utf8'));
-  } catch {
-    return 'no watcher running';
-  }
-  if (!isRecord(info) || typeof info['pid'] !== 'number' || !isWatcher(info['pid'])) return 'no watcher running';
-  if (!isRecord(info['serves'])) return 'the watcher serves no hooks';
-  const serves = info['serves'];
-  if (serves['build'] !== where.build) {
+  const info = readDaemon(where.watchDir);
+  if (info === null || !isWatcher(info.pid)) return 'no watcher running';
+  if (info.serves === undefined) return 'the watcher serves no hooks';
+  if (info.serves.build !== where.build) {
     try {
-      process.kill(info['pid'], 'SIGTERM'); // it stops once the events it is handling are answered
+      process.kill(info.pid, 'SIGTERM'); // it stops once the events it is handling are answered
     } catch {
       // gone already
     }
     return 'the watcher runs another build';
   }
-  if (serves['env'] !== hookEnvironment()) return 'the watcher runs in another environment';
-  if (info['workTree'] !== where.workTree) return 'the watcher watches another work tree';
-  return info['pid'];
+  if (info.serves.env !== hookEnvironment()) return 'the watcher runs in another environment';
+  if (info.workTree !== where.workTree) return 'the watcher watches another work tree';
+  return info.pid;
 }
 
 function readAnswer(file: string): WatcherAnswer {

@@ -9,8 +9,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
-import { ANSWER_DIR, hookEnvironment, REQUEST_SUFFIX, TAKEN_SUFFIX, type ServedHooks, type WatcherRequest } from './hook-client.js';
-import { COOKIE_DIR, daemonBuild } from './watch-journal.js';
+import { ANSWER_DIR, hookEnvironment, REQUEST_SUFFIX, TAKEN_SUFFIX, type WatcherRequest } from './hook-client.js';
+import { COOKIE_DIR, daemonBuild, type ServedHooks } from './watch-journal.js';
 
 export interface HookServer {
   /** For daemon.json: what hooks this watcher serves. */

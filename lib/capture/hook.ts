@@ -250,7 +250,6 @@ function readText(path: string): string | undefined {
   }
 }
 
-
 /** Flush in a detached process, so the agent never waits for encryption and ref writes. */
 function startBackgroundFlush(repo: GitRepo, sessionId: string): void {
   // Found when needed: making a file URL costs every hook event that never flushes.

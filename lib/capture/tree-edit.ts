@@ -50,10 +50,7 @@ export async function editTree(repo: GitRepo, options: TreeEditOptions): Promise
   // Each git process costs a fork of this one: the trees and blobs are read and written here
   // when they can be; what git must do, it does side by side.
   const inProcess = readListing(options, dirs, repo);
-  let plain: string[] | null = null;
-  if (inProcess !== null) {
-    plain = hashPlainFiles(repo, options.workTree, files, options.objectsDir, (dir) => inProcess.get(dir)?.has(ATTRIBUTES) === true);
-  }
+  const plain = inProcess === null ? null : hashPlainFiles(repo, options.workTree, files, options.objectsDir, (dir) => inProcess.get(dir)?.has(ATTRIBUTES) === true);
   const hashing = plain !== null ? Promise.resolve(plain) : files.length === 0 ? Promise.resolve([]) : run(['hash-object', '-w', '--stdin-paths'], files.map((f) => `${f}\n`).join('')).then(lines);
   hashing.catch(() => undefined); // awaited below; not an unhandled rejection if the trees fail first
   const listing = inProcess ?? parseBatch(await run(['cat-file', '--batch'], dirs.map((d) => `${d === '' ? `${options.base}^{tree}` : `${options.base}:${d}`}\n`).join('')), dirs, repo.oidLength / 2);

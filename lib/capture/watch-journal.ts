@@ -13,6 +13,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isRecord, tryParseJson } from '../model/json.js';
 
 export const COOKIE_DIR = 'cookies';
 
@@ -22,8 +23,35 @@ export interface DaemonInfo {
   readonly generation: string;
   readonly journal: string;
   readonly workTree: string;
-  /** Set once it serves hooks their events (hook-server.ts): its build and environment. */
-  readonly serves?: { readonly build: string; readonly env: string };
+  /** Set once it serves hooks their events (hook-server.ts). */
+  readonly serves?: ServedHooks;
+}
+
+/** What a watcher that serves hooks says of itself in daemon.json: only such hooks are its. */
+export interface ServedHooks {
+  /** daemonBuild(): the code the watcher runs. */
+  readonly build: string;
+  /** hookEnvironment() (hook-client.ts) of the watcher. */
+  readonly env: string;
+}
+
+/** The running watcher's daemon.json, or null when there is none (or it cannot be read). */
+export function readDaemon(watchDir: string): DaemonInfo | null {
+  let value: unknown;
+  try {
+    value = tryParseJson(readFileSync(daemonFile(watchDir), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (!isRecord(value) || typeof value['pid'] !== 'number' || typeof value['generation'] !== 'string' || typeof value['journal'] !== 'string' || typeof value['workTree'] !== 'string') return null;
+  const serves = value['serves'];
+  const info = { pid: value['pid'], generation: value['generation'], journal: value['journal'], workTree: value['workTree'] };
+  return isRecord(serves) && typeof serves['build'] === 'string' && typeof serves['env'] === 'string' ? { ...info, serves: { build: serves['build'], env: serves['env'] } } : info;
+}
+
+/** A name no other process makes at the same time: for cookies and hand-over requests. */
+export function uniqueName(): string {
+  return `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 export type JournalRecordKind = 'path' | 'cookie' | 'reset';
@@ -88,13 +116,9 @@ export function daemonScript(): string {
  * serves no hook of the new code.
  */
 export function daemonBuild(): string {
-  const stamp = (url: URL): string => {
-    try {
-      const stat = statSync(fileURLToPath(url));
-      return `${stat.size}:${stat.mtimeMs}`;
-    } catch {
-      return 'none';
-    }
+  const stamp = (file: string): string => {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    return stat === undefined ? 'none' : `${stat.size}:${stat.mtimeMs}`;
   };
   let version = 'unknown';
   try {
@@ -102,5 +126,5 @@ export function daemonBuild(): string {
   } catch {
     // a build without its package.json: the stamps still tell
   }
-  return [version, stamp(new URL('../capture/watch-daemon.js', import.meta.url)), stamp(new URL('../capture/hook-entry.js', import.meta.url))].join(' ');
+  return [version, stamp(daemonScript()), stamp(fileURLToPath(new URL('../capture/hook-entry.js', import.meta.url)))].join(' ');
 }

@@ -11,9 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs } from '../clock.js';
 import { childProcess } from '../../refs/lazy-builtins.js';
 import { stateDir, type GitRepo } from '../../refs/repo.js';
-import { isRecord, tryParseJson } from '../model/json.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../settings.js';
-import { COOKIE_DIR, daemonFile, daemonScript, isWatcher, parseJournal, watchDirOf, type DaemonInfo } from './watch-journal.js';
+import { COOKIE_DIR, daemonScript, isWatcher, parseJournal, readDaemon, uniqueName, watchDirOf } from './watch-journal.js';
 
 /** Where a session's index is up to date in the watcher's journal. */
 export interface WatchMark {
@@ -42,7 +41,6 @@ export interface WatchOptions {
 const MAX_PATHS = 2000;
 const ANSWER_MS = 1000;
 
-
 export async function changesSince(repo: GitRepo, previous: WatchMark | null, options: WatchOptions): Promise<ScanPlan> {
   const dir = watchDirOf(stateDir(repo));
   const daemon = readDaemon(dir);
@@ -67,7 +65,7 @@ export async function changesSince(repo: GitRepo, previous: WatchMark | null, op
     return { kind: 'watcher', paths: [...read.paths], mark };
   };
   if (options.inWatcher === true && daemon.pid === process.pid) return plan(await readJournal(daemon.journal, from, null, 0));
-  const cookie = join(dir, COOKIE_DIR, `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
+  const cookie = join(dir, COOKIE_DIR, uniqueName());
   writeFileSync(cookie, '', { mode: PRIVATE_FILE_MODE });
   try {
     return plan(await readJournal(daemon.journal, from, cookie.slice(cookie.lastIndexOf('/') + 1), options.answerMs ?? ANSWER_MS));
@@ -131,16 +129,6 @@ async function readJournal(journal: string, from: number, cookie: string | null,
     }
   } finally {
     closeSync(fd);
-  }
-}
-
-function readDaemon(dir: string): DaemonInfo | null {
-  try {
-    const value = tryParseJson(readFileSync(daemonFile(dir), 'utf8'));
-    if (!isRecord(value) || typeof value['pid'] !== 'number' || typeof value['generation'] !== 'string' || typeof value['journal'] !== 'string' || typeof value['workTree'] !== 'string') return null;
-    return { pid: value['pid'], generation: value['generation'], journal: value['journal'], workTree: value['workTree'] };
-  } catch {
-    return null;
   }
 }
 

@@ -3,15 +3,15 @@
 // the environment as it was.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readDaemon, type DaemonInfo } from '../../lib/capture/watch-journal.js';
 import { tempRepo, type TempRepo } from './repo.js';
 import { testIdentityFile } from './store.js';
 
 export interface WatchedRepo {
   readonly repo: TempRepo;
   /** The watcher's daemon.json, or null when none runs. */
-  daemon(): { pid: number; generation: string; serves?: unknown } | null;
+  daemon(): DaemonInfo | null;
   /** Stops the watcher, removes the repository and restores the environment. */
   cleanup(): void;
 }
@@ -23,13 +23,7 @@ export function watchedRepo(files: Readonly<Record<string, string>>, idleMs: num
   process.env['GIT_TRACE_WATCH_IDLE_MS'] = String(idleMs);
   const repo = tempRepo(files);
   assert.equal(repo.trace(['init']).status, 0);
-  const daemon = (): { pid: number; generation: string; serves?: unknown } | null => {
-    try {
-      return JSON.parse(readFileSync(join(repo.dir, '.git', 'opentraces', 'watch', 'daemon.json'), 'utf8')) as { pid: number; generation: string };
-    } catch {
-      return null;
-    }
-  };
+  const daemon = (): DaemonInfo | null => readDaemon(join(repo.dir, '.git', 'opentraces', 'watch'));
   return {
     repo,
     daemon,
