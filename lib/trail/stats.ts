@@ -18,13 +18,13 @@ import type { Catalog } from '../catalog/catalog.js';
 import { stepModels } from '../catalog/steps.js';
 import { usageSessions } from '../catalog/usage.js';
 import type { TraceRepo } from '../trace-repo.js';
-import { anchorPatch, provesAlone, type PatchAnchors } from './anchor.js';
+import { provesAlone, type PatchAnchors } from './anchor.js';
 import { addTo } from './claims.js';
 import { resolveRange } from './blame-pr.js';
 import type { PatchEvidence } from './evidence.js';
 import { commitsTouching, renameClosure } from './path-index.js';
 import { resolveCommit } from './revision.js';
-import { FileLookup, openTrail, prepare, scopeSession, sessionPatches, sessionsOnPaths, type SessionEvidence, type SessionScope, type TrailContext } from './scope.js';
+import { openTrail, prepare, scopeSession, sessionPatches, sessionsOnPaths, type SessionEvidence, type SessionScope, type TrailContext } from './scope.js';
 import { readAnswer, readBasis, renameAnswers, storeAnswers, statsState, type StatsLearnt, type StatsState } from './stats-store.js';
 import { anchorScopes, judge, SURVIVAL_STATES, type PatchSurvival, type Survival } from './survival.js';
 
@@ -336,7 +336,9 @@ async function logCommits(git: GitRepo, revs: readonly string[]): Promise<RangeC
 
 /** The patches with lines in the range, with their state at the head (one survival judgement for all). */
 async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], inRange: ReadonlySet<string>, head: string): Promise<{ patches: RangePatch[]; anchored: ReadonlySet<string> }> {
-  const lookup = new FileLookup(ctx, inRange);
+  // Each patch anchored once, among all its candidates, as judge needs it: anchoring is per
+  // commit, so its anchors in the range are those among the range's commits.
+  const anchoring = anchorScopes(ctx, scopes, head);
   const found = new Map<string, { patch: PatchEvidence; anchors: PatchAnchors; lines: Map<string, Set<number>> }>();
   // A line of a commit as a small number: the groups count distinct lines in sets of them
   // (a million strings at 10,000 sessions otherwise).
@@ -347,18 +349,15 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
     if (id === undefined) lineIds.set(key, (id = lineIds.size));
     return id;
   };
-  for (const scope of scopes) {
-    const among = new Set([...inRange].filter((c) => scope.candidates.has(c)));
-    for (const patch of scope.evidence.patches) {
-      const lines = new Map<string, Set<number>>();
-      const anchors = anchorPatch(patch, lookup.recordsToAnchor(patch, [patch.path], among));
-      for (const list of anchors.lines) for (const a of list) addTo(lines, a.commit, lineId(a.commit, a.path, a.n));
-      if (lines.size > 0) found.set(patch.key, { patch, anchors, lines });
-    }
+  for (const a of anchoring.anchored) {
+    const lines = new Map<string, Set<number>>();
+    const inWindow = a.lines.map((list) => list.filter((x) => inRange.has(x.commit)));
+    for (const list of inWindow) for (const x of list) addTo(lines, x.commit, lineId(x.commit, x.path, x.n));
+    if (lines.size > 0) found.set(a.patch.key, { patch: a.patch, anchors: { patch: a.patch, lines: inWindow, removals: [] }, lines });
   }
   // No line in the window: what is anchored elsewhere on the head bears on nothing here.
   if (found.size === 0) return { patches: [], anchored: new Set() };
-  const judged = await judge(ctx, { ref: head, refName: 'HEAD', scopes, judge: new Set([...found.values()].map((f) => f.patch.session)) });
+  const judged = await judge(ctx, { ref: head, refName: 'HEAD', scopes, judge: new Set([...found.values()].map((f) => f.patch.session)) }, anchoring);
   const onHead = ctx.graph.ancestorsAmong(head, new Set(scopes.flatMap((s) => [...s.candidates])));
   const metas = new Map(scopes.map((s) => [s.evidence.meta.id, s.evidence.meta]));
   const models = new Map<string, (index: number) => string | null>();

@@ -65,8 +65,16 @@ export interface SurvivalResult {
 }
 
 
+/** The scopes' patches anchored at a ref (anchorScopes): what judge starts from. */
+export interface ScopesAnchored {
+  readonly anchored: readonly AnchoredPatch[];
+  /** Every scope's candidates: the commits the walk goes over (those on the ref). */
+  readonly allCandidates: ReadonlySet<string>;
+  readonly onRef: ReadonlySet<string>;
+}
+
 /** Every patch of the scopes anchored among its session's candidates, with which of its lines have an anchor on the ref. */
-export function anchorScopes(ctx: TrailContext, scopes: readonly SessionScope[], ref: string): { anchored: AnchoredPatch[]; allCandidates: Set<string>; onRef: Set<string> } {
+export function anchorScopes(ctx: TrailContext, scopes: readonly SessionScope[], ref: string): ScopesAnchored {
   const allCandidates = new Set<string>();
   for (const s of scopes) for (const c of s.candidates) allCandidates.add(c);
   // Every anchor is a candidate commit: which of them are on the ref is all that is asked.
@@ -85,8 +93,9 @@ export function anchorScopes(ctx: TrailContext, scopes: readonly SessionScope[],
   return { anchored, allCandidates, onRef };
 }
 
-export async function judge(ctx: TrailContext, request: SurvivalRequest): Promise<SurvivalResult> {
-  const { anchored, allCandidates, onRef } = anchorScopes(ctx, request.scopes, request.ref);
+/** `anchoring`: anchorScopes of the request's scopes at its ref, when the caller has it already. */
+export async function judge(ctx: TrailContext, request: SurvivalRequest, anchoring: ScopesAnchored = anchorScopes(ctx, request.scopes, request.ref)): Promise<SurvivalResult> {
+  const { anchored, allCandidates, onRef } = anchoring;
 
   const anchorIndex = new Map<string, Claim[]>();
   for (const a of anchored) {
@@ -186,6 +195,5 @@ function lineClaims(direct: readonly Claim[], derived: readonly Claim[]): LineCl
   // The latest step first: it is the one that last wrote the line.
   return out.sort((x, y) => Number(x.edited) - Number(y.edited) || y.step - x.step || x.session.localeCompare(y.session));
 }
-
 
 const BLAME_CONCURRENCY = 4;
