@@ -130,14 +130,64 @@ function byStepAndPath(a: PatchEvidence, b: PatchEvidence): number {
  * or, without a base in the graph, those committed since an hour before it started.
  */
 export function scopeSession(ctx: TrailContext, evidence: SessionEvidence, universe: ReadonlySet<string>): SessionScope {
-  const base = evidence.meta.baseCommit;
+  return { evidence, ...sessionCandidates(ctx, evidence.meta, universe) };
+}
+
+/** scopeSession's commits for a session: they follow from its base and start alone. */
+export function sessionCandidates(ctx: TrailContext, meta: Pick<SessionMeta, 'baseCommit' | 'startedAt'>, universe: ReadonlySet<string>): { candidates: ReadonlySet<string>; complete: boolean } {
+  const base = meta.baseCommit;
   if (base !== undefined && ctx.graph.has(base)) {
     const before = ctx.graph.ancestorsAmong(base, universe);
-    return { evidence, candidates: new Set([...universe].filter((c) => !before.has(c))), complete: true };
+    return { candidates: new Set([...universe].filter((c) => !before.has(c))), complete: true };
   }
-  const started = evidence.meta.startedAt === null ? NaN : Date.parse(evidence.meta.startedAt) / 1000;
+  const started = meta.startedAt === null ? NaN : Date.parse(meta.startedAt) / 1000;
   const from = Number.isNaN(started) ? -Infinity : started - WINDOW_SLACK_SECONDS;
-  return { evidence, candidates: new Set([...universe].filter((c) => (ctx.graph.time(c) ?? -Infinity) >= from)), complete: false };
+  return { candidates: new Set([...universe].filter((c) => (ctx.graph.time(c) ?? -Infinity) >= from)), complete: false };
+}
+
+/** The ids of the sessions sessionsOnPaths would give, without reading their patches. */
+export function sessionIdsOnPaths(ctx: TrailContext, paths: ReadonlySet<string>): Set<string> {
+  const list = [...paths];
+  const out = new Set<string>();
+  for (let i = 0; i < list.length; i += QUERY_SLICE) {
+    const slice = list.slice(i, i + QUERY_SLICE);
+    const marks = slice.map(() => '?').join(',');
+    const rows = ctx.db.prepare(`SELECT session_id FROM patches WHERE path IN (${marks}) UNION SELECT session_id FROM patches WHERE old_path IN (${marks})`).pluck().all(...slice, ...slice) as string[];
+    for (const id of rows) out.add(id);
+  }
+  return out;
+}
+
+/** The metadata of these sessions (those the catalog can read), by id. */
+export function sessionMetas(ctx: TrailContext, ids: Iterable<string>): SessionMeta[] {
+  const out: SessionMeta[] = [];
+  for (const id of [...ids].sort()) {
+    const meta = sessionMeta(ctx.db, id);
+    if (meta !== null) out.push(meta);
+  }
+  return out;
+}
+
+/** Every path a session's patches are on, or renamed from. */
+export function sessionPaths(ctx: TrailContext, id: string): Set<string> {
+  const out = new Set<string>();
+  for (const row of statement(ctx.db, 'SELECT path, old_path FROM patches WHERE session_id = ?').all(id) as { path: string; old_path: string | null }[]) {
+    out.add(row.path);
+    if (row.old_path !== null) out.add(row.old_path);
+  }
+  return out;
+}
+
+/** Whether a patch links one of `paths` with a path outside them (an agent's rename no commit made). */
+export function patchesLinkOut(ctx: TrailContext, paths: ReadonlySet<string>): boolean {
+  const list = [...paths];
+  for (let i = 0; i < list.length; i += QUERY_SLICE) {
+    const slice = list.slice(i, i + QUERY_SLICE);
+    const marks = slice.map(() => '?').join(',');
+    const rows = ctx.db.prepare(`SELECT path, old_path FROM patches WHERE old_path IS NOT NULL AND (path IN (${marks}) OR old_path IN (${marks}))`).all(...slice, ...slice) as { path: string; old_path: string }[];
+    if (rows.some((r) => !paths.has(r.path) || !paths.has(r.old_path))) return true;
+  }
+  return false;
 }
 
 /** Load (diffing once, cached) every commit the scopes may need. */

@@ -4,7 +4,9 @@
 // at its ref's tip. With it is kept what was learnt of that state (the sessions listed, those
 // with a line anchored on the head, those the answer looked at and the commits it looked at for
 // them), so that a later state that differs only by sessions bearing on nothing can take the
-// answer over without computing it (stats.ts).
+// answer over without computing it (stats.ts); and every patch counted, with its lines and its
+// state, so that a later state can judge again only the files new commits or changed sessions
+// touched (stats.ts `update`).
 
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ import { nodeCrypto } from '../../refs/lazy-builtins.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { statement, type CatalogDb } from '../catalog/db.js';
 import { VERSION } from '../version.js';
+import type { Survival } from './states.js';
 
 /**
  * This code: its release, and its build (a development build changes no version): this file's
@@ -21,6 +24,7 @@ import { VERSION } from '../version.js';
 const CODE_STAMP = [VERSION, ...['stats-store.js', '../cli/cli-bundle.cjs'].map((file) => statSync(fileURLToPath(new URL(file, import.meta.url)), { throwIfNoEntry: false })?.mtimeMs ?? '')].join(' ');
 const ANSWER_PREFIX = 'stats:';
 const BASIS_PREFIX = 'stats-basis:';
+const PATCHES_PREFIX = 'stats-patches:';
 
 export interface StatsState {
   /** The commit side: the window, the tips, the code. */
@@ -31,6 +35,24 @@ export interface StatsState {
   readonly key: string;
 }
 
+/** One patch with lines in the window, as the counts need it: where its lines are, and its state at the head. */
+export interface RangePatch {
+  readonly key: string;
+  readonly session: string;
+  readonly path: string;
+  readonly oldPath: string | null;
+  readonly agent: string;
+  readonly model: string;
+  readonly state: Survival;
+  /** Its lines at the head as written (or only reformatted). */
+  readonly alive: number;
+  /** Its lines at the head only as a later commit edited them. */
+  readonly edited: number;
+  readonly revertSeconds: number | null;
+  /** The window's lines it is anchored to, each (commit, path, line number), each once. */
+  readonly lines: readonly (readonly [string, string, number])[];
+}
+
 /** What computing an answer learnt of the sessions. */
 export interface StatsLearnt {
   /** The sessions with a line anchored on the head: the only ones whose patches bear on a number. */
@@ -39,6 +61,10 @@ export interface StatsLearnt {
   readonly scoped: ReadonlyMap<string, string>;
   /** The commits looked at for them all (the walk and the revert search go over these). */
   readonly candidates: ReadonlySet<string>;
+  /** The branch tips, the head and the window's commits it was computed at. */
+  readonly tips: readonly string[];
+  readonly head: string;
+  readonly inRange: readonly string[];
 }
 
 /** What an answer was computed from, beyond its key. */
@@ -84,19 +110,45 @@ export function readBasis(catalog: Catalog, slot: string): StatsBasis | null {
   const text = textOf(catalog.getMeta(`${BASIS_PREFIX}${slot}`));
   if (text === null) return null;
   try {
-    const value = JSON.parse(text) as { key: string; commitsKey: string; sessions: [string, string][]; anchored: string[]; scoped: [string, string][]; candidates: string[] };
-    return { key: value.key, commitsKey: value.commitsKey, sessions: new Map(value.sessions), anchored: new Set(value.anchored), scoped: new Map(value.scoped), candidates: new Set(value.candidates) };
+    const value = JSON.parse(text) as { key: string; commitsKey: string; code?: string; sessions: [string, string][]; anchored: string[]; scoped: [string, string][]; candidates: string[]; tips?: string[]; head?: string; inRange?: string[] };
+    // Written by other code: its patches may not be this code's.
+    if (value.code !== CODE_STAMP || value.tips === undefined || value.head === undefined || value.inRange === undefined) return null;
+    return {
+      key: value.key,
+      commitsKey: value.commitsKey,
+      sessions: new Map(value.sessions),
+      anchored: new Set(value.anchored),
+      scoped: new Map(value.scoped),
+      candidates: new Set(value.candidates),
+      tips: value.tips,
+      head: value.head,
+      inRange: value.inRange,
+    };
   } catch {
     return null;
   }
 }
 
-/** Store the answers for every grouping, with their basis. */
-export function storeAnswers(catalog: Catalog, slot: string, state: StatsState, reports: ReadonlyMap<string, unknown>, learnt: StatsLearnt): void {
+/** Store the answers for every grouping, with their basis and the patches they counted. */
+export function storeAnswers(catalog: Catalog, slot: string, state: StatsState, reports: ReadonlyMap<string, unknown>, learnt: StatsLearnt, patches: readonly RangePatch[]): void {
   writing(catalog, () => {
     for (const [by, report] of reports) catalog.setMeta(answerKey(by, slot), `${state.key}\n${JSON.stringify(report)}`);
     writeBasis(catalog, slot, state, learnt);
+    catalog.setMeta(`${PATCHES_PREFIX}${slot}`, `${state.key}\n${JSON.stringify(patches)}`);
   });
+}
+
+/** The patches the answers stored for `slot` counted, when they are those of the basis `key`. */
+export function readPatches(catalog: Catalog, slot: string, key: string): RangePatch[] | null {
+  const text = textOf(catalog.getMeta(`${PATCHES_PREFIX}${slot}`));
+  if (text === null) return null;
+  const newline = text.indexOf('\n');
+  if (text.slice(0, newline) !== key) return null;
+  try {
+    return JSON.parse(text.slice(newline + 1)) as RangePatch[];
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -110,6 +162,9 @@ export function renameAnswers(catalog: Catalog, slot: string, groupings: readonl
     if (!texts.every(([, text]) => text?.startsWith(`${from}\n`) === true)) return;
     for (const [key, text] of texts) catalog.setMeta(key, `${state.key}${(text as string).slice(from.length)}`);
     writeBasis(catalog, slot, state, learnt);
+    // The same patches count in the new state (stats.ts takeOver).
+    const patches = textOf(catalog.getMeta(`${PATCHES_PREFIX}${slot}`));
+    if (patches?.startsWith(`${from}\n`) === true) catalog.setMeta(`${PATCHES_PREFIX}${slot}`, `${state.key}${patches.slice(from.length)}`);
     renamed = true;
   });
   return renamed;
@@ -120,7 +175,18 @@ function answerKey(by: string, slot: string): string {
 }
 
 function writeBasis(catalog: Catalog, slot: string, state: StatsState, learnt: StatsLearnt): void {
-  const basis = { key: state.key, commitsKey: state.commitsKey, sessions: [...state.sessions], anchored: [...learnt.anchored].sort(), scoped: [...learnt.scoped], candidates: [...learnt.candidates].sort() };
+  const basis = {
+    key: state.key,
+    commitsKey: state.commitsKey,
+    code: CODE_STAMP,
+    sessions: [...state.sessions],
+    anchored: [...learnt.anchored].sort(),
+    scoped: [...learnt.scoped],
+    candidates: [...learnt.candidates].sort(),
+    tips: learnt.tips,
+    head: learnt.head,
+    inRange: learnt.inRange,
+  };
   catalog.setMeta(`${BASIS_PREFIX}${slot}`, JSON.stringify(basis));
 }
 

@@ -19,14 +19,13 @@ import { stepModels } from '../catalog/steps.js';
 import { usageSessions } from '../catalog/usage.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { provesAlone, type PatchAnchors } from './anchor.js';
-import { addTo } from './claims.js';
+import { addTo, pushTo } from './claims.js';
 import { resolveRange } from './blame-pr.js';
-import type { PatchEvidence } from './evidence.js';
 import { commitsTouching, renameClosure } from './path-index.js';
 import { resolveCommit } from './revision.js';
-import { openTrail, prepare, scopeSession, sessionPatches, sessionsOnPaths, type SessionEvidence, type SessionScope, type TrailContext } from './scope.js';
-import { readAnswer, readBasis, renameAnswers, storeAnswers, statsState, type StatsLearnt, type StatsState } from './stats-store.js';
-import { anchorScopes, judge, SURVIVAL_STATES, type PatchSurvival, type Survival } from './survival.js';
+import { openTrail, patchesLinkOut, prepare, scopeSession, sessionCandidates, sessionIdsOnPaths, sessionMetas, sessionPatches, sessionPaths, sessionsOnPaths, type SessionEvidence, type SessionScope, type TrailContext } from './scope.js';
+import { readAnswer, readBasis, readPatches, renameAnswers, storeAnswers, statsState, type RangePatch, type StatsLearnt, type StatsState } from './stats-store.js';
+import { anchorScopes, judge, SURVIVAL_STATES, type Survival } from './survival.js';
 
 export const STATS_VERSION = 1;
 export const STATS_GROUPINGS = ['agent', 'model', 'author', 'session', 'day'] as const;
@@ -118,27 +117,17 @@ interface RangeCommit {
   readonly time: number;
 }
 
-/** One patch with lines in the range: where they are, and its state at the head. */
-interface RangePatch {
-  readonly patch: PatchEvidence;
-  readonly agent: string;
-  readonly model: string;
-  /** commit → the lines of it the patch is anchored to, each a number standing for (commit, path, line) in this computation. */
-  readonly lines: ReadonlyMap<string, ReadonlySet<number>>;
-  readonly survival: PatchSurvival;
-  readonly revertSeconds: number | null;
-}
-
 export async function computeStats(repo: TraceRepo, options: StatsOptions = {}): Promise<StatsReport> {
   const by = options.by ?? 'agent';
   const opened = await openStats(repo, options);
   const stored = readAnswer<StatsReport>(opened.catalog, opened.slot, by, opened.state.key);
   if (stored?.current === true) return stored.report;
   if (stored !== null && (await takeOver(opened))) return stored.report;
-  const { reports, learnt } = await computeAll(opened.ctx, opened.window);
+  const { patches, commits, learnt } = (await update(opened)) ?? (await computeAll(opened.ctx, opened.window));
+  const reports = reportsOf(opened.ctx, opened.window, commits, patches);
   // Stored only if nothing moved meanwhile (a session flushed while this ran, say): the
   // reports are then exactly the state the key names.
-  if (stateOf(opened.ctx, opened.window).key === opened.state.key) storeAnswers(opened.catalog, opened.slot, opened.state, reports, learnt);
+  if (stateOf(opened.ctx, opened.window).key === opened.state.key) storeAnswers(opened.catalog, opened.slot, opened.state, reports, learnt, patches);
   return reports.get(by) as StatsReport;
 }
 
@@ -214,7 +203,91 @@ async function takeOver(opened: OpenedStats): Promise<boolean> {
     }
     if (await anyAnchoredOnHead(opened.ctx, opened.window, [...scopes.values()])) return false;
   }
-  return renameAnswers(opened.catalog, opened.slot, STATS_GROUPINGS, basis.key, opened.state, { anchored: basis.anchored, scoped, candidates: basis.candidates });
+  return renameAnswers(opened.catalog, opened.slot, STATS_GROUPINGS, basis.key, opened.state, { ...basis, scoped });
+}
+
+/**
+ * The patches counted for the stored answers, brought to the current state by judging again only
+ * the files that changed under them; null when it cannot be done exactly (compute then).
+ *
+ * Judging is per file (its rename closure): a patch's anchors, its claims, the walk that follows
+ * its lines, its blame and its revert are all on its file. So a patch counted before keeps its
+ * lines and its state when its file is "clean": no commit new since (anywhere), no commit that
+ * left the window, no commit that joined or left the commits the walk goes over (the candidates of
+ * every session looked at) touches it, no session changed since has a patch on it, and the old
+ * head is an ancestor of the new one (the file's history on the head is the same). The patches of
+ * every other file of the window are anchored and judged again, with every session's patches on
+ * them and the walk over the same commits as a computation from nothing.
+ */
+async function update(opened: OpenedStats): Promise<Counted | null> {
+  const { ctx, window, catalog, slot, state } = opened;
+  const basis = readBasis(catalog, slot);
+  if (basis === null || !ctx.graph.has(basis.head) || !ctx.graph.isAncestor(basis.head, window.head.commit)) return null;
+  const previous = readPatches(catalog, slot, basis.key);
+  if (previous === null) return null;
+  const changed = new Set<string>();
+  for (const [id, tip] of state.sessions) if (basis.sessions.get(id) !== tip) changed.add(id);
+  for (const id of basis.sessions.keys()) if (!state.sessions.has(id)) changed.add(id);
+  // A session looked at before and changed since: what it bore on then is not known any more.
+  if (changed.size > MAX_TAKE_OVER || [...changed].some((id) => basis.scoped.has(id))) return null;
+  const added = await newCommits(ctx.git, ctx.tips, basis.tips);
+  if (added === null) return null;
+
+  const scope = await windowScope(ctx, window);
+  // The commits the walk goes over now: every session looked at, by what its candidates follow from.
+  const metas = sessionMetas(ctx, sessionIdsOnPaths(ctx, scope.paths));
+  if (metas.some((m) => m.baseCommit !== undefined && added.has(m.baseCommit))) return null; // its candidates change kind
+  const scoped = new Map<string, string>();
+  const candidates = new Set<string>();
+  const bySignature = new Map<string, ReadonlySet<string>>();
+  for (const meta of metas) {
+    const signature = JSON.stringify([meta.baseCommit ?? null, meta.startedAt]);
+    scoped.set(meta.id, signature);
+    let of = bySignature.get(signature);
+    if (of === undefined) bySignature.set(signature, (of = sessionCandidates(ctx, meta, scope.universe).candidates));
+    for (const c of of) candidates.add(c);
+  }
+  const moved = new Set<string>([...added].filter((c) => ctx.graph.has(c)));
+  for (const c of basis.inRange) if (!scope.inRange.has(c)) moved.add(c);
+  for (const c of candidates) if (!basis.candidates.has(c)) moved.add(c);
+  for (const c of basis.candidates) if (!candidates.has(c)) moved.add(c);
+  await ctx.cache.ensure(moved);
+  const touched = new Set<string>();
+  for (const id of moved) {
+    for (const file of ctx.cache.get(id)?.files ?? []) {
+      touched.add(file.path);
+      if (file.oldPath !== undefined) touched.add(file.oldPath);
+    }
+  }
+  for (const id of changed) if (state.sessions.has(id)) for (const p of sessionPaths(ctx, id)) touched.add(p);
+  const dirty = renameClosure(ctx.db, touched);
+  // An agent's rename no commit made ties a patch to two files: judged apart, they could differ.
+  if (patchesLinkOut(ctx, dirty)) return null;
+  const dirtyInWindow = new Set([...dirty].filter((p) => scope.paths.has(p)));
+  // Most of the window again: computing from nothing costs as much.
+  if (dirtyInWindow.size * 2 > scope.paths.size && scope.paths.size > 8) return null;
+
+  const kept = previous.filter((p) => !dirty.has(p.path) && (p.oldPath === null || !dirty.has(p.oldPath)));
+  const scopes = sessionsOnPaths(ctx, dirtyInWindow).map((evidence) => scopeSession(ctx, evidence, scope.universe));
+  await prepare(ctx, scopes, candidates);
+  const fresh = await rangePatches(ctx, scopes, scope.inRange, window.head.commit, candidates);
+  const anchored = new Set([...basis.anchored, ...fresh.anchored].filter((id) => state.sessions.has(id)));
+  return {
+    commits: scope.commits,
+    patches: [...kept, ...fresh.patches].sort(byKey),
+    learnt: { anchored, scoped, candidates, tips: ctx.tips, head: window.head.commit, inRange: [...scope.inRange] },
+  };
+}
+
+/** The commits reachable from `tips` and from none of `before`; null when git cannot say (a tip gone). */
+async function newCommits(git: GitRepo, tips: readonly string[], before: readonly string[]): Promise<Set<string> | null> {
+  if (tips.length === 0) return new Set();
+  try {
+    const result = await runGit(['rev-list', '--stdin'], { cwd: git.gitDir, env: { GIT_DIR: git.gitDir }, input: [...tips, ...before.map((t) => `^${t}`)].join('\n') + '\n' });
+    return new Set(result.stdout.toString('utf8').split('\n').filter((l) => l !== ''));
+  } catch {
+    return null;
+  }
 }
 
 /** Past this many changed sessions, computing again costs about as much as looking at each. */
@@ -269,22 +342,39 @@ async function windowScope(ctx: TrailContext, window: Window): Promise<WindowSco
   return { commits, inRange, paths, universe: commitsTouching(ctx.db, paths) };
 }
 
-/**
- * The report for every grouping (one computation of the commits and patches, grouped five ways),
- * and the sessions with a line anchored on the head.
- */
-async function computeAll(ctx: TrailContext, window: Window): Promise<{ reports: Map<StatsGrouping, StatsReport>; learnt: StatsLearnt }> {
+/** What the reports are made of: the window's commits and the patches with lines in them. */
+interface Counted {
+  readonly commits: readonly RangeCommit[];
+  readonly patches: readonly RangePatch[];
+  readonly learnt: StatsLearnt;
+}
+
+/** Every patch with lines in the window, judged at its head, from nothing. */
+async function computeAll(ctx: TrailContext, window: Window): Promise<Counted> {
   const { commits, inRange, paths, universe } = await windowScope(ctx, window);
   const scopes = sessionsOnPaths(ctx, paths).map((evidence) => scopeSession(ctx, evidence, universe));
   await prepare(ctx, scopes);
   const { patches, anchored } = await rangePatches(ctx, scopes, inRange, window.head.commit);
+  const learnt: StatsLearnt = {
+    anchored,
+    scoped: new Map(scopes.map((scope) => [scope.evidence.meta.id, scopeSignature(scope)])),
+    candidates: new Set(scopes.flatMap((scope) => [...scope.candidates])),
+    tips: ctx.tips,
+    head: window.head.commit,
+    inRange: [...inRange],
+  };
+  return { commits, patches, learnt };
+}
 
+/** The report for every grouping: one count of the commits and patches, grouped five ways. */
+function reportsOf(ctx: TrailContext, window: Window, commits: readonly RangeCommit[], patches: readonly RangePatch[]): Map<StatsGrouping, StatsReport> {
+  const counted = countLines(patches);
   const claimed = new Map<string, Set<number>>();
   const sessionsByCommit = new Map<string, Set<string>>();
-  for (const p of patches) {
-    for (const [commit, lines] of p.lines) {
+  for (const c of counted) {
+    for (const [commit, lines] of c.lines) {
       for (const l of lines) addTo(claimed, commit, l);
-      addTo(sessionsByCommit, commit, p.patch.session);
+      addTo(sessionsByCommit, commit, c.patch.session);
     }
   }
   const statsCommits = commits.map((c): StatsCommit => {
@@ -292,15 +382,31 @@ async function computeAll(ctx: TrailContext, window: Window): Promise<{ reports:
     const agentLines = claimed.get(c.id)?.size ?? 0;
     return { id: c.id, subject: c.subject, author: c.author, date: isoTime(c.time), addedLines, agentLines, humanLines: addedLines - agentLines, sessions: [...(sessionsByCommit.get(c.id) ?? [])].sort() };
   });
-  const usage = sessionUsage(ctx, new Set(patches.map((p) => p.patch.session)));
-  const totals = totalsOf(statsCommits, patches, usage);
+  const usage = sessionUsage(ctx, new Set(patches.map((p) => p.session)));
+  const totals = totalsOf(statsCommits, counted, usage);
   const range = { since: window.since, base: window.base, head: window.head };
-  const learnt: StatsLearnt = {
-    anchored,
-    scoped: new Map(scopes.map((scope) => [scope.evidence.meta.id, scopeSignature(scope)])),
-    candidates: new Set(scopes.flatMap((scope) => [...scope.candidates])),
-  };
-  return { reports: new Map(STATS_GROUPINGS.map((by) => [by, { version: STATS_VERSION, by, range, commits: statsCommits, rows: groupRows(by, statsCommits, patches, usage), totals }])), learnt };
+  return new Map(STATS_GROUPINGS.map((by) => [by, { version: STATS_VERSION, by, range, commits: statsCommits, rows: groupRows(by, statsCommits, counted, usage), totals }]));
+}
+
+/** A patch with its lines as small numbers per commit, one number per (commit, path, line) across all patches. */
+interface CountedPatch {
+  readonly patch: RangePatch;
+  readonly lines: ReadonlyMap<string, readonly number[]>;
+}
+
+function countLines(patches: readonly RangePatch[]): CountedPatch[] {
+  // The groups count distinct lines in sets of numbers (a million strings at 10,000 sessions otherwise).
+  const ids = new Map<string, number>();
+  return patches.map((patch) => {
+    const lines = new Map<string, number[]>();
+    for (const [commit, path, n] of patch.lines) {
+      const key = `${commit}\u0000${path}\u0000${n}`;
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = ids.size));
+      pushTo(lines, commit, id);
+    }
+    return { patch, lines };
+  });
 }
 
 interface Window {
@@ -334,31 +440,33 @@ async function logCommits(git: GitRepo, revs: readonly string[]): Promise<RangeC
   return out;
 }
 
-/** The patches with lines in the range, with their state at the head (one survival judgement for all). */
-async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], inRange: ReadonlySet<string>, head: string): Promise<{ patches: RangePatch[]; anchored: ReadonlySet<string> }> {
+/**
+ * The patches with lines in the range, with their state at the head (one survival judgement for
+ * all). `walkOver`: as anchorScopes, when the scopes are only some of those bearing on the walk.
+ */
+async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], inRange: ReadonlySet<string>, head: string, walkOver?: ReadonlySet<string>): Promise<{ patches: RangePatch[]; anchored: ReadonlySet<string> }> {
   // Each patch anchored once, among all its candidates, as judge needs it: anchoring is per
   // commit, so its anchors in the range are those among the range's commits.
-  const anchoring = anchorScopes(ctx, scopes, head);
-  const found = new Map<string, { patch: PatchEvidence; anchors: PatchAnchors; lines: Map<string, Set<number>> }>();
-  // A line of a commit as a small number: the groups count distinct lines in sets of them
-  // (a million strings at 10,000 sessions otherwise).
-  const lineIds = new Map<string, number>();
-  const lineId = (commit: string, path: string, n: number): number => {
-    const key = `${commit}\u0000${path}\u0000${n}`;
-    let id = lineIds.get(key);
-    if (id === undefined) lineIds.set(key, (id = lineIds.size));
-    return id;
-  };
+  const anchoring = anchorScopes(ctx, scopes, head, walkOver);
+  const found = new Map<string, { anchors: PatchAnchors; lines: (readonly [string, string, number])[] }>();
   for (const a of anchoring.anchored) {
-    const lines = new Map<string, Set<number>>();
     const inWindow = a.lines.map((list) => list.filter((x) => inRange.has(x.commit)));
-    for (const list of inWindow) for (const x of list) addTo(lines, x.commit, lineId(x.commit, x.path, x.n));
-    if (lines.size > 0) found.set(a.patch.key, { patch: a.patch, anchors: { patch: a.patch, lines: inWindow, removals: [] }, lines });
+    const seen = new Set<string>();
+    const lines: (readonly [string, string, number])[] = [];
+    for (const list of inWindow) {
+      for (const x of list) {
+        const key = `${x.commit}\u0000${x.path}\u0000${x.n}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        lines.push([x.commit, x.path, x.n]);
+      }
+    }
+    if (lines.length > 0) found.set(a.patch.key, { anchors: { patch: a.patch, lines: inWindow, removals: [] }, lines });
   }
   // No line in the window: what is anchored elsewhere on the head bears on nothing here.
   if (found.size === 0) return { patches: [], anchored: new Set() };
-  const judged = await judge(ctx, { ref: head, refName: 'HEAD', scopes, judge: new Set([...found.values()].map((f) => f.patch.session)) }, anchoring);
-  const onHead = ctx.graph.ancestorsAmong(head, new Set(scopes.flatMap((s) => [...s.candidates])));
+  const judged = await judge(ctx, { ref: head, refName: 'HEAD', scopes, judge: new Set([...found.values()].map((f) => f.anchors.patch.session)) }, anchoring);
+  const onHead = ctx.graph.ancestorsAmong(head, anchoring.allCandidates);
   const metas = new Map(scopes.map((s) => [s.evidence.meta.id, s.evidence.meta]));
   const models = new Map<string, (index: number) => string | null>();
   const modelOf = (session: string, step: number): string | null => {
@@ -370,17 +478,26 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
   for (const survival of judged.patches) {
     const f = found.get(survival.patch.key);
     if (f === undefined) continue;
-    const meta = metas.get(f.patch.session);
+    const patch = f.anchors.patch;
     out.push({
-      patch: f.patch,
-      agent: meta?.agent ?? 'unknown',
-      model: modelOf(f.patch.session, f.patch.step) ?? 'unknown',
+      key: patch.key,
+      session: patch.session,
+      path: patch.path,
+      oldPath: patch.oldPath ?? null,
+      agent: metas.get(patch.session)?.agent ?? 'unknown',
+      model: modelOf(patch.session, patch.step) ?? 'unknown',
+      state: survival.state,
+      alive: survival.fates.alive,
+      edited: survival.fates.edited,
+      revertSeconds: survival.state === 'reverted' ? revertSeconds(ctx, f.anchors, [...new Set(f.lines.map(([commit]) => commit))], onHead) : null,
       lines: f.lines,
-      survival,
-      revertSeconds: survival.state === 'reverted' ? revertSeconds(ctx, f.anchors, [...f.lines.keys()], onHead) : null,
     });
   }
-  return { patches: out.sort((a, b) => a.patch.key.localeCompare(b.patch.key)), anchored: judged.anchoredSessions };
+  return { patches: out.sort(byKey), anchored: judged.anchoredSessions };
+}
+
+function byKey(a: RangePatch, b: RangePatch): number {
+  return a.key.localeCompare(b.key);
 }
 
 /**
@@ -435,15 +552,15 @@ class Group {
   readonly reverts: number[] = [];
   readonly costs = new Map<string, Accumulated>();
 
-  addLines(lines: ReadonlySet<number>): void {
+  addLines(lines: readonly number[]): void {
     for (const l of lines) this.agentLines.add(l);
   }
 
-  addState(p: RangePatch): void {
-    this.patches[p.survival.state]++;
-    for (const lines of p.lines.values()) this.lines[p.survival.state] += lines.size;
-    this.survivingLines += p.survival.fates.alive;
-    this.editedLines += p.survival.fates.edited;
+  addState({ patch: p }: CountedPatch): void {
+    this.patches[p.state]++;
+    this.lines[p.state] += p.lines.length;
+    this.survivingLines += p.alive;
+    this.editedLines += p.edited;
     if (p.revertSeconds !== null) this.reverts.push(p.revertSeconds);
   }
 
@@ -474,7 +591,7 @@ class Group {
   }
 }
 
-function groupRows(by: StatsGrouping, commits: readonly StatsCommit[], patches: readonly RangePatch[], usage: ReadonlyMap<string, SessionCost>): StatsRow[] {
+function groupRows(by: StatsGrouping, commits: readonly StatsCommit[], patches: readonly CountedPatch[], usage: ReadonlyMap<string, SessionCost>): StatsRow[] {
   const groups = new Map<string, Group>();
   const group = (key: string): Group => groups.get(key) ?? (groups.set(key, new Group()).get(key) as Group);
   const total = commits.reduce((n, c) => n + c.addedLines, 0);
@@ -504,11 +621,11 @@ function groupRows(by: StatsGrouping, commits: readonly StatsCommit[], patches: 
     return rows.sort(by === 'day' ? (a, b) => a.key.localeCompare(b.key) : byLines);
   }
   for (const p of patches) {
-    const key = by === 'agent' ? p.agent : by === 'model' ? p.model : p.patch.session;
+    const key = by === 'agent' ? p.patch.agent : by === 'model' ? p.patch.model : p.patch.session;
     const g = group(key);
     for (const lines of p.lines.values()) g.addLines(lines);
     g.addState(p);
-    addCost(g, usage.get(p.patch.session), by === 'model' ? p.model : null);
+    addCost(g, usage.get(p.patch.session), by === 'model' ? p.patch.model : null);
   }
   return [...groups].map(([key, g]) => g.row(key, total === 0 ? 0 : g.agentLines.size / total)).sort(byLines);
 }
@@ -523,7 +640,7 @@ function addCost(g: Group, cost: SessionCost | undefined, model: string | null):
   }
 }
 
-function totalsOf(commits: readonly StatsCommit[], patches: readonly RangePatch[], usage: ReadonlyMap<string, SessionCost>): StatsTotals {
+function totalsOf(commits: readonly StatsCommit[], patches: readonly CountedPatch[], usage: ReadonlyMap<string, SessionCost>): StatsTotals {
   const g = new Group();
   for (const p of patches) {
     for (const lines of p.lines.values()) g.addLines(lines);

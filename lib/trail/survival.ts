@@ -73,10 +73,14 @@ export interface ScopesAnchored {
   readonly onRef: ReadonlySet<string>;
 }
 
-/** Every patch of the scopes anchored among its session's candidates, with which of its lines have an anchor on the ref. */
-export function anchorScopes(ctx: TrailContext, scopes: readonly SessionScope[], ref: string): ScopesAnchored {
-  const allCandidates = new Set<string>();
-  for (const s of scopes) for (const c of s.candidates) allCandidates.add(c);
+/**
+ * Every patch of the scopes anchored among its session's candidates, with which of its lines have
+ * an anchor on the ref. `walkOver`: the commits the walk goes over when more sessions bear on it
+ * than those anchored here (every scope's candidates otherwise; it must hold them).
+ */
+export function anchorScopes(ctx: TrailContext, scopes: readonly SessionScope[], ref: string, walkOver?: ReadonlySet<string>): ScopesAnchored {
+  const allCandidates = new Set<string>(walkOver);
+  if (walkOver === undefined) for (const s of scopes) for (const c of s.candidates) allCandidates.add(c);
   // Every anchor is a candidate commit: which of them are on the ref is all that is asked.
   const onRef = ctx.graph.ancestorsAmong(ref, allCandidates);
   const lookup = new FileLookup(ctx, allCandidates);

@@ -35,6 +35,15 @@ interface StatsJson {
   totals: StatsRowJson & { addedLines: number };
 }
 
+/** Session A adds a function to src/math.ts, session B writes src/case.ts, each committed. */
+const A_AND_B = [
+  { s: 'A', prompt: 'add a subtract function' },
+  { s: 'A', edit: 'A1', files: { 'src/math.ts': MATH + SUBTRACT } },
+  { commit: 'add subtract' },
+  { s: 'B', prompt: 'add case helpers' },
+  { s: 'B', edit: 'B1', files: { 'src/case.ts': UPPER } },
+  { commit: 'add case helpers' },
+] as const;
 const NEXT_DAY = { GIT_AUTHOR_DATE: '2026-01-03T03:04:05Z', GIT_COMMITTER_DATE: '2026-01-03T03:04:05Z' };
 const NONE: Counts = { alive: 0, moved: 0, transformed: 0, partial: 0, reverted: 0, lost: 0, unknown: 0 };
 
@@ -43,12 +52,7 @@ describe('git trace stats', () => {
     name: 'stats',
     files: { 'src/math.ts': MATH },
     script: [
-      { s: 'A', prompt: 'add a subtract function' },
-      { s: 'A', edit: 'A1', files: { 'src/math.ts': MATH + SUBTRACT } },
-      { commit: 'add subtract' },
-      { s: 'B', prompt: 'add case helpers' },
-      { s: 'B', edit: 'B1', files: { 'src/case.ts': UPPER } },
-      { commit: 'add case helpers' },
+      ...A_AND_B,
       { write: { 'README.md': 'Math helpers, written by hand.\n' } },
       { git: ['add', '-A'] },
       { git: ['commit', '-q', '-m', 'a README by hand'], env: { GIT_AUTHOR_NAME: 'Ada Human' } },
@@ -214,7 +218,7 @@ describe('git trace stats', () => {
 
     // A new session whose work no commit carries: it bears on nothing, the answer is taken over.
     mark();
-    importSession('uncommitted-work', 'src/never.ts', 'export const neverCommitted = "an uncommitted line of work";');
+    importSession(run, 'uncommitted-work', 'src/never.ts', 'export const neverCommitted = "an uncommitted line of work";');
     assert.equal(json('--by', 'session').commits[1]?.subject, 'MARKED', 'taken over, not computed');
     assert.equal(json('--by', 'agent').commits[1]?.subject, 'add subtract', 'every grouping taken over, each as stored');
 
@@ -222,14 +226,14 @@ describe('git trace stats', () => {
     // no line of it is committed, but the commits it brings into the walk were not walked
     // before (the first commit): computed again, and the counts are the same.
     mark();
-    importSession('early-uncommitted', 'src/math.ts', 'export const neverCommittedEither = "another uncommitted line";');
+    importSession(run, 'early-uncommitted', 'src/math.ts', 'export const neverCommittedEither = "another uncommitted line";');
     const early = json('--by', 'session');
     assert.equal(early.commits[1]?.subject, 'add subtract', 'computed again');
     assert.deepEqual(early.totals, moved.totals);
 
     // A new session whose line a commit of the window carries: computed again, and it counts.
     mark();
-    importSession('claims-notes', 'NOTES.md', NOTE_LINE);
+    importSession(run, 'claims-notes', 'NOTES.md', NOTE_LINE);
     const claimed = json('--by', 'session');
     assert.equal(claimed.commits[1]?.subject, 'add subtract');
     assert.deepEqual(claimed.rows.map((r) => r.key), [A, B, 'claims-notes']);
@@ -244,23 +248,126 @@ describe('git trace stats', () => {
   });
 
   const NOTE_LINE = 'These notes were written by hand, line by line, for the stats test.';
-
-  /** Import a one-step session that added `line` to `path`, started long before every commit. */
-  function importSession(id: string, path: string, line: string): void {
-    const file = join(run.repo.dir, '..', `${id}.jsonl`);
-    const patch = { path, origin: 'reported', op: 'add', diff: `--- /dev/null\n+++ b/${path}\n@@ -0,0 +1 @@\n+${line}\n` };
-    writeFileSync(
-      file,
-      [
-        { type: 'session', id, agent: 'codex', startedAt: '2025-01-01T00:00:00Z' },
-        { type: 'step', v: 1, id: 'p1', kind: 'prompt', timestamp: '2025-01-01T00:00:00Z', text: `write ${path}` },
-        { type: 'step', v: 1, id: 'c1', kind: 'tool', timestamp: '2025-01-01T00:00:05Z', tool: { name: 'apply_patch', callId: 'c1', input: {}, status: 'ok' }, patches: [patch] },
-      ]
-        .map((r) => `${JSON.stringify(r)}\n`)
-        .join(''),
-    );
-    const imported = run.repo.trace(['import', '--format', 'steps', file]);
-    rmSync(file, { force: true });
-    assert.equal(imported.status, 0, imported.stderr);
-  }
 });
+
+// After new commits, stats judges again only the files they touched and keeps the rest of what it
+// stored (stats.ts `update`): at every step below, the answer is the one computed from nothing.
+describe('git trace stats after new commits', () => {
+  const MORE = 'export const more = (values: number[]): number => values.reduce((a, b) => a + b, 0);\n';
+  const run = new ScenarioRun({
+    name: 'stats-update',
+    files: { 'src/math.ts': MATH },
+    script: [
+      ...A_AND_B,
+      { s: 'C', prompt: 'add a sum helper' },
+      { s: 'C', edit: 'C1', files: { 'src/more.ts': MORE } },
+      { commit: 'add more' },
+    ],
+    checks: [],
+  });
+  before(() => run.play());
+  after(() => run.cleanup());
+
+  const catalog = (): Database.Database => new Database(join(run.repo.dir, '.git', 'opentraces', 'catalog.sqlite'));
+  const all = (): string[] =>
+    GROUPINGS.map((by) => {
+      const result = run.repo.trace(['stats', '--json', '--by', by]);
+      assert.equal(result.status, 0, result.stderr);
+      return result.stdout;
+    });
+  const forgetStored = (): void => {
+    const db = catalog();
+    try {
+      db.prepare("DELETE FROM catalog_meta WHERE key LIKE 'stats%'").run();
+    } finally {
+      db.close();
+    }
+  };
+  /** The answers given from what was stored before the change, then the same computed from nothing. */
+  const updatedEqualsComputed = (what: string): void => {
+    const updated = all();
+    forgetStored();
+    assert.deepEqual(updated, all(), what);
+  };
+  const commit = (message: string): void => {
+    run.repo.git('add', '-A');
+    run.repo.git('commit', '-q', '-m', message);
+  };
+
+  test('what a new commit did not touch is kept, what it touched is judged again', () => {
+    const agent = (JSON.parse(all()[0] as string) as StatsJson).rows.map((r) => r.key);
+    assert.equal(agent.length, 1);
+    // A person edits B's line: only src/case.ts is judged again. The stored patches are marked
+    // (their agent renamed) to tell the kept ones from those judged again.
+    run.repo.write({ 'src/case.ts': UPPER.replace('s.toUpperCase()', 's.trim().toUpperCase()') });
+    commit('trim before upper');
+    const db = catalog();
+    try {
+      const row = db.prepare('SELECT value FROM catalog_meta WHERE key = ?').get('stats-patches:default') as { value: string | Buffer } | undefined;
+      assert.ok(row !== undefined, 'stats stores the patches it counted');
+      db.prepare('UPDATE catalog_meta SET value = ? WHERE key = ?').run(String(row.value).replaceAll(`"agent":"${agent[0]}"`, '"agent":"MARKED"'), 'stats-patches:default');
+    } finally {
+      db.close();
+    }
+    const result = run.repo.trace(['stats', '--json', '--by', 'session']);
+    assert.equal(result.status, 0, result.stderr);
+    const bySession = JSON.parse(result.stdout) as StatsJson;
+    const marked = JSON.parse(run.repo.trace(['stats', '--json', '--by', 'agent']).stdout) as StatsJson;
+    const sessionsOf = (key: string): number => marked.rows.find((r) => r.key === key)?.sessions ?? 0;
+    assert.equal(sessionsOf('MARKED'), 2, 'A and C kept as stored');
+    assert.equal(sessionsOf(agent[0] as string), 1, 'B judged again');
+    const B = run.sessionId('B');
+    assert.equal(bySession.rows.find((r) => r.key === B)?.patches.transformed, 1, "B's patch transformed by the person's edit");
+    forgetStored();
+    all();
+  });
+
+  test('at every step the answer is the one computed from nothing', () => {
+    // A person edits B's line again, and adds a line of their own.
+    run.repo.write({ 'src/case.ts': `${UPPER.replace('s.toLowerCase()', 's.trim().toLowerCase()')}export const title = (s: string): string => s;\n` });
+    commit('trim before lower');
+    updatedEqualsComputed('a person edit');
+    // C's work reverted.
+    run.repo.git('revert', '--no-edit', 'HEAD~2');
+    updatedEqualsComputed('a revert');
+    // A new session whose line a new commit carries, on a new file.
+    importSession(run, 'notes-session', 'NOTES.md', NOTE_LINE);
+    run.repo.write({ 'NOTES.md': `${NOTE_LINE}\n` });
+    commit('notes');
+    updatedEqualsComputed('a new session and its commit');
+    const report = JSON.parse(all()[3] as string) as StatsJson;
+    assert.ok(report.rows.some((r) => r.key === 'notes-session' && r.agentLines === 1), 'the new session counts');
+    // A file renamed and edited by a person.
+    run.repo.git('mv', 'src/math.ts', 'src/arith.ts');
+    run.repo.write({ 'src/arith.ts': (MATH + SUBTRACT).replace('return a - b;', 'return b - a;') });
+    commit('rename math');
+    updatedEqualsComputed('a rename');
+    // HEAD moved back to another line of history: its old head is no ancestor, computed anew.
+    run.repo.git('checkout', '-q', '-b', 'side', 'HEAD~3');
+    run.repo.write({ 'SIDE.md': 'a side note\n' });
+    commit('side note');
+    updatedEqualsComputed('another branch');
+  });
+
+  const NOTE_LINE = 'These notes were written by hand, line by line, for the stats update test.';
+  const GROUPINGS = ['agent', 'model', 'author', 'session', 'day'] as const;
+});
+
+/** Import a one-step session that added `line` to `path`, started long before every commit. */
+function importSession(run: ScenarioRun, id: string, path: string, line: string): void {
+  const file = join(run.repo.dir, '..', `${id}.jsonl`);
+  const patch = { path, origin: 'reported', op: 'add', diff: `--- /dev/null\n+++ b/${path}\n@@ -0,0 +1 @@\n+${line}\n` };
+  writeFileSync(
+    file,
+    [
+      { type: 'session', id, agent: 'codex', startedAt: '2025-01-01T00:00:00Z' },
+      { type: 'step', v: 1, id: 'p1', kind: 'prompt', timestamp: '2025-01-01T00:00:00Z', text: `write ${path}` },
+      { type: 'step', v: 1, id: 'c1', kind: 'tool', timestamp: '2025-01-01T00:00:05Z', tool: { name: 'apply_patch', callId: 'c1', input: {}, status: 'ok' }, patches: [patch] },
+    ]
+      .map((r) => `${JSON.stringify(r)}\n`)
+      .join(''),
+  );
+  const imported = run.repo.trace(['import', '--format', 'steps', file]);
+  rmSync(file, { force: true });
+  assert.equal(imported.status, 0, imported.stderr);
+}
