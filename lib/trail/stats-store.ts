@@ -134,7 +134,7 @@ export function storeAnswers(catalog: Catalog, slot: string, state: StatsState, 
   writing(catalog, () => {
     for (const [by, report] of reports) catalog.setMeta(answerKey(by, slot), `${state.key}\n${JSON.stringify(report)}`);
     writeBasis(catalog, slot, state, learnt);
-    catalog.setMeta(`${PATCHES_PREFIX}${slot}`, `${state.key}\n${JSON.stringify(patches)}`);
+    catalog.setMeta(`${PATCHES_PREFIX}${slot}`, `${state.key}\n${encodePatches(patches)}`);
   });
 }
 
@@ -145,10 +145,55 @@ export function readPatches(catalog: Catalog, slot: string, key: string): RangeP
   const newline = text.indexOf('\n');
   if (text.slice(0, newline) !== key) return null;
   try {
-    return JSON.parse(text.slice(newline + 1)) as RangePatch[];
+    return decodePatches(text.slice(newline + 1));
   } catch {
     return null;
   }
+}
+
+// Stored patches, compact: 100,000 of them are 10 MB so, 31 MB as plain objects. Every string
+// but the key is a number into one table of strings; a patch is one flat array:
+// [key, session, path, oldPath (-1: none), agent, model, state, alive, edited, revertSeconds,
+//  then commit, path, line for each of its lines].
+const PATCHES_FORMAT = 1;
+const FIXED = 10;
+
+function encodePatches(patches: readonly RangePatch[]): string {
+  const strings = new Map<string, number>();
+  const at = (s: string): number => strings.get(s) ?? (strings.set(s, strings.size).get(s) as number);
+  const rows = patches.map((p) => {
+    const row: (string | number | null)[] = [p.key, at(p.session), at(p.path), p.oldPath === null ? -1 : at(p.oldPath), at(p.agent), at(p.model), at(p.state), p.alive, p.edited, p.revertSeconds];
+    for (const [commit, path, n] of p.lines) row.push(at(commit), at(path), n);
+    return row;
+  });
+  return JSON.stringify({ format: PATCHES_FORMAT, strings: [...strings.keys()], patches: rows });
+}
+
+function decodePatches(text: string): RangePatch[] | null {
+  const value = JSON.parse(text) as { format?: number; strings: string[]; patches: (string | number | null)[][] };
+  if (value.format !== PATCHES_FORMAT) return null;
+  const s = (i: unknown): string => {
+    const found = value.strings[i as number];
+    if (found === undefined) throw new Error('a stored patch names no string');
+    return found;
+  };
+  return value.patches.map((row) => {
+    const lines: [string, string, number][] = [];
+    for (let i = FIXED; i + 2 < row.length; i += 3) lines.push([s(row[i]), s(row[i + 1]), row[i + 2] as number]);
+    return {
+      key: row[0] as string,
+      session: s(row[1]),
+      path: s(row[2]),
+      oldPath: row[3] === -1 ? null : s(row[3]),
+      agent: s(row[4]),
+      model: s(row[5]),
+      state: s(row[6]) as Survival,
+      alive: row[7] as number,
+      edited: row[8] as number,
+      revertSeconds: row[9] as number | null,
+      lines,
+    };
+  });
 }
 
 /**

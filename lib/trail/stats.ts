@@ -236,7 +236,9 @@ async function update(opened: OpenedStats): Promise<Counted | null> {
   const scope = await windowScope(ctx, window);
   // The commits the walk goes over now: every session looked at, by what its candidates follow from.
   const metas = sessionMetas(ctx, sessionIdsOnPaths(ctx, scope.paths));
-  if (metas.some((m) => m.baseCommit !== undefined && added.has(m.baseCommit))) return null; // its candidates change kind
+  // A session unchanged whose base just arrived: its commits follow from the base now, not from
+  // its start, on every file it has a patch on.
+  if (metas.some((m) => !changed.has(m.id) && m.baseCommit !== undefined && added.has(m.baseCommit))) return null;
   const scoped = new Map<string, string>();
   const candidates = new Set<string>();
   const bySignature = new Map<string, ReadonlySet<string>>();
@@ -247,7 +249,8 @@ async function update(opened: OpenedStats): Promise<Counted | null> {
     if (of === undefined) bySignature.set(signature, (of = sessionCandidates(ctx, meta, scope.universe).candidates));
     for (const c of of) candidates.add(c);
   }
-  const moved = new Set<string>([...added].filter((c) => ctx.graph.has(c)));
+  // A new commit on none of the window's paths bears on none of its files.
+  const moved = new Set<string>([...added].filter((c) => scope.universe.has(c)));
   for (const c of basis.inRange) if (!scope.inRange.has(c)) moved.add(c);
   for (const c of candidates) if (!basis.candidates.has(c)) moved.add(c);
   for (const c of basis.candidates) if (!candidates.has(c)) moved.add(c);

@@ -305,7 +305,7 @@ describe('git trace stats after new commits', () => {
     try {
       const row = db.prepare('SELECT value FROM catalog_meta WHERE key = ?').get('stats-patches:default') as { value: string | Buffer } | undefined;
       assert.ok(row !== undefined, 'stats stores the patches it counted');
-      db.prepare('UPDATE catalog_meta SET value = ? WHERE key = ?').run(String(row.value).replaceAll(`"agent":"${agent[0]}"`, '"agent":"MARKED"'), 'stats-patches:default');
+      db.prepare('UPDATE catalog_meta SET value = ? WHERE key = ?').run(String(row.value).replaceAll(`"${agent[0]}"`, '"MARKED"'), 'stats-patches:default');
     } finally {
       db.close();
     }
@@ -342,6 +342,18 @@ describe('git trace stats after new commits', () => {
     run.repo.write({ 'src/arith.ts': (MATH + SUBTRACT).replace('return a - b;', 'return b - a;') });
     commit('rename math');
     updatedEqualsComputed('a rename');
+    // What is stored damaged (a patch naming no string): computed anew, no error.
+    const db = catalog();
+    try {
+      const row = db.prepare('SELECT value FROM catalog_meta WHERE key = ?').get('stats-patches:default') as { value: string | Buffer };
+      const text = String(row.value);
+      db.prepare('UPDATE catalog_meta SET value = ? WHERE key = ?').run(`${text.slice(0, text.indexOf('\n'))}\n{"format":1,"strings":[],"patches":[["k",7,7,-1,7,7,7,0,0,null]]}`, 'stats-patches:default');
+    } finally {
+      db.close();
+    }
+    run.repo.write({ 'NOTES.md': `${NOTE_LINE}\nand a second line\n` });
+    commit('more notes');
+    updatedEqualsComputed('a damaged store');
     // HEAD moved back to another line of history: its old head is no ancestor, computed anew.
     run.repo.git('checkout', '-q', '-b', 'side', 'HEAD~3');
     run.repo.write({ 'SIDE.md': 'a side note\n' });
