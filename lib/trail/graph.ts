@@ -148,7 +148,8 @@ export async function extendGraph(repo: GitRepo, data: GraphData, tips: readonly
   const fresh = tips.filter((t) => !known.has(t));
   if (fresh.length === 0) return { data, added: [] };
   const stop = tips.filter((t) => known.has(t));
-  const input = [...fresh, ...(stop.length > 0 ? ['--not', ...stop] : [])].join('\n');
+  // `^tip`, not `--not`: git before 2.42 takes no options on rev-list's stdin (and fails).
+  const input = [...fresh, ...stop.map((t) => `^${t}`)].join('\n');
   let text: string;
   try {
     text = (await runGit(['rev-list', '--topo-order', '--parents', '--timestamp', `--max-count=${limit + 1}`, '--stdin'], { cwd: repo.gitDir, env: { GIT_DIR: repo.gitDir }, input: `${input}\n` })).stdout.toString('utf8');

@@ -17,6 +17,7 @@ import { aggregateCost, type CostSession } from '../analysis/cost.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { stepModels } from '../catalog/steps.js';
 import { usageSessions } from '../catalog/usage.js';
+import type { SessionMeta } from '../model/session.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { provesAlone, type PatchAnchors } from './anchor.js';
 import { addTo, pushTo } from './claims.js';
@@ -212,12 +213,14 @@ async function takeOver(opened: OpenedStats): Promise<boolean> {
  *
  * Judging is per file (its rename closure): a patch's anchors, its claims, the walk that follows
  * its lines, its blame and its revert are all on its file. So a patch counted before keeps its
- * lines and its state when its file is "clean": no commit new since (anywhere), no commit that
- * left the window, no commit that joined or left the commits the walk goes over (the candidates of
- * every session looked at) touches it, no session changed since has a patch on it, and the old
- * head is an ancestor of the new one (the file's history on the head is the same). The patches of
- * every other file of the window are anchored and judged again, with every session's patches on
- * them and the walk over the same commits as a computation from nothing.
+ * lines and its state when its file is "clean": the old head is an ancestor of the new one, the
+ * heads do not differ in it (a merge may change a file of its own), no commit new since, new on
+ * the head, joining or leaving the window, or joining or leaving the commits the walk goes over
+ * (the candidates of every session looked at) touches it, and no session changed since has a
+ * patch on it. The patches of every other file of the window are anchored and judged again, with
+ * every session's patches on them and the walk over the same commits as a computation from
+ * nothing. (Found by review: a fast-forward to a known branch, a merge changing a file itself and
+ * a head dated before the last one each changed a file no new commit touched; tested.)
  */
 async function update(opened: OpenedStats): Promise<Counted | null> {
   const { ctx, window, catalog, slot, state } = opened;
@@ -236,21 +239,28 @@ async function update(opened: OpenedStats): Promise<Counted | null> {
   const scope = await windowScope(ctx, window);
   // The commits the walk goes over now: every session looked at, by what its candidates follow from.
   const metas = sessionMetas(ctx, sessionIdsOnPaths(ctx, scope.paths));
-  // A session unchanged whose base just arrived: its commits follow from the base now, not from
-  // its start, on every file it has a patch on.
-  if (metas.some((m) => !changed.has(m.id) && m.baseCommit !== undefined && added.has(m.baseCommit))) return null;
   const scoped = new Map<string, string>();
   const candidates = new Set<string>();
   const bySignature = new Map<string, ReadonlySet<string>>();
   for (const meta of metas) {
-    const signature = JSON.stringify([meta.baseCommit ?? null, meta.startedAt]);
+    const signature = signatureOf(meta, meta.baseCommit !== undefined && ctx.graph.has(meta.baseCommit));
+    // Its base arrived in the graph since: its commits follow from the base now, not from its
+    // start, and its patches are judged as complete, on every file it has one on.
+    const before = basis.scoped.get(meta.id);
+    if (before !== undefined && before !== signature) return null;
     scoped.set(meta.id, signature);
     let of = bySignature.get(signature);
     if (of === undefined) bySignature.set(signature, (of = sessionCandidates(ctx, meta, scope.universe).candidates));
     for (const c of of) candidates.add(c);
   }
-  // A new commit on none of the window's paths bears on none of its files.
-  const moved = new Set<string>([...added].filter((c) => scope.universe.has(c)));
+  // A commit on none of the window's paths bears on none of its files; those that do: every
+  // commit new since, new on the head (a branch merged, known or not), or joining or leaving the
+  // window (it starts at a date) or the commits the walk goes over.
+  const onHead = await newCommits(ctx.git, [window.head.commit], [basis.head]);
+  if (onHead === null) return null;
+  const moved = new Set<string>([...added, ...onHead].filter((c) => scope.universe.has(c)));
+  const wasInRange = new Set(basis.inRange);
+  for (const c of scope.inRange) if (!wasInRange.has(c)) moved.add(c);
   for (const c of basis.inRange) if (!scope.inRange.has(c)) moved.add(c);
   for (const c of candidates) if (!basis.candidates.has(c)) moved.add(c);
   for (const c of basis.candidates) if (!candidates.has(c)) moved.add(c);
@@ -263,6 +273,8 @@ async function update(opened: OpenedStats): Promise<Counted | null> {
     }
   }
   for (const id of changed) if (state.sessions.has(id)) for (const p of sessionPaths(ctx, id)) touched.add(p);
+  // What a merge changed of its own, which no commit's diff shows: the files the heads differ in.
+  if (basis.head !== window.head.commit) for (const p of await filesBetween(ctx.git, basis.head, window.head.commit)) touched.add(p);
   const dirty = renameClosure(ctx.db, touched);
   // An agent's rename no commit made ties a patch to two files: judged apart, they could differ.
   if (patchesLinkOut(ctx, dirty)) return null;
@@ -282,6 +294,12 @@ async function update(opened: OpenedStats): Promise<Counted | null> {
   };
 }
 
+/** The paths whose content differs between two commits (renames as a deletion and an addition). */
+async function filesBetween(git: GitRepo, from: string, to: string): Promise<string[]> {
+  const result = await runGit(['diff', '--name-only', '--no-renames', '-z', from, to], { cwd: git.gitDir, env: { GIT_DIR: git.gitDir } });
+  return result.stdout.toString('utf8').split('\u0000').filter((p) => p !== '');
+}
+
 /** The commits reachable from `tips` and from none of `before`; null when git cannot say (a tip gone). */
 async function newCommits(git: GitRepo, tips: readonly string[], before: readonly string[]): Promise<Set<string> | null> {
   if (tips.length === 0) return new Set();
@@ -298,7 +316,11 @@ const MAX_TAKE_OVER = 500;
 
 /** What a session's candidate commits follow from, the commits of the window being the same. */
 function scopeSignature(scope: SessionScope): string {
-  return JSON.stringify([scope.evidence.meta.baseCommit ?? null, scope.evidence.meta.startedAt]);
+  return signatureOf(scope.evidence.meta, scope.complete);
+}
+
+function signatureOf(meta: SessionMeta, complete: boolean): string {
+  return JSON.stringify([meta.baseCommit ?? null, meta.startedAt, complete]);
 }
 
 /** These sessions as the window's answer would look at them (those with a patch on its paths); null when one cannot be read. */

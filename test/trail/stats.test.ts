@@ -365,6 +365,98 @@ describe('git trace stats after new commits', () => {
   const GROUPINGS = ['agent', 'model', 'author', 'session', 'day'] as const;
 });
 
+// Found by review: changes under a file that no new commit's diff shows.
+describe('git trace stats after a merge or an older commit', () => {
+  const HUMAN = 'These notes were written by hand, line by line, for the merge test.';
+  const AGENT_LINE = 'The agent wrote this sentence about the merged branch and nothing else.';
+  const run = new ScenarioRun({ name: 'stats-merges', files: { 'src/math.ts': MATH }, script: [...A_AND_B], checks: [] });
+  before(() => run.play());
+  after(() => run.cleanup());
+
+  const bySession = (): StatsJson => {
+    const result = run.repo.trace(['stats', '--json', '--by', 'session']);
+    assert.equal(result.status, 0, result.stderr);
+    return JSON.parse(result.stdout) as StatsJson;
+  };
+  const forgetStored = (): void => {
+    const db = new Database(join(run.repo.dir, '.git', 'opentraces', 'catalog.sqlite'));
+    try {
+      db.prepare("DELETE FROM catalog_meta WHERE key LIKE 'stats%'").run();
+    } finally {
+      db.close();
+    }
+  };
+  const updatedEqualsComputed = (what: string): StatsJson => {
+    const updated = bySession();
+    forgetStored();
+    const computed = bySession();
+    assert.deepEqual(updated, computed, what);
+    return computed;
+  };
+  const commit = (message: string): void => commitDated(message, undefined);
+
+  test('a branch made before the stored answer, fast-forwarded onto the head', () => {
+    const main = run.repo.git('rev-parse', '--abbrev-ref', 'HEAD').trim();
+    run.repo.write({ 'NOTES.md': `${HUMAN}\n` });
+    commit('notes');
+    importSession(run, 'ff-session', 'NOTES.md', AGENT_LINE);
+    run.repo.git('checkout', '-q', '-b', 'feature');
+    run.repo.write({ 'NOTES.md': `${HUMAN}\n${AGENT_LINE}\n` });
+    commit('the agent line, on a branch');
+    run.repo.git('checkout', '-q', main);
+    bySession(); // stored: the branch's commit is known (a tip), not on the head
+    run.repo.git('merge', '-q', '--ff-only', 'feature');
+    const computed = updatedEqualsComputed('a fast-forward to a known branch');
+    assert.equal(computed.rows.find((r) => r.key === 'ff-session')?.agentLines, 1);
+  });
+
+  test('a merge that changes a file neither side touched, with another branch known', () => {
+    const main = run.repo.git('rev-parse', '--abbrev-ref', 'HEAD').trim();
+    run.repo.git('checkout', '-q', '-b', 'side');
+    run.repo.write({ 'SIDE.md': 'a side note written by a person\n' });
+    commit('side note');
+    run.repo.git('checkout', '-q', main);
+    bySession();
+    run.repo.git('merge', '-q', '--no-ff', '--no-commit', 'side');
+    // The merge also empties B's file (a conflict resolved by hand, say).
+    run.repo.write({ 'src/case.ts': '' });
+    commit('merge side');
+    const computed = updatedEqualsComputed('a merge changing a file itself');
+    // The merge commit is in the graph though 'feature' was known and the merge new (git before
+    // 2.42 refused the way the graph was extended): A's work is alive on the head, not lost.
+    const A = run.sessionId('A');
+    const B = run.sessionId('B');
+    assert.equal(computed.rows.find((r) => r.key === A)?.patches.alive, 1);
+    assert.equal(computed.rows.find((r) => r.key === B)?.patches.alive, 0);
+  });
+
+  test('a new head dated before the last one: an older commit joins the window', () => {
+    importSession(run, 'old-session', 'OLD.md', AGENT_LINE);
+    run.repo.write({ 'OLD.md': `${AGENT_LINE}\n` });
+    commit('the agent line');
+    run.repo.write({ 'OLD.md': `${AGENT_LINE}\n${HUMAN}\n` });
+    commitDated('a person adds a line, 44 days later', '2026-02-15T03:04:05Z');
+    bySession(); // stored: the window starts 30 days before the head
+    run.repo.write({ 'OTHER.md': `${HUMAN}\n` });
+    commitDated('a commit dated before its parent', '2026-01-20T03:04:05Z');
+    const computed = updatedEqualsComputed('a head dated before the last one');
+    assert.equal(computed.rows.find((r) => r.key === 'old-session')?.agentLines, 1);
+  });
+
+  /** A commit, with its committer date set when given (the window starts from the head's). */
+  function commitDated(message: string, date: string | undefined): void {
+    run.repo.git('add', '-A');
+    const saved = process.env['GIT_COMMITTER_DATE'];
+    if (date !== undefined) process.env['GIT_COMMITTER_DATE'] = date;
+    try {
+      run.repo.git('commit', '-q', '-m', message);
+    } finally {
+      if (saved === undefined) delete process.env['GIT_COMMITTER_DATE'];
+      else process.env['GIT_COMMITTER_DATE'] = saved;
+    }
+  }
+});
+
 /** Import a one-step session that added `line` to `path`, started long before every commit. */
 function importSession(run: ScenarioRun, id: string, path: string, line: string): void {
   const file = join(run.repo.dir, '..', `${id}.jsonl`);
