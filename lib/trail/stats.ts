@@ -169,7 +169,9 @@ async function openStats(repo: TraceRepo, options: StatsOptions): Promise<Opened
 // computing takes seconds). Every grouping is stored at once: they share all the work but the
 // last step.
 function stateOf(ctx: TrailContext, window: Window): StatsState {
-  return statsState(ctx.db, { stats: STATS_VERSION, revs: window.revs, since: window.since, base: window.base, head: window.head, tips: ctx.tips });
+  // The graph's size too: it only grows (a deleted branch's commits stay), and a session's
+  // commits follow from its base once the base is in it.
+  return statsState(ctx.db, { stats: STATS_VERSION, revs: window.revs, since: window.since, base: window.base, head: window.head, tips: ctx.tips, graph: ctx.graph.size });
 }
 
 /**

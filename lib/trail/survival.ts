@@ -121,6 +121,11 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest, anchori
 
   const raw: { path: string; blamed: Awaited<ReturnType<typeof blamePorcelain>>; claims: { direct: Claim[]; derived: Claim[] }[] }[] = [];
   const liveRuns = new Map<AnchoredPatch, Set<number>>();
+  // A patch's state counts only what is found where the walk followed its lines: a file blamed
+  // for another patch shows it nothing more (git blame follows renames a merge made, which the
+  // walk does not see), so that no patch's state depends on which other patches are judged.
+  const onWalk = (c: Claim, path: string): boolean => walk.paths.get(c.anchored)?.has(path) === true;
+  const walkedRuns = new Map<AnchoredPatch, Set<number>>();
   // One `git blame` per file, a few at a time: they are independent, and on a multi-core machine
   // running them side by side is most of what track costs.
   const wanted = [...toBlame].sort(([a], [b]) => a.localeCompare(b));
@@ -135,7 +140,9 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest, anchori
       const derived = (walk.derived.get(k) ?? []).filter((c) => !direct.includes(c));
       for (const c of [...direct, ...derived]) {
         const evidence = c.anchored.patch.added[c.index];
-        if (evidence !== undefined && provesAlone(c.anchored, c.index)) addTo(liveRuns, c.anchored, evidence.run);
+        if (evidence === undefined || !provesAlone(c.anchored, c.index)) continue;
+        addTo(liveRuns, c.anchored, evidence.run);
+        if (onWalk(c, path)) addTo(walkedRuns, c.anchored, evidence.run);
       }
       return { direct, derived };
     });
@@ -143,10 +150,14 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest, anchori
   }
   // A common line (blank, brace) counts for its patch only beside a line of its run that proves
   // something alone (anchor.ts) and is still there: a lone surviving brace proves nothing.
-  const counts = (c: Claim): boolean => {
-    const evidence = c.anchored.patch.added[c.index];
-    return evidence !== undefined && (provesAlone(c.anchored, c.index) || (liveRuns.get(c.anchored)?.has(evidence.run) ?? false));
-  };
+  const countsAmong =
+    (runs: ReadonlyMap<AnchoredPatch, ReadonlySet<number>>) =>
+    (c: Claim): boolean => {
+      const evidence = c.anchored.patch.added[c.index];
+      return evidence !== undefined && (provesAlone(c.anchored, c.index) || (runs.get(c.anchored)?.has(evidence.run) ?? false));
+    };
+  const counts = countsAmong(liveRuns);
+  const countsWalked = countsAmong(walkedRuns);
   const files = new Map<string, FileAttribution>();
   const aliveClaims = new Map<AnchoredPatch, Map<number, Set<string>>>();
   const editedClaims = new Map<AnchoredPatch, Set<number>>();
@@ -158,14 +169,15 @@ export async function judge(ctx: TrailContext, request: SurvivalRequest, anchori
     const lines = blamed.lines.map((line, i): AttributedLine => {
       const direct = (claims[i]?.direct ?? []).filter(counts);
       const derived = (claims[i]?.derived ?? []).filter(counts);
-      for (const c of direct) {
+      for (const c of claims[i]?.direct ?? []) {
+        if (!onWalk(c, path) || !countsWalked(c)) continue;
         const byLine = aliveClaims.get(c.anchored) ?? new Map<number, Set<string>>();
         const where = byLine.get(c.index) ?? new Set<string>();
         where.add(path);
         byLine.set(c.index, where);
         aliveClaims.set(c.anchored, byLine);
       }
-      for (const c of derived) addTo(editedClaims, c.anchored, c.index);
+      for (const c of claims[i]?.derived ?? []) if (onWalk(c, path) && countsWalked(c)) addTo(editedClaims, c.anchored, c.index);
       return { ...line, claims: lineClaims(direct, derived) };
     });
     files.set(path, { path, exists: true, lines, commits: blamed.commits });

@@ -369,6 +369,7 @@ describe('git trace stats after new commits', () => {
 describe('git trace stats after a merge or an older commit', () => {
   const HUMAN = 'These notes were written by hand, line by line, for the merge test.';
   const AGENT_LINE = 'The agent wrote this sentence about the merged branch and nothing else.';
+  const ARITH_LINE = 'The agent wrote this sentence about the renamed arithmetic file only.';
   const run = new ScenarioRun({ name: 'stats-merges', files: { 'src/math.ts': MATH }, script: [...A_AND_B], checks: [] });
   before(() => run.play());
   after(() => run.cleanup());
@@ -396,14 +397,10 @@ describe('git trace stats after a merge or an older commit', () => {
   const commit = (message: string): void => commitDated(message, undefined);
 
   test('a branch made before the stored answer, fast-forwarded onto the head', () => {
-    const main = run.repo.git('rev-parse', '--abbrev-ref', 'HEAD').trim();
     run.repo.write({ 'NOTES.md': `${HUMAN}\n` });
     commit('notes');
     importSession(run, 'ff-session', 'NOTES.md', AGENT_LINE);
-    run.repo.git('checkout', '-q', '-b', 'feature');
-    run.repo.write({ 'NOTES.md': `${HUMAN}\n${AGENT_LINE}\n` });
-    commit('the agent line, on a branch');
-    run.repo.git('checkout', '-q', main);
+    commitOnBranch('feature', { 'NOTES.md': `${HUMAN}\n${AGENT_LINE}\n` });
     bySession(); // stored: the branch's commit is known (a tip), not on the head
     run.repo.git('merge', '-q', '--ff-only', 'feature');
     const computed = updatedEqualsComputed('a fast-forward to a known branch');
@@ -411,11 +408,7 @@ describe('git trace stats after a merge or an older commit', () => {
   });
 
   test('a merge that changes a file neither side touched, with another branch known', () => {
-    const main = run.repo.git('rev-parse', '--abbrev-ref', 'HEAD').trim();
-    run.repo.git('checkout', '-q', '-b', 'side');
-    run.repo.write({ 'SIDE.md': 'a side note written by a person\n' });
-    commit('side note');
-    run.repo.git('checkout', '-q', main);
+    commitOnBranch('side', { 'SIDE.md': 'a side note written by a person\n' });
     bySession();
     run.repo.git('merge', '-q', '--no-ff', '--no-commit', 'side');
     // The merge also empties B's file (a conflict resolved by hand, say).
@@ -443,6 +436,55 @@ describe('git trace stats after a merge or an older commit', () => {
     assert.equal(computed.rows.find((r) => r.key === 'old-session')?.agentLines, 1);
   });
 
+  test('a merge renames a file, then a new commit on the new name carries another session', () => {
+    commitOnBranch('renaming', { 'RENAMING.md': 'a note written by a person\n' });
+    run.repo.git('merge', '-q', '--no-ff', '--no-commit', 'renaming');
+    run.repo.git('mv', 'src/math.ts', 'src/arith.ts');
+    commit('merge, renaming math');
+    const A = run.sessionId('A');
+    const first = bySession(); // stored: A's file gone under its name (the walk sees no merge's rename)
+    importSession(run, 'arith-session', 'src/arith.ts', ARITH_LINE, run.repo.git('rev-parse', 'HEAD').trim());
+    run.repo.write({ 'src/arith.ts': `${MATH}${SUBTRACT}${ARITH_LINE}\n` });
+    commit('the agent line, on the new name');
+    // src/arith.ts is now blamed for arith-session, and git blame follows the merge's rename to
+    // A's lines: A's state must not change for that (found by review).
+    const computed = updatedEqualsComputed('a new commit on a file a merge renamed');
+    assert.deepEqual(computed.rows.find((r) => r.key === A)?.patches, first.rows.find((r) => r.key === A)?.patches);
+  });
+
+  test('a branch known for a while, then deleted: the same tips, a larger graph', () => {
+    const main = run.repo.git('rev-parse', '--abbrev-ref', 'HEAD').trim();
+    const LINE = 'The agent wrote this note line before its recorded base commit existed.';
+    run.repo.write({ 'BASED.md': `${LINE}\n` });
+    commit('a note carrying the agent line');
+    run.repo.git('checkout', '-q', '-b', 'gone');
+    run.repo.write({ 'GONE.md': 'a person on a branch soon deleted\n' });
+    commit('on the branch');
+    const base = run.repo.git('rev-parse', 'HEAD').trim();
+    run.repo.git('checkout', '-q', main);
+    run.repo.git('branch', '-q', '-D', 'gone');
+    // Its base is a commit no tip reaches: unknown to the graph, so its commits are those since
+    // its start, the note's among them.
+    importSession(run, 'based-session', 'BASED.md', LINE, base);
+    bySession();
+    // The branch comes back for one command (the graph takes the base in), then goes again: the
+    // same tips, but the note's commit now precedes the session's base (found by review).
+    run.repo.git('branch', '-q', 'gone', base);
+    assert.equal(run.repo.trace(['stats', '--json', '--since', '1d']).status, 0);
+    run.repo.git('branch', '-q', '-D', 'gone');
+    const computed = updatedEqualsComputed('the same tips, the base now in the graph');
+    assert.equal(computed.rows.find((r) => r.key === 'based-session'), undefined);
+  });
+
+  /** A commit on a new branch, then back to the branch before. */
+  function commitOnBranch(branch: string, files: Record<string, string>): void {
+    const back = run.repo.git('rev-parse', '--abbrev-ref', 'HEAD').trim();
+    run.repo.git('checkout', '-q', '-b', branch);
+    run.repo.write(files);
+    commit(`on ${branch}`);
+    run.repo.git('checkout', '-q', back);
+  }
+
   /** A commit, with its committer date set when given (the window starts from the head's). */
   function commitDated(message: string, date: string | undefined): void {
     run.repo.git('add', '-A');
@@ -457,14 +499,14 @@ describe('git trace stats after a merge or an older commit', () => {
   }
 });
 
-/** Import a one-step session that added `line` to `path`, started long before every commit. */
-function importSession(run: ScenarioRun, id: string, path: string, line: string): void {
+/** Import a one-step session that added `line` to `path`, started long before every commit (its base when given). */
+function importSession(run: ScenarioRun, id: string, path: string, line: string, baseCommit?: string): void {
   const file = join(run.repo.dir, '..', `${id}.jsonl`);
   const patch = { path, origin: 'reported', op: 'add', diff: `--- /dev/null\n+++ b/${path}\n@@ -0,0 +1 @@\n+${line}\n` };
   writeFileSync(
     file,
     [
-      { type: 'session', id, agent: 'codex', startedAt: '2025-01-01T00:00:00Z' },
+      { type: 'session', id, agent: 'codex', startedAt: '2025-01-01T00:00:00Z', ...(baseCommit === undefined ? {} : { baseCommit }) },
       { type: 'step', v: 1, id: 'p1', kind: 'prompt', timestamp: '2025-01-01T00:00:00Z', text: `write ${path}` },
       { type: 'step', v: 1, id: 'c1', kind: 'tool', timestamp: '2025-01-01T00:00:05Z', tool: { name: 'apply_patch', callId: 'c1', input: {}, status: 'ok' }, patches: [patch] },
     ]
