@@ -15,6 +15,23 @@ export type CatalogDb = Database.Database;
 
 const statements = new WeakMap<CatalogDb, Map<string, Database.Statement>>();
 
+/** How many values one `IN (…)` list takes at most: SQLite bounds a statement's parameters. */
+const IN_SLICE = 500;
+
+/**
+ * The rows of a query over `values` in an `IN (…)` list, asked a slice at a time: `sql(marks)`
+ * writes the query for one slice (`marks` is its `?,?,…`), which binds the slice `times` times.
+ */
+export function allIn<T>(db: CatalogDb, values: readonly string[], sql: (marks: string) => string, times = 1): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < values.length; i += IN_SLICE) {
+    const slice = values.slice(i, i + IN_SLICE);
+    const bound = Array.from({ length: times }, () => slice).flat();
+    out.push(...(db.prepare(sql(slice.map(() => '?').join(','))).all(...bound) as T[]));
+  }
+  return out;
+}
+
 /** A prepared statement, prepared once per connection (preparing costs more than running). */
 export function statement(db: CatalogDb, sql: string): Database.Statement {
   let byText = statements.get(db);

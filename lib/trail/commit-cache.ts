@@ -4,12 +4,9 @@
 // `git diff-tree`; read back only for the commits asked for, never the whole table.
 
 import type { GitRepo } from '../../refs/repo.js';
-import type { CatalogDb } from '../catalog/db.js';
+import { allIn, type CatalogDb } from '../catalog/db.js';
 import { diffCommits, type AddedLine, type CommitFile, type CommitHunk, type CommitRecord } from './commit-diff.js';
 import type { LineHasher, LineKeys } from './lines.js';
-
-/** Ids per `IN (…)` query. */
-const QUERY_SLICE = 500;
 
 export class CommitCache {
   private readonly records = new Map<string, CommitRecord>();
@@ -36,13 +33,9 @@ export class CommitCache {
   async ensure(commits: Iterable<string>): Promise<void> {
     const wanted = [...new Set(commits)].filter((id) => !this.records.has(id));
     if (wanted.length === 0) return;
-    for (let i = 0; i < wanted.length; i += QUERY_SLICE) {
-      const slice = wanted.slice(i, i + QUERY_SLICE);
-      const rows = this.db.prepare(`SELECT id, record FROM commits WHERE id IN (${slice.map(() => '?').join(',')})`).all(...slice) as { id: string; record: string }[];
-      for (const row of rows) {
-        const record = decodeRecord(row.record);
-        if (record !== null && record.id === row.id) this.records.set(row.id, record);
-      }
+    for (const row of allIn<{ id: string; record: string }>(this.db, wanted, (marks) => `SELECT id, record FROM commits WHERE id IN (${marks})`)) {
+      const record = decodeRecord(row.record);
+      if (record !== null && record.id === row.id) this.records.set(row.id, record);
     }
     const missing = wanted.filter((id) => !this.records.has(id));
     if (missing.length === 0) return;

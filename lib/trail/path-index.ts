@@ -7,11 +7,10 @@
 
 import { runGit } from '../../refs/git.js';
 import type { GitRepo } from '../../refs/repo.js';
-import type { CatalogDb } from '../catalog/db.js';
+import { allIn, type CatalogDb } from '../catalog/db.js';
 
 /** Commits per diff-tree run: progress can be shown between them. */
 const SLICE = 2000;
-const QUERY_SLICE = 500;
 
 export interface TouchedPath {
   readonly path: string;
@@ -69,16 +68,8 @@ export function parseNameStatus(text: string, oidLength: number): Map<string, To
 
 /** Commits that touched any of `paths` (under its name then, or renamed from or to it). */
 export function commitsTouching(db: CatalogDb, paths: Iterable<string>): Set<string> {
-  const list = [...new Set(paths)];
-  const out = new Set<string>();
-  for (let i = 0; i < list.length; i += QUERY_SLICE) {
-    const slice = list.slice(i, i + QUERY_SLICE);
-    const marks = slice.map(() => '?').join(',');
-    for (const row of db.prepare(`SELECT commit_id FROM commit_paths WHERE path IN (${marks}) UNION SELECT commit_id FROM commit_paths WHERE old_path IN (${marks})`).all(...slice, ...slice) as { commit_id: string }[]) {
-      out.add(row.commit_id);
-    }
-  }
-  return out;
+  const rows = allIn<{ commit_id: string }>(db, [...new Set(paths)], (marks) => `SELECT commit_id FROM commit_paths WHERE path IN (${marks}) UNION SELECT commit_id FROM commit_paths WHERE old_path IN (${marks})`, 2);
+  return new Set(rows.map((r) => r.commit_id));
 }
 
 /**

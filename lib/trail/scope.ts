@@ -5,7 +5,7 @@
 // each session's base. Nothing here decrypts a session.
 
 import type { GitRepo } from '../../refs/repo.js';
-import { statement, type CatalogDb } from '../catalog/db.js';
+import { allIn, statement, type CatalogDb } from '../catalog/db.js';
 import { decodeEvidence, type PatchRow } from '../catalog/evidence-codec.js';
 import { requireReadable, sessionMeta } from '../catalog/sessions.js';
 import type { SessionMeta } from '../model/session.js';
@@ -15,12 +15,12 @@ import { CommitCache } from './commit-cache.js';
 import type { CommitFile, CommitRecord } from './commit-diff.js';
 import type { PatchEvidence } from './evidence.js';
 import { CommitGraph, currentTips, decodeGraph, EMPTY_GRAPH, encodeGraph, extendGraph } from './graph.js';
+import { pushTo } from './claims.js';
 import { indexCommitPaths } from './path-index.js';
 
 /** Without a base commit, commits this long before the session's start still count. */
 const WINDOW_SLACK_SECONDS = 3600;
 const GRAPH_KEY = 'commit-graph';
-const QUERY_SLICE = 500;
 
 export interface TrailContext {
   readonly repo: TraceRepo;
@@ -90,21 +90,14 @@ const PATCH_COLUMNS = 'session_id, idx, step_id, path, old_path, origin, op, evi
 
 /** Every session with a patch on one of `paths` (or renamed from one), with those patches only. */
 export function sessionsOnPaths(ctx: TrailContext, paths: ReadonlySet<string>): SessionEvidence[] {
-  const list = [...paths];
   const bySession = new Map<string, PatchEvidence[]>();
   const seen = new Set<string>();
-  for (let i = 0; i < list.length; i += QUERY_SLICE) {
-    const slice = list.slice(i, i + QUERY_SLICE);
-    const marks = slice.map(() => '?').join(',');
-    const rows = ctx.db.prepare(`SELECT ${PATCH_COLUMNS} FROM patches WHERE path IN (${marks}) UNION SELECT ${PATCH_COLUMNS} FROM patches WHERE old_path IN (${marks})`).all(...slice, ...slice) as PatchRow[];
-    for (const row of rows) {
-      const evidence = decodeEvidence(row);
-      if (seen.has(evidence.key)) continue;
-      seen.add(evidence.key);
-      const list2 = bySession.get(row.session_id) ?? [];
-      list2.push(evidence);
-      bySession.set(row.session_id, list2);
-    }
+  const rows = allIn<PatchRow>(ctx.db, [...paths], (marks) => `SELECT ${PATCH_COLUMNS} FROM patches WHERE path IN (${marks}) UNION SELECT ${PATCH_COLUMNS} FROM patches WHERE old_path IN (${marks})`, 2);
+  for (const row of rows) {
+    const evidence = decodeEvidence(row);
+    if (seen.has(evidence.key)) continue;
+    seen.add(evidence.key);
+    pushTo(bySession, row.session_id, evidence);
   }
   const out: SessionEvidence[] = [];
   for (const id of [...bySession.keys()].sort()) {
@@ -147,15 +140,8 @@ export function sessionCandidates(ctx: TrailContext, meta: Pick<SessionMeta, 'ba
 
 /** The ids of the sessions sessionsOnPaths would give, without reading their patches. */
 export function sessionIdsOnPaths(ctx: TrailContext, paths: ReadonlySet<string>): Set<string> {
-  const list = [...paths];
-  const out = new Set<string>();
-  for (let i = 0; i < list.length; i += QUERY_SLICE) {
-    const slice = list.slice(i, i + QUERY_SLICE);
-    const marks = slice.map(() => '?').join(',');
-    const rows = ctx.db.prepare(`SELECT session_id FROM patches WHERE path IN (${marks}) UNION SELECT session_id FROM patches WHERE old_path IN (${marks})`).pluck().all(...slice, ...slice) as string[];
-    for (const id of rows) out.add(id);
-  }
-  return out;
+  const rows = allIn<{ session_id: string }>(ctx.db, [...paths], (marks) => `SELECT session_id FROM patches WHERE path IN (${marks}) UNION SELECT session_id FROM patches WHERE old_path IN (${marks})`, 2);
+  return new Set(rows.map((r) => r.session_id));
 }
 
 /** The metadata of these sessions (those the catalog can read), by id. */
@@ -180,14 +166,8 @@ export function sessionPaths(ctx: TrailContext, id: string): Set<string> {
 
 /** Whether a patch links one of `paths` with a path outside them (an agent's rename no commit made). */
 export function patchesLinkOut(ctx: TrailContext, paths: ReadonlySet<string>): boolean {
-  const list = [...paths];
-  for (let i = 0; i < list.length; i += QUERY_SLICE) {
-    const slice = list.slice(i, i + QUERY_SLICE);
-    const marks = slice.map(() => '?').join(',');
-    const rows = ctx.db.prepare(`SELECT path, old_path FROM patches WHERE old_path IS NOT NULL AND (path IN (${marks}) OR old_path IN (${marks}))`).all(...slice, ...slice) as { path: string; old_path: string }[];
-    if (rows.some((r) => !paths.has(r.path) || !paths.has(r.old_path))) return true;
-  }
-  return false;
+  const rows = allIn<{ path: string; old_path: string }>(ctx.db, [...paths], (marks) => `SELECT path, old_path FROM patches WHERE old_path IS NOT NULL AND (path IN (${marks}) OR old_path IN (${marks}))`, 2);
+  return rows.some((r) => !paths.has(r.path) || !paths.has(r.old_path));
 }
 
 /** Load (diffing once, cached) every commit the scopes may need. */

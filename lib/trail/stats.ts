@@ -20,7 +20,7 @@ import { usageSessions } from '../catalog/usage.js';
 import type { SessionMeta } from '../model/session.js';
 import type { TraceRepo } from '../trace-repo.js';
 import { provesAlone, type PatchAnchors } from './anchor.js';
-import { addTo, pushTo } from './claims.js';
+import { addTo, lineKey, pushTo } from './claims.js';
 import { resolveRange } from './blame-pr.js';
 import { commitsTouching, renameClosure } from './path-index.js';
 import { resolveCommit } from './revision.js';
@@ -427,7 +427,7 @@ function countLines(patches: readonly RangePatch[]): CountedPatch[] {
   return patches.map((patch) => {
     const lines = new Map<string, number[]>();
     for (const [commit, path, n] of patch.lines) {
-      const key = `${commit}\u0000${path}\u0000${n}`;
+      const key = lineKey(commit, path, n);
       let id = ids.get(key);
       if (id === undefined) ids.set(key, (id = ids.size));
       pushTo(lines, commit, id);
@@ -482,7 +482,7 @@ async function rangePatches(ctx: TrailContext, scopes: readonly SessionScope[], 
     const lines: (readonly [string, string, number])[] = [];
     for (const list of inWindow) {
       for (const x of list) {
-        const key = `${x.commit}\u0000${x.path}\u0000${x.n}`;
+        const key = lineKey(x.commit, x.path, x.n);
         if (seen.has(key)) continue;
         seen.add(key);
         lines.push([x.commit, x.path, x.n]);

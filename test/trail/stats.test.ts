@@ -44,6 +44,7 @@ const A_AND_B = [
   { s: 'B', edit: 'B1', files: { 'src/case.ts': UPPER } },
   { commit: 'add case helpers' },
 ] as const;
+const GROUPINGS = ['agent', 'model', 'author', 'session', 'day'] as const;
 const NEXT_DAY = { GIT_AUTHOR_DATE: '2026-01-03T03:04:05Z', GIT_COMMITTER_DATE: '2026-01-03T03:04:05Z' };
 const NONE: Counts = { alive: 0, moved: 0, transformed: 0, partial: 0, reverted: 0, lost: 0, unknown: 0 };
 
@@ -268,26 +269,9 @@ describe('git trace stats after new commits', () => {
   before(() => run.play());
   after(() => run.cleanup());
 
-  const catalog = (): Database.Database => new Database(join(run.repo.dir, '.git', 'opentraces', 'catalog.sqlite'));
-  const all = (): string[] =>
-    GROUPINGS.map((by) => {
-      const result = run.repo.trace(['stats', '--json', '--by', by]);
-      assert.equal(result.status, 0, result.stderr);
-      return result.stdout;
-    });
-  const forgetStored = (): void => {
-    const db = catalog();
-    try {
-      db.prepare("DELETE FROM catalog_meta WHERE key LIKE 'stats%'").run();
-    } finally {
-      db.close();
-    }
-  };
-  /** The answers given from what was stored before the change, then the same computed from nothing. */
+  const all = (): string[] => statsOutputs(run, GROUPINGS);
   const updatedEqualsComputed = (what: string): void => {
-    const updated = all();
-    forgetStored();
-    assert.deepEqual(updated, all(), what);
+    sameAsComputed(run, what, GROUPINGS);
   };
   const commit = (message: string): void => {
     run.repo.git('add', '-A');
@@ -301,14 +285,11 @@ describe('git trace stats after new commits', () => {
     // (their agent renamed) to tell the kept ones from those judged again.
     run.repo.write({ 'src/case.ts': UPPER.replace('s.toUpperCase()', 's.trim().toUpperCase()') });
     commit('trim before upper');
-    const db = catalog();
-    try {
+    withCatalog(run, (db) => {
       const row = db.prepare('SELECT value FROM catalog_meta WHERE key = ?').get('stats-patches:default') as { value: string | Buffer } | undefined;
       assert.ok(row !== undefined, 'stats stores the patches it counted');
       db.prepare('UPDATE catalog_meta SET value = ? WHERE key = ?').run(String(row.value).replaceAll(`"${agent[0]}"`, '"MARKED"'), 'stats-patches:default');
-    } finally {
-      db.close();
-    }
+    });
     const result = run.repo.trace(['stats', '--json', '--by', 'session']);
     assert.equal(result.status, 0, result.stderr);
     const bySession = JSON.parse(result.stdout) as StatsJson;
@@ -318,7 +299,7 @@ describe('git trace stats after new commits', () => {
     assert.equal(sessionsOf(agent[0] as string), 1, 'B judged again');
     const B = run.sessionId('B');
     assert.equal(bySession.rows.find((r) => r.key === B)?.patches.transformed, 1, "B's patch transformed by the person's edit");
-    forgetStored();
+    forgetStored(run);
     all();
   });
 
@@ -343,14 +324,11 @@ describe('git trace stats after new commits', () => {
     commit('rename math');
     updatedEqualsComputed('a rename');
     // What is stored damaged (a patch naming no string): computed anew, no error.
-    const db = catalog();
-    try {
+    withCatalog(run, (db) => {
       const row = db.prepare('SELECT value FROM catalog_meta WHERE key = ?').get('stats-patches:default') as { value: string | Buffer };
       const text = String(row.value);
       db.prepare('UPDATE catalog_meta SET value = ? WHERE key = ?').run(`${text.slice(0, text.indexOf('\n'))}\n{"format":1,"strings":[],"patches":[["k",7,7,-1,7,7,7,0,0,null]]}`, 'stats-patches:default');
-    } finally {
-      db.close();
-    }
+    });
     run.repo.write({ 'NOTES.md': `${NOTE_LINE}\nand a second line\n` });
     commit('more notes');
     updatedEqualsComputed('a damaged store');
@@ -362,7 +340,6 @@ describe('git trace stats after new commits', () => {
   });
 
   const NOTE_LINE = 'These notes were written by hand, line by line, for the stats update test.';
-  const GROUPINGS = ['agent', 'model', 'author', 'session', 'day'] as const;
 });
 
 // Found by review: changes under a file that no new commit's diff shows.
@@ -374,26 +351,8 @@ describe('git trace stats after a merge or an older commit', () => {
   before(() => run.play());
   after(() => run.cleanup());
 
-  const bySession = (): StatsJson => {
-    const result = run.repo.trace(['stats', '--json', '--by', 'session']);
-    assert.equal(result.status, 0, result.stderr);
-    return JSON.parse(result.stdout) as StatsJson;
-  };
-  const forgetStored = (): void => {
-    const db = new Database(join(run.repo.dir, '.git', 'opentraces', 'catalog.sqlite'));
-    try {
-      db.prepare("DELETE FROM catalog_meta WHERE key LIKE 'stats%'").run();
-    } finally {
-      db.close();
-    }
-  };
-  const updatedEqualsComputed = (what: string): StatsJson => {
-    const updated = bySession();
-    forgetStored();
-    const computed = bySession();
-    assert.deepEqual(updated, computed, what);
-    return computed;
-  };
+  const bySession = (): StatsJson => JSON.parse(statsOutputs(run, ['session'])[0] as string) as StatsJson;
+  const updatedEqualsComputed = (what: string): StatsJson => JSON.parse(sameAsComputed(run, what, ['session'])[0] as string) as StatsJson;
   const commit = (message: string): void => commitDated(message, undefined);
 
   test('a branch made before the stored answer, fast-forwarded onto the head', () => {
@@ -498,6 +457,38 @@ describe('git trace stats after a merge or an older commit', () => {
     }
   }
 });
+
+/** `git trace stats --json --by BY` for each grouping, as printed. */
+function statsOutputs(run: ScenarioRun, groupings: readonly string[]): string[] {
+  return groupings.map((by) => {
+    const result = run.repo.trace(['stats', '--json', '--by', by]);
+    assert.equal(result.status, 0, result.stderr);
+    return result.stdout;
+  });
+}
+
+function withCatalog(run: ScenarioRun, work: (db: Database.Database) => void): void {
+  const db = new Database(join(run.repo.dir, '.git', 'opentraces', 'catalog.sqlite'));
+  try {
+    work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Drop every answer stats stored, and what it stored with them. */
+function forgetStored(run: ScenarioRun): void {
+  withCatalog(run, (db) => db.prepare("DELETE FROM catalog_meta WHERE key LIKE 'stats%'").run());
+}
+
+/** The answers given from what was stored before a change, then computed from nothing: the same (returned). */
+function sameAsComputed(run: ScenarioRun, what: string, groupings: readonly string[]): string[] {
+  const updated = statsOutputs(run, groupings);
+  forgetStored(run);
+  const computed = statsOutputs(run, groupings);
+  assert.deepEqual(updated, computed, what);
+  return computed;
+}
 
 /** Import a one-step session that added `line` to `path`, started long before every commit (its base when given). */
 function importSession(run: ScenarioRun, id: string, path: string, line: string, baseCommit?: string): void {
